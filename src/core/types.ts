@@ -1,0 +1,88 @@
+/** Headers exactly as they arrived: ordered [name, value] pairs, case and repeats kept. */
+export type HeaderList = Array<[string, string]>;
+
+/** Which door a request came in through. */
+export type RequestSource = 'http' | 'relay' | 'import';
+
+/** A request as a door hands it to the pipeline: plain values, no sockets. */
+export interface IncomingWebhook {
+  source: RequestSource;
+  method: string;
+  /** Path and query exactly as received (e.g. `/hooks/a?x=%20`). */
+  url: string;
+  httpVersion: string;
+  remoteAddr: string;
+  headers: HeaderList;
+  /** Exact body bytes; never decoded on the way. */
+  body: Buffer;
+  /** Epoch milliseconds. */
+  receivedAt: number;
+  /** Set by the relay door: the relay's request id, used to drop redeliveries. */
+  relayId?: string | null;
+  /** Set when the capture door refused the request (e.g. 413); the body is then not kept. */
+  rejected?: { status: number; reason: string } | null;
+  /** Declared body size when the body itself was not kept (rejected requests). */
+  declaredSize?: number | null;
+}
+
+export type SignatureStatus = 'valid' | 'invalid' | 'unsigned' | 'no-secret';
+
+/** What the signature layer concluded about one request. */
+export interface Verdict {
+  provider: string | null;
+  eventType: string | null;
+  eventId: string | null;
+  status: SignatureStatus;
+  /** One line a person can act on. */
+  reason: string;
+  /** Machine-readable reason code (missing_header, too_old, no_match, ...). */
+  code?: string | null;
+  /** Longer explanation when no signature matched: which culprit explains it. */
+  diagnosis?: string | null;
+  warnings?: string[];
+}
+
+/** A request as read back from the history. */
+export interface StoredRequest {
+  id: number;
+  receivedAt: number;
+  source: RequestSource;
+  method: string;
+  url: string;
+  httpVersion: string;
+  remoteAddr: string;
+  headers: HeaderList;
+  body: Buffer;
+  bodySize: number;
+  contentType: string | null;
+  provider: string | null;
+  eventType: string | null;
+  eventId: string | null;
+  signatureStatus: SignatureStatus | null;
+  signatureReason: string | null;
+  signatureDetail: string | null;
+  duplicateOf: number | null;
+  relayId: string | null;
+  rejectedStatus: number | null;
+  rejectedReason: string | null;
+}
+
+export type DeliveryKind = 'forward' | 'replay' | 'send';
+
+export interface Delivery {
+  id: number;
+  requestId: number;
+  kind: DeliveryKind;
+  target: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number | null;
+  status: number | null;
+  responseHeaders: HeaderList | null;
+  responseBody: Buffer | null;
+  /** True when responseBody was cut at the storage cap. */
+  responseTruncated: boolean;
+  error: string | null;
+}
+
+export type NewDelivery = Omit<Delivery, 'id'>;

@@ -1,0 +1,93 @@
+import type { HeaderList, Verdict } from '../core/types.js';
+
+/** Everything a verifier may look at. Pure data: the clock is passed in. */
+export interface VerifyInput {
+  body: Buffer;
+  headers: HeaderList;
+  /**
+   * The full URL the sender used, when known (`https://host/path?q`); Twilio and Square sign it.
+   * For captured requests this is rebuilt from Host + path unless the user passed `--url`.
+   */
+  url: string;
+  method: string;
+  /** Secrets to try, in order (rotation, test vs live). Never empty when verify is called. */
+  secrets: string[];
+  /** Unix seconds. */
+  now: number;
+  /** Override of the provider's replay window, in seconds. */
+  tolerance?: number;
+}
+
+export type ReasonCode =
+  | 'missing_header'
+  | 'malformed_header'
+  | 'too_old'
+  | 'too_new'
+  | 'no_match'
+  | 'wrong_scheme'
+  | 'bad_secret'
+  | 'empty_body'
+  | 'missing_timestamp';
+
+export type VerifyResult =
+  | { ok: true; secretIndex: number; warnings: string[] }
+  | { ok: false; code: ReasonCode; reason: string; warnings: string[] };
+
+export interface SignInput {
+  body: Buffer;
+  /** The request's current headers (signing replaces the provider's signature headers). */
+  headers: HeaderList;
+  url: string;
+  method: string;
+  secret: string;
+  /** Unix seconds. */
+  now: number;
+}
+
+export interface EventInfo {
+  eventType: string | null;
+  eventId: string | null;
+}
+
+export interface Provider {
+  /** Provider id used in flags, config, env names and JSON. */
+  name: string;
+  /** True when the headers carry this provider's signature headers. */
+  detect(headers: HeaderList): boolean;
+  verify(input: VerifyInput): VerifyResult;
+  /** Returns the headers with this provider's signature headers set (fresh timestamp = input.now). */
+  sign(input: SignInput): HeaderList;
+  eventInfo(headers: HeaderList, body: Buffer): EventInfo;
+}
+
+/** A generic HMAC scheme defined in hookdev.config.json. */
+export interface GenericDefinition {
+  name: string;
+  header: string;
+  algorithm: 'sha1' | 'sha256' | 'sha512';
+  encoding: 'hex' | 'base64';
+  prefix?: string;
+  /** What is signed; default `{body}`. May use `{timestamp}` with `timestampHeader`. */
+  template?: string;
+  timestampHeader?: string;
+  toleranceSeconds?: number;
+  eventTypeHeader?: string;
+  eventIdHeader?: string;
+}
+
+/** The request-level entry point's input: everything the pipeline knows. */
+export interface AnalyzeInput {
+  body: Buffer;
+  headers: HeaderList;
+  url: string;
+  method: string;
+  /** Secrets keyed by provider id. */
+  secrets: Record<string, string[]>;
+  now: number;
+  /** Provider forced by `--provider` or config by path; otherwise detected. */
+  provider?: string;
+  tolerance?: number;
+  generic?: GenericDefinition[];
+}
+
+export type Analysis = Verdict;
