@@ -65,6 +65,8 @@ export interface StoredRequest {
   relayId: string | null;
   rejectedStatus: number | null;
   rejectedReason: string | null;
+  /** The status the sender was answered with. */
+  responseStatus: number | null;
 }
 
 export type DeliveryKind = 'forward' | 'replay' | 'send';
@@ -86,3 +88,16 @@ export interface Delivery {
 }
 
 export type NewDelivery = Omit<Delivery, 'id'>;
+
+/** What a door sends back to the sender. */
+export interface Answer {
+  status: number;
+  headers: HeaderList;
+  body: Buffer;
+}
+
+/**
+ * A door hands each request here and writes back the answer it resolves to.
+ * The promise resolves only after the request is committed to the history (or was a known duplicate).
+ */
+export type RequestHandler = (incoming: IncomingWebhook) => Promise<Answer>;

@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { fromRawHeaders, toFlatHeaders } from '../core/headers.js';
+import type { Answer, IncomingWebhook, RequestHandler } from '../core/types.js';
+import { DEFAULT_LIMITS, type CaptureLimits } from './limits.js';
+
+export interface CaptureServerOptions {
+  host: string;
+  port: number;
+  handler: RequestHandler;
+  limits?: Partial<CaptureLimits>;
+  /** Told about bad clients (malformed HTTP, aborted uploads); they never reach the history. */
+  onClientProblem?: (message: string, detail: Record<string, unknown>) => void;
+  now?: () => number;
+}
+
+export interface CaptureServer {
+  url: string;
+  port: number;
+  host: string;
+  server: Server;
+  /** Stop accepting, let in-flight requests finish, then close. */
+  close(): Promise<void>;
+}
+
+/** The HTTP door: turns a node:http request into an IncomingWebhook and writes back the answer. */
+export async function startCaptureServer(options: CaptureServerOptions): Promise<CaptureServer> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const now = options.now ?? Date.now;
+  const problem = options.onClientProblem ?? (() => undefined);
+
+  const server = createServer(
+    {
+      maxHeaderSize: limits.maxHeaderSize,
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.headersTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Bodies are bytes: never let node touch them; headers keep their raw form via rawHeaders.
+      joinDuplicateHeaders: false,
+      // Capture odd clients too: a request without Host is still a request someone sent.
+      requireHostHeader: false,
+    },
+    (req, res) => onRequest(req, res),
+  );
+
+  function base(req: IncomingMessage): IncomingWebhook {
+    return {
+      source: 'http',
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      httpVersion: req.httpVersion,
+      remoteAddr: req.socket.remoteAddress ?? '',
+      headers: fromRawHeaders(req.rawHeaders),
+      body: EMPTY,
+      receivedAt: now(),
+    };
+  }
+
+  function onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const incoming = base(req);
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > limits.maxBody) {
+      // Refuse before reading: the row keeps the headers, not the body.
+      reject(req, res, incoming, Number(declared));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limits.maxBody) {
+        done = true;
+        reject(req, res, incoming, size);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      incoming.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      answerWith(res, options.handler(incoming));
+    });
+    req.on('aborted', () => {
+      if (done) return;
+      done = true;
+      problem(`client aborted ${incoming.method} ${incoming.url} after ${size} bytes; nothing was saved`, {
+        method: incoming.method,
+        url: incoming.url,
+        received: size,
+      });
+    });
+    req.on('error', () => undefined);
+  }
+
+  function reject(req: IncomingMessage, res: ServerResponse, incoming: IncomingWebhook, size: number): void {
+    incoming.rejected = { status: 413, reason: `body larger than --max-body ${limits.maxBody} bytes` };
+    incoming.declaredSize = size;
+    // Stop reading and close after answering: the rest of the upload is not wanted.
+    res.shouldKeepAlive = false;
+    req.pause();
+    answerWith(res, options.handler(incoming), () => req.socket.destroySoon());
+  }
+
+  function answerWith(res: ServerResponse, pending: Promise<Answer>, after?: () => void): void {
+    pending.then(
+      (answer) => {
+        if (res.destroyed) return;
+        res.writeHead(answer.status, toFlatHeaders(withLength(answer)));
+        res.end(answer.body, after);
+      },
+      (err: unknown) => {
+        problem(`internal error: ${(err as Error).message}`, {});
+        if (!res.destroyed && !res.headersSent) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('hookdev internal error\n', after);
+        }
+      },
+    );
+  }
+
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    problem(`bad request from ${socket.remoteAddress ?? 'client'}: ${err.code ?? err.message}`, { code: err.code });
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const text = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+
+  await new Promise<void>((resolve, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(options.port, options.host, () => {
+      server.off('error', rejectListen);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const hostForUrl = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${hostForUrl}:${addr.port}`,
+    port: addr.port,
+    host: addr.address,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A Content-Length unless the answer already says how it is framed. */
+function withLength(answer: Answer): Answer['headers'] {
+  const has = answer.headers.some(([k]) => {
+    const l = k.toLowerCase();
+    return l === 'content-length' || l === 'transfer-encoding';
+  });
+  return has ? answer.headers : [...answer.headers, ['Content-Length', String(answer.body.length)]];
+}

@@ -1,0 +1,69 @@
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { HookdevError, exitCodeFor } from './core/errors.js';
+import { register as registerListen } from './commands/listen.js';
+import { register as registerList } from './commands/list.js';
+import { register as registerShow } from './commands/show.js';
+import { register as registerExport } from './commands/export.js';
+import { register as registerImport } from './commands/import.js';
+import { register as registerPrune } from './commands/prune.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../package.json') as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command('hookdev')
+    .description('Capture, verify, forward, replay and tunnel webhooks on your machine.')
+    .version(version, '-v, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ hookdev listen                          capture on http://127.0.0.1:4747
+  $ hookdev listen --secret stripe=whsec_…  capture and verify Stripe signatures
+  $ hookdev list                            the newest captured requests
+  $ hookdev show last --json                one request, byte-exact, as JSON`,
+    );
+  registerListen(program);
+  registerList(program);
+  registerShow(program);
+  registerExport(program);
+  registerImport(program);
+  registerPrune(program);
+  return program;
+}
+
+/** The one place that turns errors into a message and an exit code. */
+export function reportError(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed its message; help and version are not failures.
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof HookdevError) {
+    process.stderr.write(`hookdev: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
+    return exitCodeFor(err);
+  }
+  const e = err as Error;
+  process.stderr.write(`hookdev: internal error: ${e?.message ?? String(err)}\n`);
+  if (e?.stack) process.stderr.write(`${e.stack}\n`);
+  process.stderr.write('  this is a bug in hookdev; please report it with the lines above\n');
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  // A closed pipe (`hookdev list | head`) ends output quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
+  const program = buildProgram();
+  program.exitOverride();
+  for (const cmd of program.commands) cmd.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}

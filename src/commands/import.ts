@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { createReadStream, existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { OperationError, UsageError } from '../core/errors.js';
+
+export function register(program: Command): void {
+  program
+    .command('import')
+    .description('add requests from an NDJSON export (hookdev export) to the history')
+    .argument('<file>', 'NDJSON file, or - for stdin')
+    .option('--db <path>', 'history database')
+    .addHelpText('after', `
+Examples:
+  $ hookdev export --out captured.ndjson && hookdev import captured.ndjson --db ci.db`)
+    .action(async (file: string, flags: { db?: string }) => {
+      if (file !== '-' && !existsSync(file)) throw new UsageError(`no such file: ${file}`);
+      const { openHistory } = await import('./shared.js');
+      const { fromExportLine } = await import('../store/exchange.js');
+      const store = await openHistory(flags.db);
+      const input = file === '-' ? process.stdin : createReadStream(file);
+      const lines = createInterface({ input, crlfDelay: Infinity });
+      let lineNo = 0;
+      let added = 0;
+      let skipped = 0;
+      const bad: string[] = [];
+      let batch: Exclude<ReturnType<typeof fromExportLine>, string>[] = [];
+      const flush = () => {
+        for (const r of store.insertMany(batch)) r.redelivered ? skipped++ : added++;
+        batch = [];
+      };
+      try {
+        for await (const line of lines) {
+          lineNo++;
+          if (!line.trim()) continue;
+          const parsed = fromExportLine(line);
+          if (typeof parsed === 'string') {
+            bad.push(`line ${lineNo}: ${parsed}`);
+            continue;
+          }
+          batch.push(parsed);
+          if (batch.length >= 500) flush();
+        }
+        flush();
+      } finally {
+        store.close();
+      }
+      process.stderr.write(`imported ${added} request${added === 1 ? '' : 's'}${skipped ? `, skipped ${skipped} already present` : ''}\n`);
+      if (bad.length) {
+        for (const b of bad.slice(0, 5)) process.stderr.write(`  ${b}\n`);
+        throw new OperationError(`${bad.length} line${bad.length === 1 ? '' : 's'} could not be imported`, 'each line must be one object from `hookdev export`');
+      }
+    });
+}

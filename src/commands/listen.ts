@@ -1,0 +1,155 @@
+import type { Command } from 'commander';
+import { ConfigError, OperationError, UsageError } from '../core/errors.js';
+import { parseHeaderArg } from '../core/headers.js';
+import type { HeaderList } from '../core/types.js';
+import { loadConfigFile, type ConfigFile } from '../config/file.js';
+import { resolveDbPath } from '../config/paths.js';
+import { collectSecrets } from '../config/secrets.js';
+import { envValue } from '../config/env.js';
+import type { ListenerConfig } from '../listener.js';
+import type { GenericDefinition } from '../signatures/types.js';
+import { collect, parseDurationFlag, parseIntFlag, parseSize } from './options.js';
+
+/** Flags as commander hands them over. */
+export interface ListenFlags {
+  port?: string;
+  host?: string;
+  db?: string;
+  secret?: string[];
+  provider?: string;
+  json?: boolean;
+  ui?: boolean;
+  responseStatus?: string;
+  responseBody?: string;
+  responseHeader?: string[];
+  responseDelay?: string;
+  maxBody?: string;
+  forwardTo?: string[];
+  passthrough?: boolean;
+}
+
+export interface ListenOptions {
+  config: ListenerConfig;
+  json: boolean;
+  ui: boolean;
+  forwardTo: string[];
+}
+
+/** Flags + environment + config file → one typed, validated config. Pure apart from reading the config file. */
+export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, file: ConfigFile): ListenOptions {
+  const portText = flags.port ?? envValue(env, 'HOOKDEV_PORT') ?? (file.port !== undefined ? String(file.port) : undefined);
+  const port = parseIntFlag('--port', portText, 0, 65535) ?? 4747;
+  const status = parseIntFlag('--response-status', flags.responseStatus, 100, 599) ?? 200;
+  const headers: HeaderList = [];
+  for (const h of flags.responseHeader ?? []) {
+    const pair = parseHeaderArg(h);
+    if (!pair) throw new UsageError(`--response-header expects 'Name: value', got "${h}"`);
+    headers.push(pair);
+  }
+  const maxBody = parseSize('--max-body', flags.maxBody ?? envValue(env, 'HOOKDEV_MAX_BODY'));
+  const forwardTo = [...(flags.forwardTo ?? []), ...(flags.forwardTo?.length ? [] : (file.forwardTo ?? []))];
+  for (const t of forwardTo) {
+    if (!/^https?:\/\//i.test(t)) throw new UsageError(`--forward-to expects an http(s) URL, got "${t}"`, 'example: --forward-to http://localhost:3000/webhooks');
+  }
+  return {
+    json: Boolean(flags.json),
+    ui: flags.ui !== false,
+    forwardTo,
+    config: {
+      host: flags.host ?? envValue(env, 'HOOKDEV_HOST') ?? '127.0.0.1',
+      port,
+      dbPath: resolveDbPath(flags.db ?? file.db, env),
+      response: {
+        status,
+        headers,
+        body: Buffer.from(flags.responseBody ?? ''),
+        delayMs: parseDurationFlag('--response-delay', flags.responseDelay) ?? 0,
+      },
+      limits: maxBody !== undefined ? { maxBody } : {},
+      secrets: collectSecrets(flags.secret ?? [], env, file.secrets ?? {}),
+      providerHints: Array.isArray(file.providers) ? file.providers : [],
+      generic: (Array.isArray(file.generic) ? file.generic : []) as unknown as GenericDefinition[],
+      provider: flags.provider?.toLowerCase(),
+      passthrough: Boolean(flags.passthrough),
+    },
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('listen')
+    .description('capture every request into the history; verify signatures; forward to your app')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '4747')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--db <path>', 'history database (default: $HOOKDEV_DB or the user data dir)')
+    .option('--secret <provider=secret>', 'verify with this secret (repeatable)', collect, [])
+    .option('--provider <id>', 'treat every request as coming from this provider')
+    .option('--forward-to <url>', 'forward each request to your app (repeatable)', collect, [])
+    .option('--passthrough', "answer the sender with your app's response (502/504 when it fails)")
+    .option('--response-status <code>', 'status to answer with', '200')
+    .option('--response-body <text>', 'body to answer with')
+    .option('--response-header <header>', "header to answer with, 'Name: value' (repeatable)", collect, [])
+    .option('--response-delay <ms>', 'wait before answering (test the sender timeouts), e.g. 3000 or 3s')
+    .option('--max-body <bytes>', 'largest body accepted (default 25mb); larger gets 413')
+    .option('--json', 'print NDJSON events (default when stdout is not a terminal)')
+    .option('--no-ui', 'plain log lines even in a terminal')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ hookdev listen
+  $ hookdev listen --port 0 --json            pick a free port; NDJSON for scripts
+  $ hookdev listen --secret stripe=whsec_… --forward-to http://localhost:3000/webhooks
+  $ hookdev listen --response-status 500      watch how the sender retries
+  $ hookdev listen --response-delay 15s       test the sender's timeout`,
+    )
+    .action(async (flags: ListenFlags) => {
+      const { file } = loadConfigFile();
+      const options = parseListenOptions(flags, process.env, file);
+      await runListen(options);
+    });
+}
+
+async function runListen(options: ListenOptions): Promise<void> {
+  const { startListener } = await import('../listener.js');
+  const { EventHub } = await import('../core/events.js');
+  const { makeChalk } = await import('../ui/output.js');
+  const { humanLine, jsonLine } = await import('../ui/log.js');
+  const events = new EventHub();
+  const json = options.json || !process.stdout.isTTY;
+  const chalk = makeChalk();
+  events.subscribe((event) => {
+    const line = json ? jsonLine(event) : humanLine(chalk, event);
+    if (line !== null) process.stdout.write(line + '\n');
+  });
+  if (options.forwardTo.length) {
+    const { makeForwarder } = await import('../forward/index.js');
+    options.config.makeDeliverer = ({ store, events: hub }) => makeForwarder({ store, events: hub, targets: options.forwardTo });
+  }
+  let listener;
+  try {
+    listener = await startListener(options.config, events);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      throw new OperationError(`port ${options.config.port} on ${options.config.host} is already in use`,
+        'stop the other process or pick another port: --port 4748 (or --port 0 for any free port)');
+    }
+    if (e.code === 'EACCES') throw new OperationError(`not allowed to listen on port ${options.config.port}`, 'use a port above 1023');
+    if (e.code === 'SQLITE_CANTOPEN' || e.code === 'SQLITE_NOTADB') {
+      throw new ConfigError(`cannot open the history database ${options.config.dbPath}: ${e.message}`, 'pass --db PATH to use another file');
+    }
+    throw err;
+  }
+  events.emit({ type: 'listening', url: listener.url, door: 'http', detail: { db: options.config.dbPath, port: listener.port } });
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return process.exit(130);
+      stopping = true;
+      void listener.close().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}

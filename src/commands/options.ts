@@ -1,0 +1,51 @@
+import { UsageError } from '../core/errors.js';
+import { parseDuration } from '../core/duration.js';
+
+/** Commander collector for repeatable flags. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function parseIntFlag(flag: string, value: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value.trim())) throw new UsageError(`${flag} expects a whole number, got "${value}"`);
+  const n = Number(value);
+  if (n < min || n > max) throw new UsageError(`${flag} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+/** Sizes: `1048576`, `512kb`, `25mb`, `1gb`. */
+export function parseSize(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?$/i.exec(value.trim());
+  if (!m) throw new UsageError(`${flag} expects a size like 1048576, 512kb or 25mb, got "${value}"`);
+  const unit = (m[2] ?? 'b').toLowerCase()[0];
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+export function parseDurationFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) : parseDuration(value);
+  if (ms === null) throw new UsageError(`${flag} expects a duration like 500ms, 30s, 5m, 7d, got "${value}"`);
+  return ms;
+}
+
+/** `42`, `last`, or a range `A..B` of ids. */
+export type IdSelector = { kind: 'id'; id: number } | { kind: 'last' } | { kind: 'range'; from: number; to: number };
+
+export function parseIdSelector(text: string, allowRange = false): IdSelector {
+  const t = text.trim();
+  if (t === 'last') return { kind: 'last' };
+  if (/^\d+$/.test(t)) return { kind: 'id', id: Number(t) };
+  const m = /^(\d+)\.\.(\d+)$/.exec(t);
+  if (allowRange && m) {
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    return { kind: 'range', from: Math.min(a, b), to: Math.max(a, b) };
+  }
+  throw new UsageError(
+    `"${text}" is not a request id`,
+    allowRange ? 'use a number, "last" or a range like 12..20' : 'use a number or "last"',
+  );
+}

@@ -1,0 +1,122 @@
+import { EventHub } from './core/events.js';
+import type { Answer, HeaderList, IncomingWebhook, Verdict } from './core/types.js';
+import { GroupCommitter, type InsertResult, type Store } from './store/index.js';
+
+/** How the sender is answered when the app's own response is not passed through. */
+export interface ResponsePolicy {
+  status: number;
+  headers: HeaderList;
+  body: Buffer;
+  /** Wait this long after the commit before answering (to test a sender's timeout handling). */
+  delayMs: number;
+}
+
+export const DEFAULT_RESPONSE: ResponsePolicy = {
+  status: 200,
+  headers: [],
+  body: Buffer.alloc(0),
+  delayMs: 0,
+};
+
+/** What the pipeline asks of the forwarding layer; kept as an interface so the pipeline stays small. */
+export interface Deliverer {
+  /** Called after the commit. With passthrough, resolves to the app's answer; else the result is ignored. */
+  deliver(id: number, incoming: IncomingWebhook, verdict: Verdict | null, passthrough: boolean): Promise<Answer | null>;
+  drain(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  store: Store;
+  /** Signature analysis: pure, given the request; null when nothing is configured. */
+  analyze?: (incoming: IncomingWebhook) => Verdict | null;
+  response?: ResponsePolicy;
+  deliverer?: Deliverer;
+  /** Answer the sender with the app's response (ngrok style) instead of the configured one. */
+  passthrough?: boolean;
+  events?: EventHub;
+}
+
+/** record → verify → deliver → answer, the same for every door. */
+export class Pipeline {
+  readonly events: EventHub;
+  private readonly committer: GroupCommitter;
+  private readonly response: ResponsePolicy;
+
+  constructor(private readonly options: PipelineOptions) {
+    this.events = options.events ?? new EventHub();
+    this.committer = new GroupCommitter(options.store);
+    this.response = options.response ?? DEFAULT_RESPONSE;
+  }
+
+  /** Resolves to the answer for the sender, only after the request is committed. */
+  readonly handle = async (incoming: IncomingWebhook): Promise<Answer> => {
+    // Verification is pure and cheap, so it runs before the write: one row holds request and verdict.
+    const verdict = incoming.rejected ? null : this.verify(incoming);
+    let result: InsertResult;
+    try {
+      const passthrough = Boolean(this.options.deliverer && this.options.passthrough);
+      result = await this.committer.record({ incoming, verdict, responseStatus: passthrough ? null : this.response.status });
+    } catch (err) {
+      this.events.emit({ type: 'error', message: `could not save request: ${(err as Error).message}` });
+      // Not committed, so not acknowledged: the sender will retry.
+      return { status: 503, headers: [['Retry-After', '1']], body: Buffer.from('hookdev could not save the request\n') };
+    }
+    if (incoming.rejected) {
+      const answer = textAnswer(incoming.rejected.status, `${incoming.rejected.reason}\n`);
+      this.events.emit({ type: 'request', id: result.id, incoming, verdict, duplicateOf: null, answer });
+      return answer;
+    }
+    if (result.redelivered) {
+      // The relay sent it again (it had not seen our ack): already in the history, answer as before.
+      return this.configuredAnswer();
+    }
+    let answer: Answer | null = null;
+    const deliverer = this.options.deliverer;
+    if (deliverer) {
+      const passthrough = this.options.passthrough ?? false;
+      const delivered = deliverer.deliver(result.id, incoming, verdict, passthrough);
+      if (passthrough) {
+        answer = await delivered;
+        if (answer) this.saveStatus(result.id, answer.status);
+      }
+      else delivered.catch(() => undefined);
+    }
+    answer ??= await this.configuredAnswer();
+    this.events.emit({ type: 'request', id: result.id, incoming, verdict, duplicateOf: result.duplicateOf, answer });
+    return answer;
+  };
+
+  private saveStatus(id: number, status: number): void {
+    try {
+      this.options.store.setResponseStatus(id, status);
+    } catch (err) {
+      this.events.emit({ type: 'error', message: `could not record the answer status of #${id}: ${(err as Error).message}` });
+    }
+  }
+
+  private verify(incoming: IncomingWebhook): Verdict | null {
+    if (!this.options.analyze) return null;
+    try {
+      return this.options.analyze(incoming);
+    } catch (err) {
+      this.events.emit({ type: 'error', message: `signature check failed unexpectedly: ${(err as Error).message}` });
+      return null;
+    }
+  }
+
+  private async configuredAnswer(): Promise<Answer> {
+    const r = this.response;
+    if (r.delayMs > 0) await new Promise((res) => setTimeout(res, r.delayMs));
+    return { status: r.status, headers: r.headers, body: r.body };
+  }
+
+  /** Wait until every accepted request is written and every delivery settled. */
+  async drain(): Promise<void> {
+    await this.committer.drain();
+    await this.options.deliverer?.drain();
+  }
+}
+
+export function textAnswer(status: number, text: string): Answer {
+  return { status, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: Buffer.from(text) };
+}

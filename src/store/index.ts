@@ -1,0 +1,3 @@
+export { Store, openStore } from './store.js';
+export type { NewRequest, InsertResult, ListFilter, OpenOptions } from './store.js';
+export { GroupCommitter } from './group-commit.js';

@@ -1,0 +1,247 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Delivery, IncomingWebhook, NewDelivery, StoredRequest, Verdict } from '../core/types.js';
+import { getHeader } from '../core/headers.js';
+import { migrate } from './schema.js';
+import { deliveryFromRow, requestFromRow, type DeliveryRow, type RequestRow } from './rows.js';
+
+/** A request ready to be written: what came in, plus what the signature layer said about it. */
+export interface NewRequest {
+  incoming: IncomingWebhook;
+  verdict: Verdict | null;
+  /** The status the sender will get, when known before the commit. */
+  responseStatus?: number | null;
+}
+
+export interface InsertResult {
+  id: number;
+  /** The first request with the same provider event id, when this one repeats it. */
+  duplicateOf: number | null;
+  /** True when the relay id was already in the history: nothing was written. */
+  redelivered: boolean;
+}
+
+export interface ListFilter {
+  limit?: number;
+  /** Only ids below this one (paging newest-first). */
+  beforeId?: number;
+  /** Only ids above this one (tailing). */
+  afterId?: number;
+  method?: string;
+  pathContains?: string;
+  /** Epoch ms. */
+  since?: number;
+  until?: number;
+  provider?: string;
+  /** Oldest first instead of newest first. */
+  ascending?: boolean;
+  ids?: { from: number; to: number };
+}
+
+export interface OpenOptions {
+  readonly?: boolean;
+}
+
+const SUMMARY_COLUMNS = `id, received_at, source, method, url, http_version, remote_addr, headers, NULL AS body,
+  body_size, content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
+  duplicate_of, relay_id, rejected_status, rejected_reason, response_status`;
+
+/** The history: one SQLite file in WAL mode so other processes can read while `listen` writes. */
+export class Store {
+  readonly db: Database.Database;
+  readonly path: string;
+  private readonly insertStmt: Database.Statement;
+  private readonly findEventStmt: Database.Statement;
+  private readonly findRelayStmt: Database.Statement;
+  private readonly getStmt: Database.Statement;
+
+  constructor(path: string, options: OpenOptions = {}) {
+    this.path = path;
+    if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    this.db.pragma('busy_timeout = 5000');
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      // NORMAL in WAL: a commit survives a process crash (SIGKILL); only power loss can drop the last ones.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      migrate(this.db);
+    }
+    this.insertStmt = this.db.prepare(
+      `INSERT INTO requests (received_at, source, method, url, http_version, remote_addr, headers, body, body_size,
+        content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
+        duplicate_of, relay_id, rejected_status, rejected_reason, response_status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.findEventStmt = this.db.prepare(
+      `SELECT id FROM requests WHERE provider = ? AND event_id = ? ORDER BY id LIMIT 1`,
+    );
+    this.findRelayStmt = this.db.prepare(`SELECT id FROM requests WHERE relay_id = ?`);
+    this.getStmt = this.db.prepare(`SELECT * FROM requests WHERE id = ?`);
+  }
+
+  /** Write many requests in one transaction (group commit). Returns one result per item, in order. */
+  insertMany(items: NewRequest[]): InsertResult[] {
+    return this.db.transaction((batch: NewRequest[]) => batch.map((item) => this.insertOne(item)))(items);
+  }
+
+  private insertOne({ incoming, verdict, responseStatus }: NewRequest): InsertResult {
+    if (incoming.relayId) {
+      const seen = this.findRelayStmt.get(incoming.relayId) as { id: number } | undefined;
+      if (seen) return { id: seen.id, duplicateOf: null, redelivered: true };
+    }
+    let duplicateOf: number | null = null;
+    if (verdict?.provider && verdict.eventId) {
+      const first = this.findEventStmt.get(verdict.provider, verdict.eventId) as { id: number } | undefined;
+      duplicateOf = first?.id ?? null;
+    }
+    const detail = verdict
+      ? JSON.stringify({ code: verdict.code ?? null, diagnosis: verdict.diagnosis ?? null, warnings: verdict.warnings ?? [] })
+      : null;
+    const info = this.insertStmt.run(
+      incoming.receivedAt,
+      incoming.source,
+      incoming.method,
+      incoming.url,
+      incoming.httpVersion,
+      incoming.remoteAddr,
+      JSON.stringify(incoming.headers),
+      incoming.body,
+      incoming.rejected ? (incoming.declaredSize ?? incoming.body.length) : incoming.body.length,
+      getHeader(incoming.headers, 'content-type') ?? null,
+      verdict?.provider ?? null,
+      verdict?.eventType ?? null,
+      verdict?.eventId ?? null,
+      verdict?.status ?? null,
+      verdict?.reason ?? null,
+      detail,
+      duplicateOf,
+      incoming.relayId ?? null,
+      incoming.rejected?.status ?? null,
+      incoming.rejected?.reason ?? null,
+      responseStatus ?? incoming.rejected?.status ?? null,
+    );
+    return { id: Number(info.lastInsertRowid), duplicateOf, redelivered: false };
+  }
+
+  /** Record the answer's status when it was known only after the commit (passthrough). */
+  setResponseStatus(id: number, status: number): void {
+    this.db.prepare(`UPDATE requests SET response_status = ? WHERE id = ?`).run(status, id);
+  }
+
+  get(id: number): StoredRequest | null {
+    const row = this.getStmt.get(id) as RequestRow | undefined;
+    return row ? requestFromRow(row) : null;
+  }
+
+  last(): StoredRequest | null {
+    const row = this.db.prepare(`SELECT * FROM requests ORDER BY id DESC LIMIT 1`).get() as RequestRow | undefined;
+    return row ? requestFromRow(row) : null;
+  }
+
+  maxId(): number {
+    const row = this.db.prepare(`SELECT MAX(id) AS m FROM requests`).get() as { m: number | null };
+    return row.m ?? 0;
+  }
+
+  count(): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM requests`).get() as { n: number }).n;
+  }
+
+  /** Cheap change check for watchers in other processes. */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  private where(filter: ListFilter): { sql: string; params: unknown[] } {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (filter.beforeId !== undefined) (clauses.push('id < ?'), params.push(filter.beforeId));
+    if (filter.afterId !== undefined) (clauses.push('id > ?'), params.push(filter.afterId));
+    if (filter.ids) (clauses.push('id BETWEEN ? AND ?'), params.push(filter.ids.from, filter.ids.to));
+    if (filter.method) (clauses.push('method = ?'), params.push(filter.method.toUpperCase()));
+    if (filter.pathContains) {
+      clauses.push(`instr(url, ?) > 0`);
+      params.push(filter.pathContains);
+    }
+    if (filter.since !== undefined) (clauses.push('received_at >= ?'), params.push(filter.since));
+    if (filter.until !== undefined) (clauses.push('received_at <= ?'), params.push(filter.until));
+    if (filter.provider) (clauses.push('provider = ?'), params.push(filter.provider));
+    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  /** Summaries (no body), newest first unless `ascending`. Pages by id, so it stays fast on big histories. */
+  list(filter: ListFilter = {}): StoredRequest[] {
+    const { sql, params } = this.where(filter);
+    const order = filter.ascending ? 'ASC' : 'DESC';
+    const limit = filter.limit ?? 50;
+    const rows = this.db
+      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM requests ${sql} ORDER BY id ${order} LIMIT ?`)
+      .all(...params, limit) as RequestRow[];
+    return rows.map(requestFromRow);
+  }
+
+  /** Every matching request with its body, oldest first, streamed row by row (export). */
+  *iterate(filter: ListFilter = {}): Generator<StoredRequest> {
+    const { sql, params } = this.where(filter);
+    const limit = filter.limit ?? -1;
+    const stmt = this.db.prepare(`SELECT * FROM requests ${sql} ORDER BY id ASC LIMIT ?`);
+    for (const row of stmt.iterate(...params, limit) as Iterable<RequestRow>) yield requestFromRow(row);
+  }
+
+  addDelivery(d: NewDelivery): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO deliveries (request_id, kind, target, attempt, started_at, duration_ms, status, response_headers,
+          response_body, response_truncated, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        d.requestId,
+        d.kind,
+        d.target,
+        d.attempt,
+        d.startedAt,
+        d.durationMs,
+        d.status,
+        d.responseHeaders ? JSON.stringify(d.responseHeaders) : null,
+        d.responseBody,
+        d.responseTruncated ? 1 : 0,
+        d.error,
+      );
+    return Number(info.lastInsertRowid);
+  }
+
+  deliveries(requestId: number): Delivery[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM deliveries WHERE request_id = ? ORDER BY id`)
+      .all(requestId) as DeliveryRow[];
+    return rows.map(deliveryFromRow);
+  }
+
+  /** Delete requests older than a time and/or beyond the newest `keep`; returns how many went. */
+  prune(opts: { olderThan?: number; keep?: number }): number {
+    return this.db.transaction(() => {
+      let removed = 0;
+      if (opts.olderThan !== undefined) {
+        removed += this.db.prepare(`DELETE FROM requests WHERE received_at < ?`).run(opts.olderThan).changes;
+      }
+      if (opts.keep !== undefined) {
+        removed += this.db
+          .prepare(
+            `DELETE FROM requests WHERE id <= (SELECT id FROM requests ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+          )
+          .run(opts.keep).changes;
+      }
+      return removed;
+    })();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openStore(path: string, options: OpenOptions = {}): Store {
+  return new Store(path, options);
+}

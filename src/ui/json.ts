@@ -1,0 +1,95 @@
+import type { Delivery, IncomingWebhook, StoredRequest, Verdict } from '../core/types.js';
+
+export function signatureDetail(r: StoredRequest): { code: string | null; diagnosis: string | null; warnings: string[] } {
+  if (!r.signatureDetail) return { code: null, diagnosis: null, warnings: [] };
+  try {
+    const v = JSON.parse(r.signatureDetail) as { code?: string; diagnosis?: string; warnings?: string[] };
+    return { code: v.code ?? null, diagnosis: v.diagnosis ?? null, warnings: v.warnings ?? [] };
+  } catch {
+    return { code: null, diagnosis: null, warnings: [] };
+  }
+}
+
+export function deliveryToJson(d: Omit<Delivery, 'id'>): Record<string, unknown> {
+  return {
+    kind: d.kind,
+    target: d.target,
+    attempt: d.attempt,
+    startedAt: new Date(d.startedAt).toISOString(),
+    status: d.status,
+    durationMs: d.durationMs === null ? null : Math.round(d.durationMs * 10) / 10,
+    error: d.error,
+  };
+}
+
+/** The summary object used by `list --json` and `export` (export adds the body). */
+export function requestSummaryJson(r: StoredRequest): Record<string, unknown> {
+  const detail = signatureDetail(r);
+  return {
+    id: r.id,
+    receivedAt: new Date(r.receivedAt).toISOString(),
+    source: r.source,
+    method: r.method,
+    url: r.url,
+    httpVersion: r.httpVersion,
+    remoteAddr: r.remoteAddr,
+    headers: r.headers,
+    bodySize: r.bodySize,
+    contentType: r.contentType,
+    provider: r.provider,
+    eventType: r.eventType,
+    eventId: r.eventId,
+    signature: r.signatureStatus
+      ? { status: r.signatureStatus, reason: r.signatureReason, code: detail.code }
+      : null,
+    duplicateOf: r.duplicateOf,
+    rejected: r.rejectedStatus ? { status: r.rejectedStatus, reason: r.rejectedReason } : null,
+  };
+}
+
+/** The object `show --json` prints (design.md). */
+export function requestToJson(r: StoredRequest, deliveries: Delivery[]): Record<string, unknown> {
+  const detail = signatureDetail(r);
+  const summary = requestSummaryJson(r);
+  return {
+    ...summary,
+    bodyBase64: r.body.toString('base64'),
+    signature: r.signatureStatus
+      ? {
+          status: r.signatureStatus,
+          reason: r.signatureReason,
+          code: detail.code,
+          diagnosis: detail.diagnosis,
+          warnings: detail.warnings,
+        }
+      : null,
+    relayId: r.relayId,
+    deliveries: deliveries.map(deliveryToJson),
+  };
+}
+
+/** The NDJSON line for a request as it arrives. */
+export function incomingEventJson(
+  id: number,
+  incoming: IncomingWebhook,
+  verdict: Verdict | null,
+  duplicateOf: number | null,
+  status: number | null,
+): Record<string, unknown> {
+  return {
+    event: 'request',
+    id,
+    receivedAt: new Date(incoming.receivedAt).toISOString(),
+    source: incoming.source,
+    method: incoming.method,
+    url: incoming.url,
+    bodySize: incoming.rejected ? (incoming.declaredSize ?? 0) : incoming.body.length,
+    status,
+    provider: verdict?.provider ?? null,
+    eventType: verdict?.eventType ?? null,
+    eventId: verdict?.eventId ?? null,
+    signature: verdict ? { status: verdict.status, reason: verdict.reason } : null,
+    duplicateOf,
+    rejected: incoming.rejected ?? null,
+  };
+}

@@ -1,0 +1,88 @@
+import type { ChalkInstance } from 'chalk';
+import { formatBytes, formatMs } from '../core/duration.js';
+import type { PipelineEvent } from '../core/events.js';
+import type { SignatureStatus } from '../core/types.js';
+import { deliveryToJson, incomingEventJson } from './json.js';
+
+function time(ms: number): string {
+  return new Date(ms).toTimeString().slice(0, 8);
+}
+
+function statusColour(c: ChalkInstance, status: number | null): string {
+  if (status === null) return c.red('—');
+  const s = String(status);
+  return status < 300 ? c.green(s) : status < 500 ? c.yellow(s) : c.red(s);
+}
+
+export function signatureMark(c: ChalkInstance, status: SignatureStatus | null, reason: string | null): string {
+  switch (status) {
+    case 'valid':
+      return c.green('✓ signed');
+    case 'invalid':
+      return c.red(`✗ ${reason ?? 'invalid signature'}`);
+    case 'no-secret':
+      return c.yellow('? no secret');
+    case 'unsigned':
+      return c.dim('unsigned');
+    default:
+      return '';
+  }
+}
+
+/** One human line per event, or null for events the log does not show. */
+export function humanLine(c: ChalkInstance, event: PipelineEvent): string | null {
+  switch (event.type) {
+    case 'listening':
+      return `${c.bold('hookdev')} listening on ${c.cyan(event.url)}${event.door === 'relay' ? c.dim(' (relay)') : ''}`;
+    case 'request': {
+      const { incoming, verdict, answer } = event;
+      const size = incoming.rejected ? (incoming.declaredSize ?? 0) : incoming.body.length;
+      const parts = [
+        c.dim(time(incoming.receivedAt)),
+        c.dim(`#${event.id}`),
+        c.bold(incoming.method.padEnd(6)),
+        incoming.url,
+        c.dim(formatBytes(size)),
+        statusColour(c, answer?.status ?? null),
+      ];
+      if (verdict?.provider) parts.push(c.magenta(verdict.provider) + (verdict.eventType ? ` ${verdict.eventType}` : ''));
+      if (verdict) parts.push(signatureMark(c, verdict.status, verdict.reason));
+      if (event.duplicateOf) parts.push(c.yellow(`duplicate of #${event.duplicateOf}`));
+      if (incoming.rejected) parts.push(c.red(incoming.rejected.reason));
+      if (incoming.source === 'relay') parts.push(c.dim('via relay'));
+      return parts.filter(Boolean).join('  ');
+    }
+    case 'delivery': {
+      const d = event.delivery;
+      const result = d.error ? c.red(`✗ ${d.error}`) : `${statusColour(c, d.status)} ${c.dim(formatMs(d.durationMs ?? 0))}`;
+      const waiting = event.waiting ? c.yellow(` (${event.waiting} waiting)`) : '';
+      return `${c.dim(`#${event.requestId}`)}  → ${d.target}  ${result}${waiting}`;
+    }
+    case 'state':
+      return c.cyan(`[${event.component}] ${event.message}`);
+    case 'warning':
+      return c.yellow(`warning: ${event.message}`);
+    case 'error':
+      return c.red(`error: ${event.message}`);
+  }
+}
+
+/** One NDJSON object per event. */
+export function jsonLine(event: PipelineEvent): string {
+  switch (event.type) {
+    case 'listening':
+      return JSON.stringify({ event: 'listening', url: event.url, door: event.door, ...event.detail });
+    case 'request':
+      return JSON.stringify(
+        incomingEventJson(event.id, event.incoming, event.verdict, event.duplicateOf, event.answer?.status ?? null),
+      );
+    case 'delivery':
+      return JSON.stringify({ event: 'delivery', requestId: event.requestId, ...deliveryToJson(event.delivery), waiting: event.waiting ?? 0 });
+    case 'state':
+      return JSON.stringify({ event: 'state', component: event.component, state: event.state, message: event.message, ...event.detail });
+    case 'warning':
+      return JSON.stringify({ event: 'warning', message: event.message, ...event.detail });
+    case 'error':
+      return JSON.stringify({ event: 'error', message: event.message, ...event.detail });
+  }
+}

@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { GroupCommitter, openStore, type Store } from '../../../src/store/index.js';
+import { fromExportLine, toExportRecord } from '../../../src/store/exchange.js';
+import type { IncomingWebhook, Verdict } from '../../../src/core/types.js';
+import { makeTempDir } from '../../helpers/tmp.js';
+
+function incoming(over: Partial<IncomingWebhook> = {}): IncomingWebhook {
+  return {
+    source: 'http',
+    method: 'POST',
+    url: '/hook?a=1',
+    httpVersion: '1.1',
+    remoteAddr: '127.0.0.1',
+    headers: [['Content-Type', 'application/json'], ['X-Dup', 'a'], ['x-dup', 'b']],
+    body: Buffer.from('{"a":1}'),
+    receivedAt: 1_700_000_000_123,
+    ...over,
+  };
+}
+
+const verdict = (eventId: string | null): Verdict => ({
+  provider: 'stripe', eventType: 'charge.succeeded', eventId, status: 'valid', reason: 'signature matched',
+});
+
+describe('Store', () => {
+  const tmp = makeTempDir();
+  let store: Store;
+  let n = 0;
+  beforeEach(() => {
+    store = openStore(tmp.path(`h${n++}.db`));
+  });
+  afterEach(() => store.close());
+
+  it('round-trips bytes, header order, case and repeats exactly', () => {
+    const body = Buffer.from([0, 255, 254, 10, 13, 0x80, 0xc3]);
+    const [r] = store.insertMany([{ incoming: incoming({ body }), verdict: null, responseStatus: 200 }]);
+    const got = store.get(r!.id)!;
+    expect(got.body.equals(body)).toBe(true);
+    expect(got.headers).toEqual([['Content-Type', 'application/json'], ['X-Dup', 'a'], ['x-dup', 'b']]);
+    expect(got.url).toBe('/hook?a=1');
+    expect(got.receivedAt).toBe(1_700_000_000_123);
+    expect(got.bodySize).toBe(7);
+    expect(got.contentType).toBe('application/json');
+    expect(got.responseStatus).toBe(200);
+  });
+
+  it('runs in WAL mode with the schema version recorded', () => {
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const raw = new Database(store.path, { readonly: true });
+    expect(raw.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get()).toEqual({ value: '1' });
+    raw.close();
+  });
+
+  it('marks a repeated provider event id as a duplicate of the first', () => {
+    const [a, b, c] = store.insertMany([
+      { incoming: incoming(), verdict: verdict('evt_1') },
+      { incoming: incoming(), verdict: verdict('evt_1') },
+      { incoming: incoming(), verdict: verdict('evt_2') },
+    ]);
+    expect(a!.duplicateOf).toBeNull();
+    expect(b!.duplicateOf).toBe(a!.id);
+    expect(c!.duplicateOf).toBeNull();
+    expect(store.get(b!.id)!.duplicateOf).toBe(a!.id);
+  });
+
+  it('does not write a relay redelivery twice', () => {
+    const [a] = store.insertMany([{ incoming: incoming({ relayId: 'r1' }), verdict: null }]);
+    const [b] = store.insertMany([{ incoming: incoming({ relayId: 'r1' }), verdict: null }]);
+    expect(b).toEqual({ id: a!.id, duplicateOf: null, redelivered: true });
+    expect(store.count()).toBe(1);
+  });
+
+  it('lists newest first with filters and pages by id', () => {
+    const items = Array.from({ length: 30 }, (_, i) => ({
+      incoming: incoming({ method: i % 2 ? 'PUT' : 'POST', url: `/p/${i}`, receivedAt: 1000 + i }),
+      verdict: null,
+    }));
+    store.insertMany(items);
+    const page1 = store.list({ limit: 10 });
+    expect(page1.map((r) => r.url)[0]).toBe('/p/29');
+    const page2 = store.list({ limit: 10, beforeId: page1[9]!.id });
+    expect(page2[0]!.id).toBe(page1[9]!.id - 1);
+    expect(store.list({ method: 'put', limit: 100 })).toHaveLength(15);
+    expect(store.list({ pathContains: '/p/2', limit: 100 }).map((r) => r.url).sort()).toEqual(
+      ['/p/2', '/p/20', '/p/21', '/p/22', '/p/23', '/p/24', '/p/25', '/p/26', '/p/27', '/p/28', '/p/29'].sort(),
+    );
+    expect(store.list({ since: 1025, limit: 100 })).toHaveLength(5);
+    // list() leaves bodies out: it is for tables, not bytes.
+    expect(page1[0]!.body.length).toBe(0);
+  });
+
+  it('prunes by age and by count', () => {
+    store.insertMany(Array.from({ length: 10 }, (_, i) => ({ incoming: incoming({ receivedAt: i * 1000 }), verdict: null })));
+    expect(store.prune({ olderThan: 3000 })).toBe(3);
+    expect(store.prune({ keep: 4 })).toBe(3);
+    expect(store.list({ limit: 100, ascending: true }).map((r) => r.receivedAt)).toEqual([6000, 7000, 8000, 9000]);
+  });
+
+  it('keeps deliveries per request and cascades on prune', () => {
+    const [r] = store.insertMany([{ incoming: incoming(), verdict: null }]);
+    store.addDelivery({
+      requestId: r!.id, kind: 'forward', target: 'http://x', attempt: 1, startedAt: 5, durationMs: 1.5, status: 200,
+      responseHeaders: [['A', 'b']], responseBody: Buffer.from('ok'), responseTruncated: false, error: null,
+    });
+    expect(store.deliveries(r!.id)).toMatchObject([{ status: 200, responseHeaders: [['A', 'b']], target: 'http://x' }]);
+    store.prune({ keep: 0 });
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM deliveries').get()).toEqual({ n: 0 });
+  });
+
+  it('export records re-import to identical requests', () => {
+    const body = Buffer.from([1, 2, 3, 0, 250]);
+    const [r] = store.insertMany([{ incoming: incoming({ body }), verdict: verdict('evt_9'), responseStatus: 202 }]);
+    const line = JSON.stringify(toExportRecord(store.get(r!.id)!));
+    const parsed = fromExportLine(line);
+    if (typeof parsed === 'string') throw new Error(parsed);
+    const other = openStore(tmp.path('other.db'));
+    const [r2] = other.insertMany([parsed]);
+    const a = store.get(r!.id)!;
+    const b = other.get(r2!.id)!;
+    other.close();
+    expect({ ...b, id: 0, source: 'x' }).toEqual({ ...a, id: 0, source: 'x' });
+    expect(fromExportLine('{nope')).toBe('not valid JSON');
+    expect(fromExportLine('{"method":"GET","url":"/","headers":[["a"]],"bodyBase64":""}')).toMatch(/headers/);
+  });
+});
+
+describe('GroupCommitter', () => {
+  const tmp = makeTempDir();
+  it('writes requests arriving in one loop turn in one transaction, resolving only after commit', async () => {
+    const store = openStore(tmp.path('g.db'));
+    let commits = 0;
+    const orig = store.insertMany.bind(store);
+    store.insertMany = (items) => {
+      commits++;
+      return orig(items);
+    };
+    const committer = new GroupCommitter(store);
+    const results = await Promise.all(Array.from({ length: 50 }, () => committer.record({ incoming: incoming(), verdict: null })));
+    expect(commits).toBe(1);
+    expect(new Set(results.map((r) => r.id)).size).toBe(50);
+    // Visible to another connection, i.e. committed, once the promises resolved.
+    const reader = new Database(tmp.path('g.db'), { readonly: true });
+    expect(reader.prepare('SELECT COUNT(*) AS n FROM requests').get()).toEqual({ n: 50 });
+    reader.close();
+    await committer.drain();
+    store.close();
+  });
+
+  it('rejects every waiter of a batch that failed to commit', async () => {
+    const store = openStore(tmp.path('f.db'));
+    const committer = new GroupCommitter(store);
+    store.close();
+    await expect(committer.record({ incoming: incoming(), verdict: null })).rejects.toThrow();
+  });
+});
