@@ -29,7 +29,8 @@ Examples:
     .action(async (flags: ExportFlags) => {
       const format = (flags.format ?? 'ndjson').toLowerCase();
       if (format !== 'ndjson' && format !== 'har') throw new UsageError(`--format must be ndjson or har, got "${flags.format}"`);
-      const filter = parseListFilter({ ...flags, limit: flags.limit ?? '1000000000' }, Date.now());
+      const filter = parseListFilter(flags, Date.now());
+      if (flags.limit === undefined) delete filter.limit;
       const { openHistory } = await import('./shared.js');
       const { toExportRecord, toHarEntry } = await import('../store/exchange.js');
       const store = await openHistory(flags.db, { mustExist: true });

@@ -16,7 +16,7 @@ export interface ListFlags {
 }
 
 export function parseListFilter(flags: ListFlags, now: number): ListFilter {
-  const filter: ListFilter = { limit: parseIntFlag('--limit', flags.limit, 1, 1_000_000) ?? 50 };
+  const filter: ListFilter = { limit: parseIntFlag('--limit', flags.limit, 1) ?? 50 };
   if (flags.method) filter.method = flags.method;
   if (flags.path) filter.pathContains = flags.path;
   if (flags.provider) filter.provider = flags.provider.toLowerCase();
@@ -53,7 +53,7 @@ Examples:
       const store = await openHistory(flags.db);
       try {
         const rows = store.list(filter);
-        if (flags.json || !process.stdout.isTTY) {
+        if (flags.json) {
           const { requestSummaryJson } = await import('../ui/json.js');
           process.stdout.write(rows.map((r) => JSON.stringify(requestSummaryJson(r)) + '\n').join(''));
           return;

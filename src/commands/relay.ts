@@ -1,0 +1,158 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { envValue } from '../config/env.js';
+import { ConfigError, OperationError, UsageError } from '../core/errors.js';
+import type { RelayOptions } from '../tunnel/relay-server.js';
+import { collect, parseDurationFlag, parseIntFlag, parseSize } from './options.js';
+
+/** Flags as commander hands them over. */
+export interface RelayFlags {
+  port?: string;
+  host?: string;
+  token?: string[];
+  db?: string;
+  publicUrl?: string;
+  maxBody?: string;
+  offline?: string;
+  rateLimit?: string;
+  queueCap?: string;
+  responseTimeout?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+export interface RelayCommandOptions {
+  relay: Omit<RelayOptions, 'log' | 'tls'>;
+  /** PEM files, read when the command runs. */
+  tlsFiles: { cert: string; key: string } | null;
+}
+
+/** Default queue file: beside where the relay runs (it is a server process, not a user tool). */
+export const DEFAULT_RELAY_DB = 'hookdev-relay.db';
+
+/** Flags + environment → typed relay options. Pure: throws UsageError on bad input. */
+export function parseRelayOptions(flags: RelayFlags, env: NodeJS.ProcessEnv): RelayCommandOptions {
+  const fromFlags = (flags.token ?? []).filter((t) => t !== '');
+  const fromEnv = (envValue(env, 'HOOKDEV_RELAY_TOKENS') ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  const tokens = fromFlags.length ? fromFlags : fromEnv;
+  if (tokens.length === 0)
+    throw new UsageError(
+      'the relay needs at least one token',
+      'pass --token "$(openssl rand -hex 32)" or set HOOKDEV_RELAY_TOKENS=token1,token2',
+    );
+
+  const offline = flags.offline ?? 'queue';
+  if (offline !== 'queue' && offline !== 'reject')
+    throw new UsageError(`--offline expects queue or reject, got "${offline}"`);
+  if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey))
+    throw new UsageError('--tls-cert and --tls-key go together', 'pass both PEM files, or neither for plain http');
+  const publicUrl = flags.publicUrl ?? envValue(env, 'HOOKDEV_RELAY_PUBLIC_URL');
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/i.test(publicUrl))
+    throw new UsageError(`--public-url expects an http(s) URL, got "${publicUrl}"`, 'example: --public-url https://relay.example.com');
+
+  const relay: Omit<RelayOptions, 'log' | 'tls'> = {
+    tokens,
+    dbPath: flags.db ?? envValue(env, 'HOOKDEV_RELAY_DB') ?? DEFAULT_RELAY_DB,
+    port: parseIntFlag('--port', flags.port ?? envValue(env, 'HOOKDEV_RELAY_PORT'), 0, 65535) ?? 8080,
+    host: flags.host ?? '0.0.0.0',
+    publicUrl,
+    maxBody: parseSize('--max-body', flags.maxBody),
+    offline,
+    rateLimit: flags.rateLimit === undefined ? undefined : parseRate(flags.rateLimit),
+    queueCap: parseIntFlag('--queue-cap', flags.queueCap, 1),
+    responseTimeoutMs: parseDurationFlag('--response-timeout', flags.responseTimeout),
+  };
+  return {
+    relay,
+    tlsFiles: flags.tlsCert && flags.tlsKey ? { cert: flags.tlsCert, key: flags.tlsKey } : null,
+  };
+}
+
+/** `50`, `50/s`, `600/m` → requests per second. */
+export function parseRate(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(?:\/\s*(s|sec|m|min))?$/i.exec(value.trim());
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || !(n > 0)) throw new UsageError(`--rate-limit expects a rate like 50/s or 600/m, got "${value}"`);
+  return m[2] && m[2].toLowerCase().startsWith('m') ? n / 60 : n;
+}
+
+export function register(program: Command): void {
+  program
+    .command('relay')
+    .description('run the public relay: webhooks sent to <public-url>/<channel>/… reach `hookdev listen --relay`')
+    .option('-p, --port <port>', 'port to listen on (default 8080; 0 picks a free one; env HOOKDEV_RELAY_PORT)')
+    .option('--host <host>', 'interface to bind', '0.0.0.0')
+    .option('--token <token>', 'token a client must present (repeatable; env HOOKDEV_RELAY_TOKENS=a,b)', collect, [])
+    .option('--db <path>', `queue database (env HOOKDEV_RELAY_DB; default ./${DEFAULT_RELAY_DB})`)
+    .option('--public-url <url>', 'base URL senders use, e.g. https://relay.example.com (default http://<host>:<port>)')
+    .option('--max-body <bytes>', 'largest body accepted (default 25mb); larger gets 413')
+    .option('--offline <mode>', 'no client connected: queue (answer 202) or reject (answer 503 + Retry-After)', 'queue')
+    .option('--rate-limit <rate>', 'requests per channel, e.g. 50/s or 600/m (default 50/s); over it gets 429')
+    .option('--queue-cap <n>', 'most requests kept per channel while its client is away (default 10000)')
+    .option('--response-timeout <duration>', "how long a sender waits for the client's answer (default 25s) before 504")
+    .option('--tls-cert <file>', 'serve https/wss with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ hookdev relay --token "$(openssl rand -hex 32)" --public-url https://relay.example.com
+  $ HOOKDEV_RELAY_TOKENS=tok1,tok2 hookdev relay --port 443 --tls-cert cert.pem --tls-key key.pem
+  $ hookdev relay --token T --offline reject      senders retry later instead of being queued
+  then, on the laptop:
+  $ hookdev listen --relay wss://relay.example.com --channel my-laptop --token T
+
+Prints NDJSON events to stdout; the first line is {"event":"listening","url":…}.
+Health: GET /healthz   Prometheus: GET /metrics`,
+    )
+    .action(async (flags: RelayFlags) => {
+      await runRelay(parseRelayOptions(flags, process.env));
+    });
+}
+
+async function runRelay(options: RelayCommandOptions): Promise<void> {
+  const tls = options.tlsFiles ? readTls(options.tlsFiles) : undefined;
+  // Lazy: `hookdev --help` must not load ws or better-sqlite3.
+  const { startRelay } = await import('../tunnel/relay-server.js');
+  const print = (event: object): void => {
+    process.stdout.write(JSON.stringify({ ...event, time: new Date().toISOString() }) + '\n');
+  };
+  let relay;
+  try {
+    relay = await startRelay({ ...options.relay, tls, log: print });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE')
+      throw new OperationError(`port ${options.relay.port} is already in use`, 'pick another port with --port');
+    if (e.code === 'EACCES')
+      throw new OperationError(`not allowed to listen on port ${options.relay.port}`, 'use a port above 1023, or run behind a proxy');
+    if (typeof e.code === 'string' && e.code.startsWith('SQLITE_'))
+      throw new ConfigError(`cannot open the relay queue ${options.relay.dbPath}: ${e.message}`, 'pass --db PATH');
+    throw err;
+  }
+  print({ event: 'listening', url: relay.url, connect: relay.connectUrl, port: relay.port, db: options.relay.dbPath });
+  if (options.relay.tokens.some((t) => t.length < 16))
+    print({ event: 'warning', message: 'a relay token is shorter than 16 characters; use e.g. `openssl rand -hex 32`' });
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return void process.exit(130);
+      stopping = true;
+      print({ event: 'stopping' });
+      void relay.close().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+function readTls(files: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  try {
+    return { cert: readFileSync(files.cert), key: readFileSync(files.key) };
+  } catch (err) {
+    throw new ConfigError(`cannot read the TLS files: ${(err as Error).message}`, 'check --tls-cert and --tls-key');
+  }
+}

@@ -1,0 +1,271 @@
+import type { Command } from 'commander';
+import { loadConfigFile, type ConfigFile } from '../config/file.js';
+import { collectSecrets, type SecretMap } from '../config/secrets.js';
+import { OperationError, UsageError } from '../core/errors.js';
+import { parseHeaderArg } from '../core/headers.js';
+import type { HeaderList, StoredRequest } from '../core/types.js';
+import type { Signing } from '../forward/replay.js';
+import type { Store } from '../store/index.js';
+import type { GenericDefinition } from '../signatures/types.js';
+import { collect, parseDurationFlag, parseIdSelector, parseIntFlag, type IdSelector } from './options.js';
+
+/** Flags as commander hands them over. */
+export interface ReplayFlags {
+  to?: string;
+  keepPath?: boolean;
+  preserveHost?: boolean;
+  resign?: boolean;
+  secret?: string[];
+  times?: string;
+  shuffle?: boolean;
+  delay?: string;
+  timeout?: string;
+  edit?: boolean;
+  setHeader?: string[];
+  db?: string;
+  json?: boolean;
+}
+
+export interface ReplayOptions {
+  selector: IdSelector;
+  /** `--to`; undefined: config `forwardTo[0]`, else the last delivery's target. */
+  to: string | undefined;
+  /** Send to the target URL exactly (default: append the captured path and query, as `listen` forwards). */
+  keepPath: boolean;
+  preserveHost: boolean;
+  resign: boolean;
+  secrets: SecretMap;
+  /** Copies of each request. Default 1. */
+  times: number;
+  shuffle: boolean;
+  /** Pause between sends, ms. Default 0. */
+  delayMs: number;
+  /** Per-send total timeout, ms. Default 30000. */
+  timeoutMs: number;
+  edit: boolean;
+  setHeaders: HeaderList;
+  db: string | undefined;
+  json: boolean;
+  configForwardTo: string[];
+  generic: GenericDefinition[];
+}
+
+const HTTP_URL = /^https?:\/\/[^/?#]+/i;
+
+/** Flags + environment + config file → typed options. Pure: throws UsageError on bad input. */
+export function parseReplayOptions(selector: string, flags: ReplayFlags, env: NodeJS.ProcessEnv, file: ConfigFile): ReplayOptions {
+  const setHeaders: HeaderList = [];
+  for (const h of flags.setHeader ?? []) {
+    const pair = parseHeaderArg(h);
+    if (!pair) throw new UsageError(`--set-header expects 'Name: value', got "${h}"`, "example: --set-header 'X-Test: 1'");
+    setHeaders.push(pair);
+  }
+  if (flags.to !== undefined && !HTTP_URL.test(flags.to)) {
+    throw new UsageError(`--to expects an http(s) URL, got "${flags.to}"`, 'example: --to http://localhost:3000/webhooks');
+  }
+  return {
+    selector: parseIdSelector(selector, true),
+    to: flags.to,
+    keepPath: Boolean(flags.keepPath),
+    preserveHost: Boolean(flags.preserveHost),
+    resign: Boolean(flags.resign),
+    secrets: collectSecrets(flags.secret ?? [], env, file.secrets ?? {}),
+    times: parseIntFlag('--times', flags.times, 1, 10_000) ?? 1,
+    shuffle: Boolean(flags.shuffle),
+    delayMs: parseDurationFlag('--delay', flags.delay) ?? 0,
+    timeoutMs: parseDurationFlag('--timeout', flags.timeout) ?? 30_000,
+    edit: Boolean(flags.edit),
+    setHeaders,
+    db: flags.db ?? file.db,
+    json: Boolean(flags.json),
+    configForwardTo: Array.isArray(file.forwardTo) ? file.forwardTo : [],
+    generic: (Array.isArray(file.generic) ? file.generic : []) as unknown as GenericDefinition[],
+  };
+}
+
+/** Where the command writes; injectable so tests can run it in-process. */
+export interface CommandIO {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const processIO = (): CommandIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+
+export function register(program: Command, io: () => CommandIO = processIO): void {
+  program
+    .command('replay')
+    .description('send captured requests to your app again (re-signed, edited, repeated or shuffled)')
+    .argument('<id>', 'request id, "last", or a range like 12..20')
+    .option('--to <url>', 'target (default: forwardTo in the config, else the last target used)')
+    .option('--keep-path', "send to --to exactly, instead of appending the request's path and query")
+    .option('--preserve-host', "keep the sender's Host header")
+    .option('--resign', "sign again with the provider's secret and a fresh timestamp")
+    .option('--secret <provider=secret>', 'secret for --resign (repeatable; or HOOKDEV_SECRET_<PROVIDER>)', collect, [])
+    .option('--times <n>', 'send each request n times (idempotency test)', '1')
+    .option('--shuffle', 'send in random order (ordering test)')
+    .option('--delay <ms>', 'pause between sends, e.g. 500 or 500ms')
+    .option('--timeout <ms>', 'give up on an answer after this long (default 30s)')
+    .option('--edit', 'edit the body in $EDITOR first (re-signed when a secret is known)')
+    .option('--set-header <header>', "set a header, 'Name: value' (repeatable)", collect, [])
+    .option('--db <path>', 'history database')
+    .option('--json', 'NDJSON: one {"event":"delivery",…} line per send')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ hookdev replay last --to http://localhost:3000/webhooks
+  $ hookdev replay 42 --resign --secret stripe=whsec_…     an old Stripe event, accepted again
+  $ hookdev replay 42 --times 3                            does your app act only once?
+  $ hookdev replay 10..20 --shuffle --delay 200ms          does it cope with any order?
+  $ hookdev replay last --edit                             change the body, then send`,
+    )
+    .action(async (selector: string, flags: ReplayFlags) => {
+      const out = io();
+      const { file } = loadConfigFile(out.cwd, out.env);
+      await runReplayCommand(parseReplayOptions(selector, flags, out.env, file), out);
+    });
+}
+
+/** The newest delivery's target: where the user sent things last. */
+function lastUsedTarget(store: Store): string | null {
+  // Read straight from the table (the Store has no typed query for it yet).
+  const row = store.db.prepare(`SELECT target FROM deliveries ORDER BY id DESC LIMIT 1`).get() as { target: string } | undefined;
+  return row?.target ?? null;
+}
+
+function selectRequests(store: Store, sel: IdSelector): StoredRequest[] {
+  if (sel.kind !== 'range') {
+    const r = sel.kind === 'last' ? store.last() : store.get(sel.id);
+    if (!r) {
+      throw new OperationError(sel.kind === 'last' ? 'the history is empty' : `request ${sel.id} not found`,
+        'run `hookdev list` to see the ids');
+    }
+    if (r.rejectedStatus) {
+      throw new OperationError(`request ${r.id} was refused with ${r.rejectedStatus} and its body was not kept; nothing to replay`);
+    }
+    return [r];
+  }
+  const all = [...store.iterate({ ids: { from: sel.from, to: sel.to } })];
+  if (!all.length) throw new OperationError(`no requests with ids ${sel.from}..${sel.to}`, 'run `hookdev list` to see the ids');
+  return all;
+}
+
+export async function runReplayCommand(options: ReplayOptions, io: CommandIO): Promise<void> {
+  const { openHistory } = await import('./shared.js');
+  const store = await openHistory(options.db, { mustExist: true });
+  try {
+    await replayWithStore(store, options, io);
+  } finally {
+    store.close();
+  }
+}
+
+async function replayWithStore(store: Store, options: ReplayOptions, io: CommandIO): Promise<void> {
+  const replay = await import('../forward/replay.js');
+  const all = selectRequests(store, options.selector);
+  const requests = all.filter((r) => !r.rejectedStatus);
+  if (requests.length < all.length) {
+    io.stderr.write(`skipping ${all.length - requests.length} refused request(s) whose body was not kept\n`);
+  }
+
+  const target = replay.resolveTarget(options.to, options.configForwardTo, lastUsedTarget(store), options.keepPath);
+  if (!target) {
+    throw new UsageError('no target to replay to', 'pass --to http://localhost:3000/webhooks, or set forwardTo in hookdev.config.json');
+  }
+  if (!HTTP_URL.test(target.url)) throw new UsageError(`the ${target.source} target is not an http(s) URL: ${target.url}`);
+  const from = { flag: '--to', config: 'forwardTo in the config', 'last-used': 'the last target used' }[target.source];
+  io.stderr.write(`replaying to ${target.url} (${from}${target.exact ? '' : ", plus each request's path"})\n`);
+
+  const signers = await signersFor(requests, options);
+  const bodies = new Map<number, Buffer>();
+  if (options.edit) {
+    const { editInEditor, EditorError } = await import('../forward/editor.js');
+    for (const r of requests) {
+      try {
+        const res = await editInEditor(r.body, { env: io.env, name: `hookdev-${r.id}${/json/i.test(r.contentType ?? '') ? '.json' : '.txt'}` });
+        if (!res.edited) continue;
+        bodies.set(r.id, res.body);
+        if (!signers.has(r.id) && r.provider) {
+          io.stderr.write(`warning: #${r.id} body edited but no ${r.provider} secret is known, so its old signature will not match\n`);
+        }
+      } catch (err) {
+        if (err instanceof EditorError) throw new UsageError(err.message, 'set EDITOR, e.g. EDITOR=nano');
+        throw err;
+      }
+    }
+  }
+  // Sign an edited body when we can, even without --resign: otherwise it is sure to fail verification.
+  const signFor = (r: StoredRequest): Signing | null => {
+    const s = signers.get(r.id);
+    if (!s || (!options.resign && !bodies.has(r.id))) return null;
+    return { ...s, now: Math.floor(Date.now() / 1000) };
+  };
+
+  const [{ EventHub }, { runReplays }, { jsonLine }, { makeChalk }, { formatMs }] = await Promise.all([
+    import('../core/events.js'),
+    import('../forward/replayer.js'),
+    import('../ui/log.js'),
+    import('../ui/output.js'),
+    import('../core/duration.js'),
+  ]);
+  const chalk = makeChalk(io.stdout as NodeJS.WriteStream, io.env);
+  const events = new EventHub();
+  events.subscribe((e) => {
+    if (e.type !== 'delivery') return;
+    if (options.json) return void io.stdout.write(jsonLine(e) + '\n');
+    const d = e.delivery;
+    const copy = options.times > 1 ? chalk.dim(` (copy ${d.attempt} of ${options.times})`) : '';
+    const ok = d.status !== null && d.status >= 200 && d.status < 300;
+    const result = d.status === null ? chalk.red(`✗ ${d.error}`) : `${ok ? chalk.green(d.status) : chalk.red(d.status)} ${chalk.dim(formatMs(d.durationMs ?? 0))}`;
+    io.stdout.write(`${chalk.dim(`#${e.requestId}`)}  → ${d.target}  ${result}${copy}\n`);
+  });
+
+  const plan = replay.planReplays(requests, { times: options.times, shuffle: options.shuffle });
+  const results = await runReplays({
+    store,
+    events,
+    plan,
+    delayMs: options.delayMs,
+    totalTimeoutMs: options.timeoutMs,
+    prepare: (r) =>
+      replay.prepareReplay(r, {
+        target,
+        body: bodies.get(r.id),
+        sign: signFor(r),
+        setHeaders: options.setHeaders,
+        preserveHost: options.preserveHost,
+      }),
+  });
+  const summary = replay.summarize(results);
+  if (!summary.ok) throw new OperationError(summary.line);
+  if (!options.json) io.stdout.write(chalk.dim(summary.line) + '\n');
+}
+
+/** Provider + secret per request. With --resign a missing one is the user's to fix, before anything is sent. */
+async function signersFor(requests: StoredRequest[], options: ReplayOptions): Promise<Map<number, Omit<Signing, 'now'>>> {
+  const out = new Map<number, Omit<Signing, 'now'>>();
+  if (!options.resign && !options.edit) return out;
+  const { getProvider, secretsFor, secretEnvName } = await import('../signatures/index.js');
+  for (const r of requests) {
+    const provider = r.provider ? getProvider(r.provider, options.generic) : undefined;
+    if (!provider) {
+      if (!options.resign) continue;
+      throw new UsageError(
+        `request ${r.id} has no known provider, so it cannot be re-signed`,
+        'replay it without --resign (its headers go out as captured)',
+      );
+    }
+    const secret = secretsFor(provider, options.secrets).secrets[0];
+    if (!secret) {
+      if (!options.resign) continue;
+      throw new UsageError(
+        `no ${provider.name} secret to re-sign request ${r.id}`,
+        `pass --secret ${provider.name}=… or set ${secretEnvName(provider.name)} (or "secrets" in hookdev.config.json)`,
+      );
+    }
+    out.set(r.id, { provider, secret });
+  }
+  return out;
+}

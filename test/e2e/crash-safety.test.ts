@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { startCli } from '../helpers/cli.js';
+import { makeTempDir } from '../helpers/tmp.js';
+import { send } from '../helpers/http.js';
+
+describe('SIGKILL under load', () => {
+  it('keeps every request that was acknowledged with a 2xx', async () => {
+    const tmp = makeTempDir();
+    const db = tmp.path('crash.db');
+    const listen = startCli(['listen', '--port', '0', '--db', db]);
+    const { url } = (await listen.waitForEvent((e) => e.event === 'listening')) as { url: string };
+    const acked = new Set<string>();
+    let stop = false;
+    const worker = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const tag = `${w}-${i}`;
+        try {
+          const res = await send(`${url}/load?tag=${tag}`, { body: JSON.stringify({ tag, pad: 'x'.repeat(1500) }) });
+          if (res.status >= 200 && res.status < 300) acked.add(tag);
+        } catch {
+          return; // the listener is gone
+        }
+      }
+    };
+    const workers = Array.from({ length: 24 }, (_, w) => worker(w));
+    // Kill in the middle of the stream, not at a quiet moment.
+    while (acked.size < 600) await new Promise((r) => setTimeout(r, 5));
+    listen.child.kill('SIGKILL');
+    stop = true;
+    await Promise.all(workers);
+    await listen.stop();
+
+    const reader = new Database(db);
+    const rows = reader.prepare(`SELECT url FROM requests`).all() as Array<{ url: string }>;
+    reader.close();
+    const stored = new Set(rows.map((r) => new URL(r.url, 'http://x').searchParams.get('tag')));
+    const lost = [...acked].filter((t) => !stored.has(t));
+    expect(acked.size).toBeGreaterThanOrEqual(600);
+    expect(lost).toEqual([]);
+    tmp.cleanup();
+  });
+});
