@@ -7,6 +7,9 @@ import { register as registerShow } from './commands/show.js';
 import { register as registerExport } from './commands/export.js';
 import { register as registerImport } from './commands/import.js';
 import { register as registerPrune } from './commands/prune.js';
+import { register as registerVerify } from './commands/verify.js';
+import { register as registerReplay } from './commands/replay.js';
+import { register as registerRelay } from './commands/relay.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -30,6 +33,9 @@ Examples:
   registerShow(program);
   registerExport(program);
   registerImport(program);
+  registerVerify(program);
+  registerReplay(program);
+  registerRelay(program);
   registerPrune(program);
   return program;
 }

@@ -26,6 +26,16 @@ export interface ListenFlags {
   maxBody?: string;
   forwardTo?: string[];
   passthrough?: boolean;
+  relay?: string;
+  channel?: string;
+  token?: string;
+}
+
+export interface RelayClientOptions {
+  url: string;
+  /** Undefined: the saved default channel. */
+  channel: string | undefined;
+  token: string;
 }
 
 export interface ListenOptions {
@@ -33,6 +43,7 @@ export interface ListenOptions {
   json: boolean;
   ui: boolean;
   forwardTo: string[];
+  relay: RelayClientOptions | null;
 }
 
 /** Flags + environment + config file → one typed, validated config. Pure apart from reading the config file. */
@@ -51,10 +62,23 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
   for (const t of forwardTo) {
     if (!/^https?:\/\//i.test(t)) throw new UsageError(`--forward-to expects an http(s) URL, got "${t}"`, 'example: --forward-to http://localhost:3000/webhooks');
   }
+  const relayUrl = flags.relay ?? envValue(env, 'HOOKDEV_RELAY_URL');
+  let relay: RelayClientOptions | null = null;
+  if (relayUrl) {
+    if (!/^(wss?|https?):\/\//i.test(relayUrl)) {
+      throw new UsageError(`--relay expects a ws(s):// or http(s):// URL, got "${relayUrl}"`, 'example: --relay wss://hooks.example.com');
+    }
+    const token = flags.token ?? envValue(env, 'HOOKDEV_RELAY_TOKEN');
+    if (!token) throw new UsageError('--relay needs a token', 'pass --token TOKEN or set HOOKDEV_RELAY_TOKEN (one of the relay\'s --token values)');
+    relay = { url: relayUrl, channel: flags.channel ?? envValue(env, 'HOOKDEV_CHANNEL'), token };
+  } else if (flags.channel || flags.token) {
+    throw new UsageError('--channel and --token go with --relay URL');
+  }
   return {
     json: Boolean(flags.json),
     ui: flags.ui !== false,
     forwardTo,
+    relay,
     config: {
       host: flags.host ?? envValue(env, 'HOOKDEV_HOST') ?? '127.0.0.1',
       port,
@@ -93,6 +117,9 @@ export function register(program: Command): void {
     .option('--response-header <header>', "header to answer with, 'Name: value' (repeatable)", collect, [])
     .option('--response-delay <ms>', 'wait before answering (test the sender timeouts), e.g. 3000 or 3s')
     .option('--max-body <bytes>', 'largest body accepted (default 25mb); larger gets 413')
+    .option('--relay <url>', 'also receive through a hookdev relay (wss://…), ngrok style')
+    .option('--channel <name>', 'relay channel (default: one generated once and kept, so the URL stays the same)')
+    .option('--token <token>', 'relay token (or HOOKDEV_RELAY_TOKEN)')
     .option('--json', 'print NDJSON events (default when stdout is not a terminal)')
     .option('--no-ui', 'plain log lines even in a terminal')
     .addHelpText(
@@ -103,7 +130,8 @@ Examples:
   $ hookdev listen --port 0 --json            pick a free port; NDJSON for scripts
   $ hookdev listen --secret stripe=whsec_… --forward-to http://localhost:3000/webhooks
   $ hookdev listen --response-status 500      watch how the sender retries
-  $ hookdev listen --response-delay 15s       test the sender's timeout`,
+  $ hookdev listen --response-delay 15s       test the sender's timeout
+  $ hookdev listen --relay wss://hooks.example.com --token $HOOKDEV_RELAY_TOKEN`,
     )
     .action(async (flags: ListenFlags) => {
       const { file } = loadConfigFile();
@@ -144,14 +172,62 @@ async function runListen(options: ListenOptions): Promise<void> {
     throw err;
   }
   events.emit({ type: 'listening', url: listener.url, door: 'http', detail: { db: options.config.dbPath, port: listener.port } });
+  let tunnel: import('../tunnel/client.js').Tunnel | null = null;
+  if (options.relay) {
+    try {
+      tunnel = await startRelayDoor(options.relay, listener.pipeline.handle, events);
+    } catch (err) {
+      await listener.close();
+      throw err;
+    }
+  }
+  let failure: unknown = null;
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = () => {
       if (stopping) return process.exit(130);
       stopping = true;
-      void listener.close().then(resolve);
+      void (async () => {
+        await tunnel?.close().catch(() => undefined);
+        await listener.close();
+        resolve();
+      })();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // The relay refusing us later (token revoked, channel taken) ends the listener with exit 1.
+    tunnel?.done.catch((err: unknown) => {
+      failure = err;
+      stop();
+    });
   });
+  if (failure) throw failure;
+}
+
+async function startRelayDoor(
+  relay: RelayClientOptions,
+  handle: import('../core/types.js').RequestHandler,
+  events: import('../core/events.js').EventHub,
+): Promise<import('../tunnel/client.js').Tunnel> {
+  const { connectTunnel } = await import('../tunnel/client.js');
+  const { defaultChannel } = await import('../config/channel.js');
+  const { describeTunnelState, describeTunnelLog } = await import('../ui/tunnel-state.js');
+  const channel = relay.channel ?? defaultChannel();
+  const tunnel = connectTunnel({
+    relayUrl: relay.url,
+    channel,
+    token: relay.token,
+    onRequest: handle,
+    onState: (state) => {
+      const e = describeTunnelState(state);
+      if (e) events.emit(e);
+    },
+    log: (entry) => {
+      const e = describeTunnelLog(entry as Record<string, unknown>);
+      if (e) events.emit(e);
+    },
+  });
+  const publicUrl = await tunnel.ready;
+  events.emit({ type: 'listening', url: publicUrl, door: 'relay', detail: { channel } });
+  return tunnel;
 }

@@ -1,0 +1,214 @@
+/**
+ * The relay <-> client wire protocol: pure encode/decode, no I/O.
+ *
+ * One binary WebSocket message per frame: `u32 BE header length | JSON header | raw body bytes`.
+ * Bodies travel as raw bytes after the header (never JSON, never base64) so signatures survive.
+ * Unknown frame types decode to `{ type: 'unknown' }` so an older peer tolerates a newer one.
+ * See PROTOCOL.md for the handshake.
+ */
+import type { HeaderList } from '../core/types.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Path of the WebSocket upgrade on the relay. */
+export const CONNECT_PATH = '/_hookdev/connect';
+/** Reserved path (under `/<channel>`) the relay answers itself after a probe round trip over the socket. */
+export const PROBE_PREFIX = '/_hookdev/probe/';
+
+/** Upgrade request headers (client -> relay). Names are lower case as Node exposes them. */
+export const H_CHANNEL = 'x-hookdev-channel';
+export const H_PROTOCOL = 'x-hookdev-protocol';
+export const H_CLIENT_ID = 'x-hookdev-client-id';
+/** Upgrade response header (relay -> client). */
+export const H_PUBLIC_URL = 'x-hookdev-public-url';
+
+/** Guard against absurd header lengths in garbage frames (real headers are a few KB). */
+export const MAX_FRAME_HEADER_BYTES = 4 * 1024 * 1024;
+
+/** relay -> client: a request that reached the public URL. */
+export interface RequestFrame {
+  type: 'request';
+  id: string;
+  method: string;
+  /** Path and query as the sender sent them, without the `/<channel>` prefix. */
+  path: string;
+  headers: HeaderList;
+  /** Epoch ms at the relay. */
+  receivedAt: number;
+  remoteAddr: string;
+  httpVersion: string;
+  body: Buffer;
+}
+
+/** client -> relay: the local answer for a request. */
+export interface ResponseFrame {
+  type: 'response';
+  id: string;
+  status: number;
+  headers: HeaderList;
+  body: Buffer;
+}
+
+/** client -> relay: the request is committed locally; the relay may forget it. */
+export interface AckFrame {
+  type: 'ack';
+  id: string;
+}
+
+/** client -> relay: the request frame arrived (transport receipt, sent before any local work). */
+export interface ReceivedFrame {
+  type: 'received';
+  id: string;
+}
+
+/** relay -> client: end-to-end liveness probe; the client echoes it as `probe-reply`. */
+export interface ProbeFrame {
+  type: 'probe';
+  id: string;
+}
+
+export interface ProbeReplyFrame {
+  type: 'probe-reply';
+  id: string;
+}
+
+/** relay -> client: first frame after the upgrade. */
+export interface HelloFrame {
+  type: 'hello';
+  protocol: number;
+  publicUrl: string;
+  /** Requests waiting in the relay's queue for this channel at connect time. */
+  queued: number;
+}
+
+/** A frame whose type this version does not know: kept, not an error. */
+export interface UnknownFrame {
+  type: 'unknown';
+  rawType: string;
+}
+
+export type Frame =
+  | RequestFrame
+  | ResponseFrame
+  | AckFrame
+  | ReceivedFrame
+  | ProbeFrame
+  | ProbeReplyFrame
+  | HelloFrame
+  | UnknownFrame;
+
+export type KnownFrame = Exclude<Frame, UnknownFrame>;
+
+export type DecodeResult = { ok: true; frame: Frame } | { ok: false; error: string };
+
+const EMPTY = Buffer.alloc(0);
+
+export function encodeFrame(frame: KnownFrame): Buffer {
+  let body: Buffer = EMPTY;
+  let header: object;
+  if (frame.type === 'request' || frame.type === 'response') {
+    const { body: b, ...rest } = frame;
+    body = b;
+    header = rest;
+  } else header = frame;
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const len = Buffer.allocUnsafe(4);
+  len.writeUInt32BE(json.length, 0);
+  return Buffer.concat([len, json, body], 4 + json.length + body.length);
+}
+
+/** Decode one WebSocket message. Never throws: garbage returns `{ ok: false, error }`. */
+export function decodeFrame(data: Buffer | ArrayBuffer | Buffer[]): DecodeResult {
+  try {
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (buf.length < 4) return fail('frame shorter than its length prefix');
+    const hlen = buf.readUInt32BE(0);
+    if (hlen > MAX_FRAME_HEADER_BYTES) return fail(`frame header too large (${hlen} bytes)`);
+    if (4 + hlen > buf.length) return fail('frame header length exceeds the frame');
+    let h: unknown;
+    try {
+      h = JSON.parse(buf.subarray(4, 4 + hlen).toString('utf8'));
+    } catch {
+      return fail('frame header is not JSON');
+    }
+    if (!isObject(h)) return fail('frame header is not an object');
+    if (typeof h.type !== 'string') return fail('frame header has no type');
+    // The body is a view into the message buffer: no copy for large bodies.
+    return parseHeader(h, buf.subarray(4 + hlen));
+  } catch (err) {
+    return fail(`undecodable frame: ${(err as Error).message}`);
+  }
+}
+
+function parseHeader(h: Record<string, unknown>, body: Buffer): DecodeResult {
+  const type = h.type as string;
+  switch (type) {
+    case 'request': {
+      if (!isId(h.id)) return fail('request: bad id');
+      if (!isStr(h.method) || h.method === '') return fail('request: bad method');
+      if (!isStr(h.path)) return fail('request: bad path');
+      if (!isHeaderList(h.headers)) return fail('request: bad headers');
+      if (!isNum(h.receivedAt)) return fail('request: bad receivedAt');
+      return ok({
+        type,
+        id: h.id,
+        method: h.method,
+        path: h.path,
+        headers: h.headers,
+        receivedAt: h.receivedAt,
+        remoteAddr: isStr(h.remoteAddr) ? h.remoteAddr : '',
+        httpVersion: isStr(h.httpVersion) ? h.httpVersion : '1.1',
+        body,
+      });
+    }
+    case 'response': {
+      if (!isId(h.id)) return fail('response: bad id');
+      if (!Number.isInteger(h.status) || (h.status as number) < 100 || (h.status as number) > 999)
+        return fail('response: bad status');
+      if (!isHeaderList(h.headers)) return fail('response: bad headers');
+      return ok({ type, id: h.id, status: h.status as number, headers: h.headers, body });
+    }
+    case 'ack':
+    case 'received':
+    case 'probe':
+    case 'probe-reply':
+      if (!isId(h.id)) return fail(`${type}: bad id`);
+      return ok({ type, id: h.id });
+    case 'hello':
+      if (!Number.isInteger(h.protocol)) return fail('hello: bad protocol');
+      if (!isStr(h.publicUrl)) return fail('hello: bad publicUrl');
+      return ok({
+        type,
+        protocol: h.protocol as number,
+        publicUrl: h.publicUrl,
+        queued: isNum(h.queued) ? h.queued : 0,
+      });
+    default:
+      return ok({ type: 'unknown', rawType: type.slice(0, 100) });
+  }
+}
+
+function ok(frame: Frame): DecodeResult {
+  return { ok: true, frame };
+}
+function fail(error: string): DecodeResult {
+  return { ok: false, error };
+}
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isStr(v: unknown): v is string {
+  return typeof v === 'string';
+}
+function isNum(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+function isId(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= 200;
+}
+function isHeaderList(v: unknown): v is HeaderList {
+  return (
+    Array.isArray(v) &&
+    v.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string')
+  );
+}

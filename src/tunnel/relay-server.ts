@@ -1,0 +1,208 @@
+/**
+ * `startRelay`: wires the public HTTP ingress, the WebSocket hub, the durable queue, limits,
+ * heartbeat and metrics into one server. It never prints: events go to `log`.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { CONNECT_PATH } from './protocol.js';
+import { FailureLimiter, TokenBuckets } from './rate-limit.js';
+import { RelayHub } from './relay-hub.js';
+import { createIngress } from './relay-ingress.js';
+import { RelayMetrics } from './relay-metrics.js';
+import { RelayQueue } from './relay-queue.js';
+
+export interface RelayOptions {
+  /** Tokens a client may present as `Authorization: Bearer <token>`. At least one. */
+  tokens: string[];
+  /** SQLite file for the queue (`:memory:` for throwaway relays). */
+  dbPath: string;
+  /** TCP port; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** Default `0.0.0.0`. */
+  host?: string;
+  /** Base URL senders use, e.g. `https://relay.example.com`. Default `http(s)://<host>:<port>`. */
+  publicUrl?: string;
+  /** Largest request body accepted, in bytes; larger gets 413. Default 25 MB (GitHub's cap). */
+  maxBody?: number;
+  /** Requests per second per channel (bursts up to twice that); over it gets 429. Default 50. */
+  rateLimit?: number;
+  /** Max queued (unacked) requests per channel; a full queue answers 503. Default 10000. */
+  queueCap?: number;
+  /** Max queued body bytes per channel. Default 1 GiB. */
+  queueCapBytes?: number;
+  /** How long a sender waits for the client's answer before 504. Default 25 s. */
+  responseTimeoutMs?: number;
+  /** A request frame without the client's receipt in this time marks the client as gone. Default 2 s. */
+  receiptTimeoutMs?: number;
+  /** Ping period; a client that did not pong by the next tick is dropped. Default 15 s. */
+  heartbeatMs?: number;
+  /** How long the probe route waits for the client to echo a probe. Default 5 s. */
+  probeTimeoutMs?: number;
+  /** With no client connected: queue and answer 202 (default), or answer 503 + Retry-After. */
+  offline?: 'queue' | 'reject';
+  /** Retry-After seconds on 503 answers. Default 30. */
+  retryAfterSec?: number;
+  /** Failed upgrade auths allowed per remote address per window before 429. Default 10 per 60 s. */
+  authFailureLimit?: { max: number; windowMs: number };
+  /** Take the remote address from `X-Forwarded-For` (behind a proxy you run). Default false. */
+  trustProxy?: boolean;
+  /** Serve https/wss with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Receives one plain object per event; never sees tokens. */
+  log?: (event: object) => void;
+  /** Clock, epoch ms. */
+  now?: () => number;
+}
+
+export interface Relay {
+  /** Public base URL; a channel's URL is `<url>/<channel>`. */
+  url: string;
+  /** Where clients connect (`ws(s)://…/_hookdev/connect`). */
+  connectUrl: string;
+  port: number;
+  /** Stop accepting, let in-flight requests finish (bounded by the response timeout), then close. */
+  close(): Promise<void>;
+}
+
+export const RELAY_DEFAULTS = {
+  port: 8080,
+  host: '0.0.0.0',
+  maxBody: 25 * 1024 * 1024,
+  rateLimit: 50,
+  queueCap: 10_000,
+  queueCapBytes: 1024 * 1024 * 1024,
+  responseTimeoutMs: 25_000,
+  receiptTimeoutMs: 2_000,
+  heartbeatMs: 15_000,
+  probeTimeoutMs: 5_000,
+  retryAfterSec: 30,
+} as const;
+
+export async function startRelay(options: RelayOptions): Promise<Relay> {
+  const tokens = options.tokens.filter((t) => t !== '');
+  if (tokens.length === 0) throw new TypeError('startRelay: at least one token is required');
+  const o = { ...RELAY_DEFAULTS, ...stripUndefined(options) };
+  const log = options.log ?? (() => {});
+  const now = options.now ?? Date.now;
+  const remoteAddr = (req: http.IncomingMessage): string => {
+    if (o.trustProxy) {
+      const xff = req.headers['x-forwarded-for'];
+      const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
+      if (first) return first;
+    }
+    return req.socket.remoteAddress ?? '';
+  };
+
+  const queue = new RelayQueue(o.dbPath, { maxCount: o.queueCap, maxBytes: o.queueCapBytes });
+  const metrics = new RelayMetrics();
+  const authFailures = new FailureLimiter(
+    o.authFailureLimit?.max ?? 10,
+    o.authFailureLimit?.windowMs ?? 60_000,
+  );
+  const buckets = new TokenBuckets(o.rateLimit, Math.max(1, o.rateLimit * 2));
+  const server = o.tls ? https.createServer({ cert: o.tls.cert, key: o.tls.key }) : http.createServer();
+
+  // Known once listening (port 0); the hub reads it through this holder.
+  let publicUrl = '';
+  let closing = false;
+  let active = 0;
+
+  const hub = new RelayHub({
+    tokens,
+    get publicUrl() {
+      return publicUrl;
+    },
+    queue,
+    metrics,
+    authFailures,
+    maxPayload: o.maxBody + 1024 * 1024, // answers carry a JSON header besides the body
+    receiptTimeoutMs: o.receiptTimeoutMs,
+    responseTimeoutMs: o.responseTimeoutMs,
+    probeTimeoutMs: o.probeTimeoutMs,
+    remoteAddr,
+    log,
+    now,
+  });
+  const ingress = createIngress({
+    hub,
+    queue,
+    metrics,
+    buckets,
+    maxBody: o.maxBody,
+    offline: o.offline ?? 'queue',
+    retryAfterSec: o.retryAfterSec,
+    remoteAddr,
+    log,
+    now,
+    isClosing: () => closing,
+  });
+
+  server.on('request', (req, res) => {
+    active += 1;
+    ingress(req, res)
+      .catch((err: unknown) => {
+        log({ event: 'error', where: 'ingress', error: (err as Error).message });
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      })
+      .finally(() => {
+        active -= 1;
+      });
+  });
+  server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  const heartbeat = setInterval(() => {
+    hub.heartbeat();
+    const t = now();
+    buckets.sweep(t);
+    authFailures.sweep(t);
+  }, o.heartbeatMs);
+  heartbeat.unref();
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(o.port, o.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    clearInterval(heartbeat);
+    queue.close();
+    throw err;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const scheme = o.tls ? 'https' : 'http';
+  publicUrl = (o.publicUrl ?? `${scheme}://${displayHost(o.host)}:${port}`).replace(/\/+$/, '');
+  const connectUrl = `${o.tls ? 'wss' : 'ws'}://${displayHost(o.host)}:${port}${CONNECT_PATH}`;
+
+  let closed: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closed ??= (async () => {
+      closing = true;
+      server.close();
+      server.closeIdleConnections();
+      // Drain: senders waiting on a client answer get it (or their 504) before the sockets go.
+      const deadline = Date.now() + o.responseTimeoutMs + 1000;
+      while (active > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await hub.closeAll(1000);
+      clearInterval(heartbeat);
+      server.closeAllConnections();
+      queue.close();
+      log({ event: 'closed' });
+    })());
+
+  return { url: publicUrl, connectUrl, port, close };
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function stripUndefined<T extends object>(v: T): T {
+  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as T;
+}

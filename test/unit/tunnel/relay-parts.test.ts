@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { bearerToken, matchToken } from '../../../src/tunnel/auth.js';
+import { backoffDelay } from '../../../src/tunnel/backoff.js';
+import { channelProblem } from '../../../src/tunnel/channel.js';
+import { connectUrl } from '../../../src/tunnel/client.js';
+import { Lru } from '../../../src/tunnel/lru.js';
+import { FailureLimiter, TokenBuckets } from '../../../src/tunnel/rate-limit.js';
+import { framingHeaders } from '../../../src/tunnel/relay-ingress.js';
+import { RelayMetrics } from '../../../src/tunnel/relay-metrics.js';
+
+describe('auth', () => {
+  it('matches tokens by value, any length', () => {
+    expect(matchToken('b', ['a', 'b'])).toBe(1);
+    expect(matchToken('c', ['a', 'b'])).toBe(-1);
+    expect(matchToken('', ['a'])).toBe(-1);
+    expect(matchToken('a-much-longer-token', ['a'])).toBe(-1);
+  });
+  it('reads Bearer tokens', () => {
+    expect(bearerToken('Bearer abc')).toBe('abc');
+    expect(bearerToken('bearer  abc ')).toBe('abc');
+    expect(bearerToken('Basic abc')).toBeNull();
+    expect(bearerToken(undefined)).toBeNull();
+  });
+});
+
+describe('channel names', () => {
+  it.each(['abc', 'my-laptop', 'a'.repeat(64), '0-0'])('accepts %s', (n) => expect(channelProblem(n)).toBeNull());
+  it.each(['ab', 'UPPER', 'a_b', 'a/b', 'a'.repeat(65), 'healthz', 'metrics', ''])('refuses %s', (n) =>
+    expect(channelProblem(n)).toMatch(/channel/),
+  );
+});
+
+describe('backoff', () => {
+  it('is full jitter under an exponential ceiling with a cap', () => {
+    expect(backoffDelay(0, 250, 10_000, () => 0.999)).toBe(249);
+    expect(backoffDelay(3, 250, 10_000, () => 0.5)).toBe(1000);
+    expect(backoffDelay(50, 250, 10_000, () => 0.999)).toBe(9990);
+    expect(backoffDelay(5, 250, 10_000, () => 0)).toBe(0);
+  });
+});
+
+describe('Lru', () => {
+  it('evicts the least recently used', () => {
+    const l = new Lru<string, number>(2);
+    l.set('a', 1);
+    l.set('b', 2);
+    l.get('a');
+    l.set('c', 3);
+    expect(l.get('b')).toBeUndefined();
+    expect(l.get('a')).toBe(1);
+    expect(l.size).toBe(2);
+  });
+});
+
+describe('limiters', () => {
+  it('token bucket allows bursts then refills at the rate', () => {
+    const b = new TokenBuckets(2, 4);
+    const results = Array.from({ length: 5 }, () => b.take('c', 0));
+    expect(results).toEqual([true, true, true, true, false]);
+    expect(b.take('c', 499)).toBe(false);
+    expect(b.take('c', 500)).toBe(true);
+    expect(b.take('other', 500)).toBe(true);
+  });
+  it('failure limiter blocks a key over the limit until the window ends', () => {
+    const f = new FailureLimiter(2, 1000);
+    f.fail('ip', 0);
+    expect(f.blocked('ip', 10)).toBe(false);
+    f.fail('ip', 20);
+    expect(f.blocked('ip', 30)).toBe(true);
+    expect(f.retryAfterSec('ip', 30)).toBe(1);
+    expect(f.blocked('ip', 1000)).toBe(false);
+  });
+});
+
+describe('framingHeaders', () => {
+  it('keeps order, case and repeats; drops hop-by-hop; fixes Content-Length', () => {
+    const out = framingHeaders(
+      [
+        ['X-B', '1'],
+        ['Transfer-Encoding', 'chunked'],
+        ['Set-Cookie', 'a'],
+        ['content-length', '999'],
+        ['set-cookie', 'b'],
+        ['Connection', 'keep-alive'],
+      ],
+      5,
+      200,
+      false,
+    );
+    expect(out).toEqual([
+      ['X-B', '1'],
+      ['Set-Cookie', 'a'],
+      ['content-length', '5'],
+      ['set-cookie', 'b'],
+    ]);
+  });
+  it('adds Content-Length when missing, none on 204', () => {
+    expect(framingHeaders([], 3, 200, false)).toEqual([['Content-Length', '3']]);
+    expect(framingHeaders([['Content-Length', '3']], 3, 204, false)).toEqual([]);
+  });
+});
+
+describe('metrics', () => {
+  it('renders Prometheus text', () => {
+    const m = new RelayMetrics();
+    m.countRequest('chan-a', 200);
+    m.countRequest('chan-a', 200);
+    m.countRequest('chan-a', 202);
+    m.observeLatency(0.02);
+    m.countAuthFailure();
+    const text = m.render({ connectedClients: 1, depths: [['chan-a', { count: 3, bytes: 10 }]] });
+    expect(text).toContain('hookdev_relay_requests_total{channel="chan-a",status="200"} 2');
+    expect(text).toContain('hookdev_relay_requests_total{channel="chan-a",status="202"} 1');
+    expect(text).toContain('hookdev_relay_tunnel_latency_seconds_bucket{le="0.01"} 0');
+    expect(text).toContain('hookdev_relay_tunnel_latency_seconds_bucket{le="0.025"} 1');
+    expect(text).toContain('hookdev_relay_tunnel_latency_seconds_bucket{le="+Inf"} 1');
+    expect(text).toContain('hookdev_relay_connected_clients 1');
+    expect(text).toContain('hookdev_relay_queue_depth{channel="chan-a"} 3');
+    expect(text).toContain('hookdev_relay_auth_failures_total 1');
+    expect(text.endsWith('\n')).toBe(true);
+  });
+});
+
+describe('connectUrl', () => {
+  it('maps http(s) to ws(s) and defaults the path', () => {
+    expect(connectUrl('https://relay.example.com')).toBe('wss://relay.example.com/_hookdev/connect');
+    expect(connectUrl('ws://127.0.0.1:9/_hookdev/connect')).toBe('ws://127.0.0.1:9/_hookdev/connect');
+    expect(() => connectUrl('ftp://x')).toThrow(/scheme/);
+    expect(() => connectUrl('nope')).toThrow(/invalid relay URL/);
+  });
+});

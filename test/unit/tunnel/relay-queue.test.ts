@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RelayQueue, type NewQueuedRequest } from '../../../src/tunnel/relay-queue.js';
+import { tempDir } from '../../helpers/tunnel.js';
+
+const limits = { maxCount: 5, maxBytes: 1000 };
+
+function req(id: string, channel = 'chan-a', body = Buffer.from(id)): NewQueuedRequest {
+  return {
+    id,
+    channel,
+    method: 'POST',
+    path: `/p/${id}?q=1`,
+    headers: [['X-A', '1'], ['x-a', '2']],
+    body,
+    receivedAt: 1000,
+    remoteAddr: '127.0.0.1',
+    httpVersion: '1.1',
+  };
+}
+
+describe('RelayQueue', () => {
+  const dirs: Array<() => void> = [];
+  afterEach(() => dirs.splice(0).forEach((c) => c()));
+  const open = (): { q: RelayQueue; path: string } => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const path = join(t.dir, 'relay.db');
+    return { q: new RelayQueue(path, limits), path };
+  };
+
+  it('keeps requests per channel in arrival order until acked', () => {
+    const { q } = open();
+    for (const id of ['a', 'b', 'c']) expect(q.enqueue(req(id)).ok).toBe(true);
+    q.enqueue(req('x', 'chan-b'));
+    expect(q.pending('chan-a').map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    expect(q.pending('chan-a')[0]).toMatchObject({ path: '/p/a?q=1', headers: [['X-A', '1'], ['x-a', '2']] });
+    expect(q.ack('chan-a', 'b')).toBe(true);
+    expect(q.pending('chan-a').map((r) => r.id)).toEqual(['a', 'c']);
+    expect(q.depth('chan-a')).toEqual({ count: 2, bytes: 2 });
+  });
+
+  it('only lets a channel ack its own rows', () => {
+    const { q } = open();
+    q.enqueue(req('a', 'chan-a'));
+    expect(q.ack('chan-b', 'a')).toBe(false);
+    expect(q.depth('chan-a').count).toBe(1);
+  });
+
+  it('pages after a seq', () => {
+    const { q } = open();
+    for (const id of ['a', 'b', 'c', 'd']) q.enqueue(req(id));
+    const first = q.pending('chan-a', 0, 2);
+    expect(first.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(q.pending('chan-a', first[1]!.seq, 10).map((r) => r.id)).toEqual(['c', 'd']);
+  });
+
+  it('pages by body bytes too, always returning at least one row', () => {
+    const { q } = open();
+    for (const id of ['a', 'b', 'c']) q.enqueue(req(id, 'chan-a', Buffer.alloc(300)));
+    expect(q.pending('chan-a', 0, 10, 650).map((r) => r.id)).toEqual(['a', 'b']);
+    expect(q.pending('chan-a', 0, 10, 10).map((r) => r.id)).toEqual(['a']);
+  });
+
+  it('refuses past the per-channel count and byte caps', () => {
+    const { q } = open();
+    for (let i = 0; i < 5; i++) expect(q.enqueue(req(`r${i}`)).ok).toBe(true);
+    expect(q.enqueue(req('r5'))).toEqual({ ok: false, reason: 'full' });
+    expect(q.enqueue(req('other', 'chan-b')).ok).toBe(true);
+    expect(q.enqueue(req('big', 'chan-c', Buffer.alloc(1001)))).toEqual({ ok: false, reason: 'full' });
+  });
+
+  it('survives a reopen (bytes exact, order kept, seq never reused)', () => {
+    const { q, path } = open();
+    const body = Buffer.from([0, 255, 1, 254]);
+    q.enqueue(req('a', 'chan-a', body));
+    const lastSeq = q.enqueue(req('b')).ok ? q.pending('chan-a').at(-1)!.seq : 0;
+    q.touchChannel('chan-a', 5);
+    q.ack('chan-a', 'b');
+    q.close();
+    const again = new RelayQueue(path, limits);
+    try {
+      expect(again.isKnownChannel('chan-a')).toBe(true);
+      expect(again.isKnownChannel('chan-z')).toBe(false);
+      const rows = again.pending('chan-a');
+      expect(rows.map((r) => r.id)).toEqual(['a']);
+      expect(rows[0]!.body.equals(body)).toBe(true);
+      expect(again.depth('chan-a')).toEqual({ count: 1, bytes: 4 });
+      again.ack('chan-a', 'a');
+      const r = again.enqueue(req('c'));
+      expect(r.ok && r.seq > lastSeq).toBe(true);
+    } finally {
+      again.close();
+    }
+  });
+});
