@@ -116,7 +116,7 @@ export async function startListener(config: ListenerConfig, events = new EventHu
       if (closed) return;
       closed = true;
       await capture.close();
-      await pipeline.drain();
+      await pipeline.close();
       await writer.close();
       store.close();
     },

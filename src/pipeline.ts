@@ -23,6 +23,8 @@ export interface Deliverer {
   /** Called after the commit. With passthrough, resolves to the app's answer; else the result is ignored. */
   deliver(id: number, incoming: IncomingWebhook, verdict: Verdict | null, passthrough: boolean): Promise<Answer | null>;
   drain(): Promise<void>;
+  /** Release connections; called once at shutdown after drain(). */
+  close?(): Promise<void>;
 }
 
 export interface PipelineOptions {
@@ -116,6 +118,12 @@ export class Pipeline {
   async drain(): Promise<void> {
     await this.committer.drain();
     await this.options.deliverer?.drain();
+  }
+
+  /** Drain, then release what the deliverer holds. */
+  async close(): Promise<void> {
+    await this.drain();
+    await this.options.deliverer?.close?.();
   }
 }
 

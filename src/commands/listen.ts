@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError, OperationError, UsageError } from '../core/errors.js';
 import { parseHeaderArg } from '../core/headers.js';
 import type { HeaderList } from '../core/types.js';
-import { loadConfigFile, type ConfigFile } from '../config/file.js';
+import { loadConfigFile, type ConfigFile, type RouteConfig } from '../config/file.js';
 import { resolveDbPath } from '../config/paths.js';
 import { collectSecrets } from '../config/secrets.js';
 import { envValue } from '../config/env.js';
@@ -29,6 +29,24 @@ export interface ListenFlags {
   relay?: string;
   channel?: string;
   token?: string;
+  preserveHost?: boolean;
+  keepPath?: boolean;
+  connectTimeout?: string;
+  forwardTimeout?: string;
+  forwardRetryFor?: string;
+  maxStoredResponse?: string;
+}
+
+/** Forwarding settings, as the forwarder takes them (store and events are added when it is built). */
+export interface ForwardSettings {
+  targets: string[];
+  routes: RouteConfig[];
+  preserveHost: boolean;
+  keepPath: boolean;
+  connectTimeoutMs?: number;
+  totalTimeoutMs?: number;
+  retryForMs?: number;
+  responseCap?: number;
 }
 
 export interface RelayClientOptions {
@@ -42,7 +60,7 @@ export interface ListenOptions {
   config: ListenerConfig;
   json: boolean;
   ui: boolean;
-  forwardTo: string[];
+  forward: ForwardSettings | null;
   relay: RelayClientOptions | null;
 }
 
@@ -74,10 +92,27 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
   } else if (flags.channel || flags.token) {
     throw new UsageError('--channel and --token go with --relay URL');
   }
+  const routes = Array.isArray(file.routes) ? file.routes : [];
+  const forward: ForwardSettings | null =
+    forwardTo.length || routes.length
+      ? {
+          targets: forwardTo,
+          routes,
+          preserveHost: Boolean(flags.preserveHost),
+          keepPath: Boolean(flags.keepPath),
+          connectTimeoutMs: parseDurationFlag('--connect-timeout', flags.connectTimeout),
+          totalTimeoutMs: parseDurationFlag('--forward-timeout', flags.forwardTimeout),
+          retryForMs: parseDurationFlag('--forward-retry-for', flags.forwardRetryFor),
+          responseCap: parseSize('--max-stored-response', flags.maxStoredResponse),
+        }
+      : null;
+  if (flags.passthrough && !forward) {
+    throw new UsageError('--passthrough needs a target', 'add --forward-to http://localhost:3000/webhooks');
+  }
   return {
     json: Boolean(flags.json),
     ui: flags.ui !== false,
-    forwardTo,
+    forward,
     relay,
     config: {
       host: flags.host ?? envValue(env, 'HOOKDEV_HOST') ?? '127.0.0.1',
@@ -112,6 +147,12 @@ export function register(program: Command): void {
     .option('--provider <id>', 'treat every request as coming from this provider')
     .option('--forward-to <url>', 'forward each request to your app (repeatable)', collect, [])
     .option('--passthrough', "answer the sender with your app's response (502/504 when it fails)")
+    .option('--preserve-host', "forward the sender's Host header instead of the target's")
+    .option('--keep-path', 'forward to the target URL exactly, without appending the captured path')
+    .option('--connect-timeout <duration>', 'forwarding: give up connecting after this (default 5s)')
+    .option('--forward-timeout <duration>', 'forwarding: whole exchange limit (default 30s; then 504)')
+    .option('--forward-retry-for <duration>', 'forwarding: keep retrying an unreachable app this long (default 60s)')
+    .option('--max-stored-response <size>', 'forwarding: response body bytes kept per delivery (default 64kb)')
     .option('--response-status <code>', 'status to answer with', '200')
     .option('--response-body <text>', 'body to answer with')
     .option('--response-header <header>', "header to answer with, 'Name: value' (repeatable)", collect, [])
@@ -152,9 +193,10 @@ async function runListen(options: ListenOptions): Promise<void> {
     const line = json ? jsonLine(event) : humanLine(chalk, event);
     if (line !== null) process.stdout.write(line + '\n');
   });
-  if (options.forwardTo.length) {
+  const forward = options.forward;
+  if (forward) {
     const { makeForwarder } = await import('../forward/index.js');
-    options.config.makeDeliverer = ({ store, events: hub }) => makeForwarder({ store, events: hub, targets: options.forwardTo });
+    options.config.makeDeliverer = ({ store, events: hub }) => makeForwarder({ ...forward, store, events: hub });
   }
   let listener;
   try {

@@ -128,12 +128,6 @@ Examples:
     });
 }
 
-/** The newest delivery's target: where the user sent things last. */
-function lastUsedTarget(store: Store): string | null {
-  // Read straight from the table (the Store has no typed query for it yet).
-  const row = store.db.prepare(`SELECT target FROM deliveries ORDER BY id DESC LIMIT 1`).get() as { target: string } | undefined;
-  return row?.target ?? null;
-}
 
 function selectRequests(store: Store, sel: IdSelector): StoredRequest[] {
   if (sel.kind !== 'range') {
@@ -170,7 +164,7 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
     io.stderr.write(`skipping ${all.length - requests.length} refused request(s) whose body was not kept\n`);
   }
 
-  const target = replay.resolveTarget(options.to, options.configForwardTo, lastUsedTarget(store), options.keepPath);
+  const target = replay.resolveTarget(options.to, options.configForwardTo, store.lastDeliveryTarget(), options.keepPath);
   if (!target) {
     throw new UsageError('no target to replay to', 'pass --to http://localhost:3000/webhooks, or set forwardTo in hookdev.config.json');
   }

@@ -14,7 +14,10 @@ export interface VerifyInput {
   secrets: string[];
   /** Unix seconds. */
   now: number;
-  /** Override of the provider's replay window, in seconds. */
+  /**
+   * Override of the provider's replay window, in seconds. `0` (or a negative or non-finite value) disables the
+   * timestamp check, as stripe-node's `tolerance: 0` does.
+   */
   tolerance?: number;
 }
 
@@ -27,7 +30,11 @@ export type ReasonCode =
   | 'wrong_scheme'
   | 'bad_secret'
   | 'empty_body'
-  | 'missing_timestamp';
+  | 'missing_timestamp'
+  /** The body could not be read the way the provider needs (Linear: not JSON). */
+  | 'bad_body'
+  /** The provider signs the URL (Twilio, Square) and the URL is missing or not absolute. */
+  | 'bad_url';
 
 export type VerifyResult =
   | { ok: true; secretIndex: number; warnings: string[] }
@@ -58,6 +65,18 @@ export interface Provider {
   /** Returns the headers with this provider's signature headers set (fresh timestamp = input.now). */
   sign(input: SignInput): HeaderList;
   eventInfo(headers: HeaderList, body: Buffer): EventInfo;
+  /**
+   * True when the request looks like it comes from this provider even without its signature header
+   * (e.g. `X-GitHub-Event`): a sender with no secret configured. Optional.
+   */
+  recognize?(headers: HeaderList): boolean;
+  /** The provider signs the request URL (Twilio, Square): diagnosis then tries URL variants. */
+  usesUrl?: boolean;
+  /**
+   * The secret string that makes this provider use `key` as its raw key bytes, or null when no string can
+   * (diagnosis uses it to try a secret "in another form"). Default: `key` as UTF-8 text.
+   */
+  secretForKey?(key: Buffer): string | null;
 }
 
 /** A generic HMAC scheme defined in hookdev.config.json. */
@@ -81,7 +100,10 @@ export interface AnalyzeInput {
   headers: HeaderList;
   url: string;
   method: string;
-  /** Secrets keyed by provider id. */
+  /**
+   * Secrets keyed by provider id (any case, `_` for `-`, aliases such as `standard` accepted). The key `*`
+   * holds secrets for whichever provider the request turns out to be (`hookdev verify --secret S`).
+   */
   secrets: Record<string, string[]>;
   now: number;
   /** Provider forced by `--provider` or config by path; otherwise detected. */

@@ -219,6 +219,12 @@ export class Store {
     return rows.map(deliveryFromRow);
   }
 
+  /** The newest delivery's target: where the user sent things last. */
+  lastDeliveryTarget(): string | null {
+    const row = this.db.prepare(`SELECT target FROM deliveries ORDER BY id DESC LIMIT 1`).get() as { target: string } | undefined;
+    return row?.target ?? null;
+  }
+
   /** Delete requests older than a time and/or beyond the newest `keep`; returns how many went. */
   prune(opts: { olderThan?: number; keep?: number }): number {
     return this.db.transaction(() => {

@@ -15,6 +15,20 @@ describe('listen options', () => {
     expect(o.config.port).toBe(4747);
     expect(o.config.response).toEqual({ status: 200, headers: [], body: Buffer.alloc(0), delayMs: 0 });
     expect(o.config.limits).toEqual({});
+    expect(o.forward).toBeNull();
+    expect(o.relay).toBeNull();
+  });
+
+  it('maps forwarding and relay flags', () => {
+    const o = parseListenOptions(
+      { forwardTo: ['http://localhost:3000/hooks'], keepPath: true, forwardRetryFor: '5s', connectTimeout: '1s', relay: 'wss://r.example', token: 't' },
+      {},
+      { routes: [{ pathPrefix: '/billing', to: 'http://localhost:4000' }] },
+    );
+    expect(o.forward).toMatchObject({ targets: ['http://localhost:3000/hooks'], keepPath: true, retryForMs: 5000, connectTimeoutMs: 1000 });
+    expect(o.forward!.routes).toHaveLength(1);
+    expect(o.relay).toEqual({ url: 'wss://r.example', channel: undefined, token: 't' });
+    expect(parseListenOptions({}, {}, { forwardTo: ['http://a:1'] }).forward!.targets).toEqual(['http://a:1']);
   });
 
   it('parses response flags and sizes', () => {
@@ -36,6 +50,8 @@ describe('listen options', () => {
     expect(() => parseListenOptions({ responseStatus: '99' }, {}, {})).toThrow(UsageError);
     expect(() => parseListenOptions({ responseHeader: ['nocolon'] }, {}, {})).toThrow(UsageError);
     expect(() => parseListenOptions({ forwardTo: ['localhost:3000'] }, {}, {})).toThrow(UsageError);
+    expect(() => parseListenOptions({ passthrough: true }, {}, {})).toThrow(UsageError);
+    expect(() => parseListenOptions({ relay: 'wss://x.example' }, {}, {})).toThrow(/token/);
   });
 
   it('treats empty HOOKDEV_* variables as unset', () => {

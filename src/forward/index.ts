@@ -1,0 +1,208 @@
+import type { Dispatcher } from 'undici';
+import type { EventHub } from '../core/events.js';
+import type { Answer, IncomingWebhook, Verdict } from '../core/types.js';
+import type { RouteConfig } from '../config/file.js';
+import type { Deliverer } from '../pipeline.js';
+import { ConfigError } from '../core/errors.js';
+import type { Store } from '../store/index.js';
+import { createFreshClient, createPool } from './client.js';
+import { exchange, type Exchange, type ExchangeOptions, type OutgoingRequest } from './exchange.js';
+import { answerHeaders, outgoingHeaders } from './headers.js';
+import { Lane, type LaneJob } from './lane.js';
+import { recordDelivery } from './record.js';
+import { selectTargets } from './routes.js';
+import { targetUrl } from './target-url.js';
+
+export interface ForwarderOptions {
+  store: Store;
+  events: EventHub;
+  /** Default targets: every request goes to each (unless a route matches). */
+  targets: string[];
+  /** From the config file: a request goes to every route it matches; to `targets` when none does. */
+  routes?: RouteConfig[];
+  /** Give up connecting after this long. Default 5000. */
+  connectTimeoutMs?: number;
+  /** The whole exchange (connect, send, answer, body) must finish within this. Default 30000; then 504. */
+  totalTimeoutMs?: number;
+  /** Keep retrying an unreachable app this long, then record the delivery as failed. Default 60000. */
+  retryForMs?: number;
+  /** First backoff delay while the app is unreachable; doubles up to retryMaxDelayMs. Default 100. */
+  retryInitialDelayMs?: number;
+  /** Backoff cap. Default 2000. */
+  retryMaxDelayMs?: number;
+  /** At drain (shutdown) wait this long for waiting deliveries before recording them as failed. Default 3000. */
+  drainGraceMs?: number;
+  /** Send the sender's Host header instead of the target's. Default false. */
+  preserveHost?: boolean;
+  /** Use each target URL exactly as given instead of appending the captured path and query. Default false. */
+  keepPath?: boolean;
+  /** Response body bytes kept in the history per delivery. Default 64 KiB. */
+  responseCap?: number;
+  /** Largest app answer passed back to the sender in passthrough mode. Default 25 MiB. */
+  passthroughCap?: number;
+  /** An undici dispatcher (proxy, mock). Default: our own kept-alive pool, closed by close(). */
+  dispatcher?: Dispatcher;
+  clock?: () => number;
+}
+
+export interface Forwarder extends Deliverer {
+  /** drain(), then close our connection pool. */
+  close(): Promise<void>;
+}
+
+export const FORWARD_DEFAULTS = {
+  connectTimeoutMs: 5_000,
+  totalTimeoutMs: 30_000,
+  retryForMs: 60_000,
+  retryInitialDelayMs: 100,
+  retryMaxDelayMs: 2_000,
+  drainGraceMs: 3_000,
+  responseCap: 64 * 1024,
+  passthroughCap: 25 * 1024 * 1024,
+} as const;
+
+/** Build the request that goes to one target: same method, exact body, cleaned headers, joined URL. */
+export function outgoingFor(
+  incoming: Pick<IncomingWebhook, 'method' | 'url' | 'headers' | 'body'>,
+  target: string,
+  opts: { preserveHost?: boolean; keepPath?: boolean } = {},
+): OutgoingRequest {
+  return {
+    url: targetUrl(target, incoming.url, opts.keepPath),
+    method: incoming.method,
+    headers: outgoingHeaders(incoming.headers, { preserveHost: opts.preserveHost }),
+    body: incoming.body,
+  };
+}
+
+/** What the sender gets in passthrough mode when the app did not answer. */
+export function failureAnswer(target: string, r: Exchange): Answer {
+  const timeout = r.failure === 'timeout';
+  const text = timeout
+    ? `hookdev: your app at ${target} did not answer in time (${r.error})\n`
+    : `hookdev: your app at ${target} is unreachable (${r.error})\n`;
+  return { status: timeout ? 504 : 502, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: Buffer.from(text) };
+}
+
+/** The forwarding layer the pipeline calls after each commit. */
+export async function makeForwarder(options: ForwarderOptions): Promise<Forwarder> {
+  for (const t of [...options.targets, ...(options.routes ?? []).map((r) => r.to)]) {
+    if (typeof t !== 'string' || !/^https?:\/\/[^/?#]+/i.test(t) || !URL.canParse(t)) {
+      throw new ConfigError(`forward target is not an http(s) URL: ${JSON.stringify(t)}`, 'example: http://localhost:3000/webhooks');
+    }
+  }
+  const o = { ...FORWARD_DEFAULTS, ...definedOnly(options) };
+  const clock = options.clock ?? Date.now;
+  const own = options.dispatcher ? null : createPool({ connectTimeoutMs: o.connectTimeoutMs });
+  const dispatcher = options.dispatcher ?? own!;
+  let shutdown = new AbortController();
+  const lanes = new Map<string, Lane>();
+  const pending = new Set<Promise<unknown>>();
+  let seq = 0;
+
+  const exchangeOptions = (keepBytes: number): ExchangeOptions => ({
+    dispatcher,
+    totalTimeoutMs: o.totalTimeoutMs,
+    keepBytes,
+    fresh: own ? (origin) => createFreshClient(origin, { connectTimeoutMs: o.connectTimeoutMs }) : undefined,
+    signal: shutdown.signal,
+    clock,
+  });
+
+  function lane(target: string): Lane {
+    let l = lanes.get(target);
+    if (!l) {
+      l = new Lane({
+        target,
+        events: options.events,
+        send: (req) => exchange(req, exchangeOptions(o.responseCap)),
+        record: (job: LaneJob, result, extras) =>
+          recordDelivery(options.store, options.events, {
+            requestId: job.requestId,
+            kind: 'forward',
+            target: job.request.url,
+            attempt: job.attempts,
+            result,
+            responseCap: o.responseCap,
+            ...extras,
+          }),
+        retryForMs: o.retryForMs,
+        initialDelayMs: o.retryInitialDelayMs,
+        maxDelayMs: o.retryMaxDelayMs,
+        clock,
+      });
+      lanes.set(target, l);
+    }
+    return l;
+  }
+
+  function track<T>(p: Promise<T>): Promise<T> {
+    pending.add(p);
+    void p.finally(() => pending.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  /** Passthrough: one direct try (no waiting: the sender is on the line), answered with what the app said. */
+  async function direct(id: number, req: OutgoingRequest, target: string): Promise<Answer> {
+    const result = await exchange(req, exchangeOptions(o.passthroughCap));
+    recordDelivery(options.store, options.events, {
+      requestId: id,
+      kind: 'forward',
+      target: req.url,
+      attempt: 1,
+      result,
+      responseCap: o.responseCap,
+    });
+    if (result.status === null) return failureAnswer(target, result);
+    return { status: result.status, headers: answerHeaders(result.headers ?? []), body: result.body ?? Buffer.alloc(0) };
+  }
+
+  const forwarder: Forwarder = {
+    async deliver(id: number, incoming: IncomingWebhook, verdict: Verdict | null, passthrough: boolean) {
+      const targets = selectTargets(options.routes ?? [], options.targets, {
+        url: incoming.url,
+        provider: verdict?.provider ?? null,
+        eventType: verdict?.eventType ?? null,
+      });
+      const order = ++seq;
+      let answer: Promise<Answer> | null = null;
+      const queued: Promise<void>[] = [];
+      targets.forEach((target, i) => {
+        const req = outgoingFor(incoming, target, o);
+        if (passthrough && i === 0) answer = track(direct(id, req, target));
+        else queued.push(track(lane(target).submit({ seq: order, requestId: id, request: req, attempts: 0, waitingSince: null })));
+      });
+      // The sender waits for the first target only; the others settle in the background (drain waits for them).
+      if (passthrough) return answer ?? null;
+      await Promise.all(queued);
+      return null;
+    },
+
+    /** Resolves once every delivery settled; waiting ones get drainGraceMs, then are recorded as failed. */
+    async drain() {
+      if (pending.size === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<'grace'>((r) => (timer = setTimeout(() => r('grace'), o.drainGraceMs)));
+      const all = () => Promise.allSettled([...pending]);
+      const first = await Promise.race([all().then(() => 'done' as const), grace]);
+      clearTimeout(timer);
+      if (first === 'grace') {
+        for (const l of lanes.values()) l.close();
+        shutdown.abort();
+        while (pending.size) await all();
+        for (const l of lanes.values()) l.reopen();
+        shutdown = new AbortController();
+      }
+    },
+
+    async close() {
+      await forwarder.drain();
+      await own?.close().catch(() => undefined);
+    },
+  };
+  return forwarder;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,178 @@
+import type { EventHub } from '../core/events.js';
+import { formatMs } from '../core/duration.js';
+import type { Exchange, OutgoingRequest } from './exchange.js';
+
+/** One (request, target) delivery: settles once it reached the app or was given up. */
+export interface LaneJob {
+  /** Arrival order across the forwarder: a waiting queue is kept sorted by it. */
+  seq: number;
+  requestId: number;
+  request: OutgoingRequest;
+  attempts: number;
+  /** When it started waiting for an unreachable app (the retry window counts from here). */
+  waitingSince: number | null;
+  settle: () => void;
+}
+
+export interface RecordExtras {
+  waiting?: number;
+  error?: string;
+}
+
+export interface LaneDeps {
+  target: string;
+  events: EventHub;
+  send(request: OutgoingRequest): Promise<Exchange>;
+  record(job: LaneJob, result: Exchange, extras: RecordExtras): void;
+  retryForMs: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  clock: () => number;
+}
+
+const NOT_SENT: Omit<Exchange, 'startedAt' | 'error'> = {
+  durationMs: 0,
+  status: null,
+  headers: null,
+  body: null,
+  truncated: false,
+  failure: 'unreachable',
+};
+
+/**
+ * A per-target FIFO. While the app answers, requests go out at once (concurrently). When it stops answering
+ * (connection refused: a dev server restarting), the failed request waits and every later one queues behind it;
+ * the head is retried with exponential backoff, and once it gets through the queue is sent one by one, in
+ * arrival order, so the app sees events in the order the sender sent them.
+ */
+export class Lane {
+  private readonly waiting: LaneJob[] = [];
+  private looping = false;
+  private closing = false;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly deps: LaneDeps) {}
+
+  get waitingCount(): number {
+    return this.waiting.length;
+  }
+
+  submit(job: Omit<LaneJob, 'settle'>): Promise<void> {
+    return new Promise<void>((settle) => {
+      const full: LaneJob = { ...job, settle };
+      // Never overtake a request that is waiting for the app.
+      if (this.looping) this.enqueue(full);
+      else void this.first(full);
+    });
+  }
+
+  /** Shutdown: stop waiting; every queued request is recorded as failed. */
+  close(): void {
+    this.closing = true;
+    this.wake?.();
+  }
+
+  /** After a drain: accept and wait again (drain is also usable outside shutdown). */
+  reopen(): void {
+    this.closing = false;
+  }
+
+  private async tryOnce(job: LaneJob): Promise<Exchange> {
+    job.attempts++;
+    return this.deps.send(job.request);
+  }
+
+  private async first(job: LaneJob): Promise<void> {
+    const result = await this.tryOnce(job);
+    if (result.failure === 'unreachable' && !this.closing) {
+      this.enqueue(job);
+      this.deps.record(job, result, { waiting: this.waiting.length });
+      return;
+    }
+    this.deps.record(job, result, {});
+    job.settle();
+  }
+
+  private enqueue(job: LaneJob): void {
+    job.waitingSince ??= this.deps.clock();
+    // Requests in flight when the app went down fail in any order: put each back by arrival.
+    let i = this.waiting.length;
+    while (i > 0 && this.waiting[i - 1]!.seq > job.seq) i--;
+    this.waiting.splice(i, 0, job);
+    if (this.looping) return;
+    this.looping = true;
+    void this.loop();
+  }
+
+  private announce(state: 'unreachable' | 'reachable'): void {
+    const n = this.waiting.length;
+    const message =
+      state === 'unreachable'
+        ? `app unreachable at ${this.deps.target}, ${n} waiting`
+        : `app back at ${this.deps.target}${n ? `, sending ${n} waiting in order` : ''}`;
+    this.deps.events.emit({ type: 'state', component: 'forward', state, message, detail: { target: this.deps.target, waiting: n } });
+  }
+
+  private async loop(): Promise<void> {
+    let delay = this.deps.initialDelayMs;
+    let down = true;
+    this.announce('unreachable');
+    while (this.waiting.length) {
+      const head = this.waiting[0]!;
+      const expired = () => this.deps.clock() - (head.waitingSince ?? 0) >= this.deps.retryForMs;
+      if (head.attempts > 0 && !expired() && !this.closing) {
+        await this.sleep(Math.min(delay, this.deps.retryForMs));
+        delay = Math.min(delay * 2, this.deps.maxDelayMs);
+      }
+      if (this.closing) {
+        this.giveUpAll();
+        break;
+      }
+      const result = await this.tryOnce(head);
+      if (result.failure === 'unreachable') {
+        if (expired() || this.closing) {
+          this.waiting.shift();
+          const error = `gave up after ${formatMs(this.deps.clock() - (head.waitingSince ?? 0))}: ${result.error}`;
+          this.deps.record(head, result, { error });
+          this.deps.events.emit({ type: 'warning', message: `#${head.requestId} not delivered to ${this.deps.target}: ${error}` });
+          head.settle();
+        } else {
+          if (!down) this.announce('unreachable');
+          down = true;
+          this.deps.record(head, result, { waiting: this.waiting.length });
+        }
+        continue;
+      }
+      this.waiting.shift();
+      if (down) this.announce('reachable');
+      down = false;
+      this.deps.record(head, result, {});
+      head.settle();
+      // Next in line goes at once: the app is up.
+      delay = this.deps.initialDelayMs;
+    }
+    this.looping = false;
+  }
+
+  private giveUpAll(): void {
+    const error = `not delivered: hookdev stopped while ${this.deps.target} was unreachable`;
+    for (const job of this.waiting.splice(0)) {
+      this.deps.record(job, { ...NOT_SENT, startedAt: this.deps.clock(), error }, { error });
+      job.settle();
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}

@@ -1,0 +1,105 @@
+import { setHeader } from '../core/headers.js';
+import type { HeaderList, StoredRequest } from '../core/types.js';
+import type { Provider } from '../signatures/types.js';
+import type { Exchange, OutgoingRequest } from './exchange.js';
+import { outgoingHeaders } from './headers.js';
+import { targetUrl } from './target-url.js';
+
+/** One send in a replay run: which request, which copy of it (1..times). */
+export interface PlannedSend<T> {
+  request: T;
+  copy: number;
+}
+
+/**
+ * The send order. Each request `times` times in a row (an idempotency test: the app must act once), requests
+ * by ascending id; `shuffle` mixes the whole list (an ordering test: the app must cope with any order).
+ */
+export function planReplays<T>(requests: T[], opts: { times: number; shuffle: boolean; random?: () => number }): PlannedSend<T>[] {
+  const out: PlannedSend<T>[] = [];
+  for (const request of requests) for (let copy = 1; copy <= opts.times; copy++) out.push({ request, copy });
+  if (opts.shuffle) {
+    const random = opts.random ?? Math.random;
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+  }
+  return out;
+}
+
+/** Where replays go, and why there. */
+export interface ReplayTarget {
+  url: string;
+  source: 'flag' | 'config' | 'last-used';
+  /**
+   * True: send to `url` exactly. False: append each request's captured path and query (as `listen` forwards).
+   * A last-used target is a full URL already (deliveries store where they went), so it is used exactly.
+   */
+  exact: boolean;
+}
+
+/** `--to`, else the config's first `forwardTo`, else where the newest delivery went; null when none. */
+export function resolveTarget(
+  flag: string | undefined,
+  configForwardTo: readonly string[] | undefined,
+  lastUsed: string | null,
+  keepPath = false,
+): ReplayTarget | null {
+  if (flag) return { url: flag, source: 'flag', exact: keepPath };
+  const fromConfig = configForwardTo?.find((t) => typeof t === 'string' && t !== '');
+  if (fromConfig) return { url: fromConfig, source: 'config', exact: keepPath };
+  if (lastUsed) return { url: lastUsed, source: 'last-used', exact: true };
+  return null;
+}
+
+export interface Signing {
+  provider: Provider;
+  secret: string;
+  /** Unix seconds: a fresh timestamp, so an old event passes the app's tolerance window. */
+  now: number;
+}
+
+export interface PrepareOptions {
+  target: ReplayTarget;
+  /** Replaces the stored body (after `--edit`). */
+  body?: Buffer;
+  sign?: Signing | null;
+  /** `--set-header`, applied last: the user's word beats the signature (handy to test a bad one). */
+  setHeaders?: HeaderList;
+  preserveHost?: boolean;
+}
+
+/** A stored request as it goes out again: body byte-exact unless edited, re-signed when asked. */
+export function prepareReplay(r: Pick<StoredRequest, 'method' | 'url' | 'headers' | 'body'>, opts: PrepareOptions): OutgoingRequest {
+  const url = opts.target.exact ? new URL(opts.target.url).href : targetUrl(opts.target.url, r.url);
+  const body = opts.body ?? r.body;
+  let headers = outgoingHeaders(r.headers, { preserveHost: opts.preserveHost });
+  if (opts.sign) {
+    headers = opts.sign.provider.sign({
+      body,
+      headers,
+      url,
+      method: r.method,
+      secret: opts.sign.secret,
+      now: opts.sign.now,
+    });
+  }
+  for (const [k, v] of opts.setHeaders ?? []) headers = setHeader(headers, k, v);
+  return { url, method: r.method, headers, body };
+}
+
+/** One line on the whole run, e.g. "3 of 5 replays failed (2 got 500, 1 unreachable)". */
+export function summarize(results: Array<Pick<Exchange, 'status' | 'failure'>>): { ok: boolean; line: string } {
+  const n = results.length;
+  const noun = n === 1 ? 'replay' : 'replays';
+  const bad = results.filter((r) => r.status === null || r.status < 200 || r.status > 299);
+  if (bad.length === 0) return { ok: true, line: `${n} of ${n} ${noun} got 2xx` };
+  const reasons = new Map<string, number>();
+  for (const r of bad) {
+    const why = r.status !== null ? `got ${r.status}` : r.failure === 'timeout' ? 'timed out' : r.failure === 'unreachable' ? 'unreachable' : 'failed';
+    reasons.set(why, (reasons.get(why) ?? 0) + 1);
+  }
+  const detail = [...reasons].map(([why, count]) => `${count} ${why}`).join(', ');
+  return { ok: false, line: `${bad.length} of ${n} ${noun} failed (${detail})` };
+}

@@ -1,0 +1,30 @@
+import { getHeader, hasHeader, setHeader } from '../../core/headers.js';
+import { bodyHmacValue, verifyBodyHmac, type BodyHmacScheme } from '../lib/body-hmac.js';
+import { assertSecret } from '../lib/result.js';
+import type { Provider } from '../types.js';
+
+const SCHEME: BodyHmacScheme = {
+  provider: 'shopify',
+  header: 'X-Shopify-Hmac-Sha256',
+  algorithm: 'sha256',
+  encoding: 'base64',
+  prefix: '',
+  compare: 'text',
+  // @shopify/shopify-api answers `missing_body` before looking at the HMAC.
+  emptyBodyReason: 'empty body: @shopify/shopify-api rejects a webhook without a body',
+};
+
+export const shopify: Provider = {
+  name: 'shopify',
+  detect: (headers) => hasHeader(headers, SCHEME.header),
+  recognize: (headers) => hasHeader(headers, 'X-Shopify-Topic') || hasHeader(headers, 'X-Shopify-Webhook-Id'),
+  verify: (input) => verifyBodyHmac(SCHEME, input),
+  sign(input) {
+    assertSecret('shopify', input.secret);
+    return setHeader(input.headers, SCHEME.header, bodyHmacValue(SCHEME, input));
+  },
+  eventInfo: (headers) => ({
+    eventType: getHeader(headers, 'X-Shopify-Topic') ?? null,
+    eventId: getHeader(headers, 'X-Shopify-Webhook-Id') ?? getHeader(headers, 'X-Shopify-Event-Id') ?? null,
+  }),
+};

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { EventHub, type PipelineEvent } from '../../../src/core/events.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import type { Exchange, OutgoingRequest } from '../../../src/forward/exchange.js';
+import { makeForwarder } from '../../../src/forward/index.js';
+import { Lane } from '../../../src/forward/lane.js';
+import { openStore } from '../../../src/store/index.js';
+import { waitFor } from '../../helpers/http.js';
+
+const ok: Exchange = { startedAt: 0, durationMs: 1, status: 200, headers: [], body: Buffer.alloc(0), truncated: false, error: null, failure: null };
+const refused: Exchange = { ...ok, status: null, body: null, error: 'connection refused', failure: 'unreachable' };
+
+function makeLane(up: () => boolean, retryForMs = 10_000) {
+  const sent: string[] = [];
+  const recorded: Array<{ body: string; attempt: number; status: number | null; waiting?: number; error?: string }> = [];
+  const events: PipelineEvent[] = [];
+  const hub = new EventHub();
+  hub.subscribe((e) => events.push(e));
+  const lane = new Lane({
+    target: 'http://app',
+    events: hub,
+    send: async (req: OutgoingRequest) => {
+      await Promise.resolve();
+      sent.push(req.body.toString());
+      return up() ? ok : refused;
+    },
+    record: (job, result, extras) =>
+      recorded.push({ body: job.request.body.toString(), attempt: job.attempts, status: result.status, ...extras }),
+    retryForMs,
+    initialDelayMs: 5,
+    maxDelayMs: 10,
+    clock: Date.now,
+  });
+  let seq = 0;
+  const submit = (body: string) =>
+    lane.submit({ seq: ++seq, requestId: seq, request: { url: 'http://app/', method: 'POST', headers: [], body: Buffer.from(body) }, attempts: 0, waitingSince: null });
+  return { lane, sent, recorded, events, submit };
+}
+
+describe('Lane', () => {
+  it('waits for an unreachable app, then sends in arrival order; every attempt recorded', async () => {
+    let isUp = false;
+    const l = makeLane(() => isUp);
+    const done = [l.submit('a'), l.submit('b'), l.submit('c')];
+    await waitFor(() => l.lane.waitingCount === 3 && l.recorded.length >= 4); // all three waiting, head retried
+    isUp = true;
+    await Promise.all(done);
+    const delivered = l.recorded.filter((r) => r.status === 200).map((r) => r.body);
+    expect(delivered).toEqual(['a', 'b', 'c']);
+    expect(l.recorded.filter((r) => r.body === 'a').map((r) => r.attempt)).toEqual(
+      l.recorded.filter((r) => r.body === 'a').map((_, i) => i + 1),
+    );
+    expect(l.recorded.find((r) => r.status === null)!.waiting).toBeGreaterThan(0);
+    const states = l.events.filter((e) => e.type === 'state').map((e) => (e as { state: string }).state);
+    expect(states).toEqual(['unreachable', 'reachable']);
+  });
+
+  it('gives up after the retry window, each request at least tried once', async () => {
+    const l = makeLane(() => false, 30);
+    await Promise.all([l.submit('a'), l.submit('b')]);
+    const last = l.recorded.filter((r) => r.error?.startsWith('gave up'));
+    expect(last.map((r) => r.body)).toEqual(['a', 'b']);
+  });
+
+  it('close() records every waiting request as failed without more tries', async () => {
+    const l = makeLane(() => false);
+    const done = [l.submit('a'), l.submit('b')];
+    await waitFor(() => l.lane.waitingCount === 2);
+    l.lane.close();
+    await Promise.all(done);
+    expect(l.recorded.filter((r) => /hookdev stopped/.test(r.error ?? '')).map((r) => r.body)).toEqual(['a', 'b']);
+  });
+});
+
+describe('makeForwarder', () => {
+  it('refuses a target that is not an http(s) URL', async () => {
+    const store = openStore(':memory:');
+    await expect(
+      makeForwarder({ store, events: new EventHub(), targets: ['http://ok'], routes: [{ to: 'localhost:3000' }] }),
+    ).rejects.toBeInstanceOf(ConfigError);
+    store.close();
+  });
+});
