@@ -4,6 +4,9 @@ import { benchCapture, printCapture } from './capture.js';
 const only = process.argv[2];
 const sections = [
   ['capture', async () => printCapture(await benchCapture())],
+  ['verify', async () => { const m = await import('./verify.js'); m.printVerify(await m.benchVerify()); }],
+  ['forward', async () => { const m = await import('./forward.js'); m.printForward(await m.benchForward()); }],
+  ['relay', async () => { const m = await import('./relay.js'); m.printRelay(await m.benchRelay()); }],
 ];
 for (const [name, run] of sections) {
   if (only && only !== name) continue;

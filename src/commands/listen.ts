@@ -189,10 +189,13 @@ async function runListen(options: ListenOptions): Promise<void> {
   const events = new EventHub();
   const json = options.json || !process.stdout.isTTY;
   const chalk = makeChalk();
+  const { LineWriter } = await import('../ui/line-writer.js');
+  const out = new LineWriter(process.stdout);
   events.subscribe((event) => {
     const line = json ? jsonLine(event) : humanLine(chalk, event);
-    if (line !== null) process.stdout.write(line + '\n');
+    if (line !== null) out.write(line);
   });
+  process.once('exit', () => out.flush());
   const forward = options.forward;
   if (forward) {
     const { makeForwarder } = await import('../forward/index.js');

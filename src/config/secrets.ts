@@ -18,10 +18,7 @@ function add(map: SecretMap, provider: string, secret: string): void {
   if (!list.includes(secret)) list.push(secret);
 }
 
-/** Env name for a provider's secret: `standard-webhooks` → `HOOKDEV_SECRET_STANDARD_WEBHOOKS`. */
-export function secretEnvName(provider: string): string {
-  return `HOOKDEV_SECRET_${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
+export { secretEnvName } from '../core/secrets.js';
 
 /**
  * Merge secrets from flags, environment and config file (flags first: the order is the order tried).

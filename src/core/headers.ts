@@ -3,7 +3,8 @@ import type { HeaderList } from './types.js';
 /** First value of a header, by case-insensitive name (the first occurrence wins). */
 export function getHeader(headers: HeaderList, name: string): string | undefined {
   const lower = name.toLowerCase();
-  for (const [k, v] of headers) if (k.toLowerCase() === lower) return v;
+  // Length first: this runs for every provider's headers on every request.
+  for (const [k, v] of headers) if (k.length === lower.length && k.toLowerCase() === lower) return v;
   return undefined;
 }
 
@@ -11,7 +12,7 @@ export function getHeader(headers: HeaderList, name: string): string | undefined
 export function getHeaderAll(headers: HeaderList, name: string): string[] {
   const lower = name.toLowerCase();
   const out: string[] = [];
-  for (const [k, v] of headers) if (k.toLowerCase() === lower) out.push(v);
+  for (const [k, v] of headers) if (k.length === lower.length && k.toLowerCase() === lower) out.push(v);
   return out;
 }
 

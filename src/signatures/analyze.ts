@@ -1,14 +1,11 @@
-import { maskSecret } from '../core/secrets.js';
+import { maskSecret, secretEnvName } from '../core/secrets.js';
 import type { Verdict } from '../core/types.js';
 import { diagnose } from './diagnose.js';
 import { assertSecrets } from './lib/result.js';
 import { canonicalName, detectProvider, getProvider, providerNames, recognizeProvider, secretNames } from './registry.js';
-import type { AnalyzeInput, EventInfo, Provider, VerifyResult } from './types.js';
+import type { AnalyzeInput, EventInfo, GenericDefinition, Provider, VerifyResult } from './types.js';
 
-/** `HOOKDEV_SECRET_STANDARD_WEBHOOKS` for `standard-webhooks`. */
-export function secretEnvName(provider: string): string {
-  return `HOOKDEV_SECRET_${provider.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-}
+export { secretEnvName };
 
 /** The configured secrets for a provider, whatever case/alias they were filed under; plus the keys used. */
 export function secretsFor(provider: Provider, secrets: Record<string, string[]>): { secrets: string[]; keys: string[] } {
@@ -27,6 +24,20 @@ function eventInfoOf(provider: Provider, input: AnalyzeInput): EventInfo {
   }
 }
 
+type Base = Pick<Verdict, 'provider' | 'eventType' | 'eventId'>;
+
+function verdict(base: Base, status: Verdict['status'], reason: string, more: Partial<Verdict> = {}): Verdict {
+  return { ...base, status, reason, code: null, diagnosis: null, warnings: [], ...more };
+}
+
+/** Forced by name, else detected by signature headers, else recognized (a sender without a secret). */
+function pickProvider(input: AnalyzeInput, generic: GenericDefinition[]): { provider: Provider | null; signed: boolean } {
+  if (input.provider) return { provider: getProvider(input.provider, generic) ?? null, signed: true };
+  const detected = detectProvider(input.headers, generic);
+  if (detected) return { provider: detected, signed: true };
+  return { provider: recognizeProvider(input.headers), signed: false };
+}
+
 /**
  * The request-level verdict: which provider (forced or detected), its event type/id, and whether the
  * signature holds with the configured secrets. Never throws on anything a sender controls; throws a TypeError
@@ -34,55 +45,41 @@ function eventInfoOf(provider: Provider, input: AnalyzeInput): EventInfo {
  */
 export function analyze(input: AnalyzeInput): Verdict {
   const generic = input.generic ?? [];
-  let provider: Provider | null;
-  let signed = true;
-  if (input.provider) {
-    provider = getProvider(input.provider, generic) ?? null;
-    if (!provider) {
-      const known = [...providerNames, ...generic.map((g) => g.name)].join(', ');
-      return {
-        provider: input.provider, eventType: null, eventId: null, status: 'invalid', code: 'unknown_provider',
-        reason: `unknown provider "${input.provider}" (known: ${known})`, diagnosis: null, warnings: [],
-      };
-    }
-  } else {
-    provider = detectProvider(input.headers, generic);
-    if (!provider) {
-      provider = recognizeProvider(input.headers);
-      signed = false;
-    }
-  }
+  const { provider, signed } = pickProvider(input, generic);
   if (!provider) {
-    return { provider: null, eventType: null, eventId: null, status: 'unsigned', code: null, reason: 'no known signature headers', diagnosis: null, warnings: [] };
+    const none: Base = { provider: input.provider ?? null, eventType: null, eventId: null };
+    if (!input.provider) return verdict(none, 'unsigned', 'no known signature headers');
+    const known = [...providerNames, ...generic.map((g) => g.name)].join(', ');
+    return verdict(none, 'invalid', `unknown provider "${input.provider}" (known: ${known})`, { code: 'unknown_provider' });
   }
 
-  const base = { provider: provider.name, ...eventInfoOf(provider, input) };
+  const name = provider.name;
+  const base: Base = { provider: name, ...eventInfoOf(provider, input) };
   const { secrets, keys } = secretsFor(provider, input.secrets);
   if (!signed && secrets.length === 0) {
-    return { ...base, status: 'unsigned', code: null, reason: `looks like ${provider.name} but carries no signature header (the sender has no secret configured)`, diagnosis: null, warnings: [] };
+    return verdict(base, 'unsigned', `looks like ${name} but carries no signature header (the sender has no secret configured)`);
   }
   if (secrets.length === 0) {
-    const name = provider.name;
-    return {
-      ...base, status: 'no-secret', code: null, diagnosis: null, warnings: [],
-      reason: `no secret configured for ${name}: pass --secret ${name}=… or set ${secretEnvName(name)}`,
-    };
+    return verdict(base, 'no-secret', `no secret configured for ${name}: pass --secret ${name}=… or set ${secretEnvName(name)}`);
   }
-  assertSecrets(provider.name, secrets);
+  assertSecrets(name, secrets);
 
-  const verifyInput = { body: input.body, headers: input.headers, url: input.url, method: input.method, secrets, now: input.now, tolerance: input.tolerance };
+  const { body, headers, url, method, now, tolerance } = input;
+  const verifyInput = { body, headers, url, method, secrets, now, tolerance };
   let result: VerifyResult;
   try {
     result = provider.verify(verifyInput);
   } catch (err) {
     // A bug of ours must not take the pipeline down with it; say so plainly.
-    result = { ok: false, code: 'malformed_header', reason: `verification failed unexpectedly: ${(err as Error)?.message ?? String(err)}`, warnings: [] };
+    const message = err instanceof Error ? err.message : String(err);
+    result = { ok: false, code: 'malformed_header', reason: `verification failed unexpectedly: ${message}`, warnings: [] };
   }
   if (result.ok) {
-    const which = secrets.length > 1 ? ` (secret #${result.secretIndex + 1}, ${maskSecret(secrets[result.secretIndex]!)})` : '';
-    return { ...base, status: 'valid', code: null, reason: `valid ${provider.name} signature${which}`, diagnosis: null, warnings: result.warnings };
+    const i = result.secretIndex;
+    const which = secrets.length > 1 ? ` (secret #${i + 1}, ${maskSecret(secrets[i]!)})` : '';
+    return verdict(base, 'valid', `valid ${name} signature${which}`, { warnings: result.warnings });
   }
   const diagnosis =
     result.code === 'no_match' ? diagnose({ provider, input: verifyInput, allSecrets: input.secrets, ownKeys: keys }) : null;
-  return { ...base, status: 'invalid', code: result.code, reason: result.reason, diagnosis, warnings: result.warnings };
+  return verdict(base, 'invalid', result.reason, { code: result.code, diagnosis, warnings: result.warnings });
 }

@@ -81,14 +81,20 @@ export interface Provider {
 
 /** A generic HMAC scheme defined in hookdev.config.json. */
 export interface GenericDefinition {
+  /** Provider id (flags, `--secret NAME=…`); secrets filed under `generic` apply too. */
   name: string;
+  /** Signature header; may hold several space-separated signatures (rotation). */
   header: string;
   algorithm: 'sha1' | 'sha256' | 'sha512';
+  /** Hex is compared case-insensitively (decoded bytes are compared). */
   encoding: 'hex' | 'base64';
+  /** Literal, case-sensitive prefix of each signature, e.g. `sha256=`; default none. */
   prefix?: string;
-  /** What is signed; default `{body}`. May use `{timestamp}` with `timestampHeader`. */
+  /** What is signed; default `{body}`. May use `{timestamp}` with `timestampHeader`, `{url}`, `{method}`. */
   template?: string;
+  /** Header carrying unix seconds; set → the window is checked and `sign` writes it. */
   timestampHeader?: string;
+  /** ± window in seconds when `timestampHeader` is set; default 300, 0 disables. */
   toleranceSeconds?: number;
   eventTypeHeader?: string;
   eventIdHeader?: string;

@@ -1,0 +1,21 @@
+// The "your app" stand-in for forward/relay benchmarks: node:http, reads the body, answers 200 with a small body.
+import { createServer } from 'node:http';
+
+const answer = Buffer.from('{"ok":true}');
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    Buffer.concat(chunks);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(answer.length) });
+    res.end(answer);
+  });
+});
+server.keepAliveTimeout = 30_000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(JSON.stringify({ event: 'listening', port: server.address().port }) + '\n');
+});
+process.on('SIGTERM', () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections?.();
+});

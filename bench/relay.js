@@ -1,0 +1,116 @@
+// Issue: relay. Sender -> hookdev relay -> (WebSocket) -> hookdev listen --relay --passthrough -> app, vs the app
+// directly, all on 127.0.0.1.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { BIN, jsonBody, startServer, tempDir } from './procs.js';
+import { measure, measureDirect } from './forward.js';
+
+const RATE = '1000000/s';
+
+/** Status/outcome counts from the relay's per-request NDJSON lines. */
+function relayOutcomes(logFile) {
+  const counts = {};
+  let text = '';
+  try {
+    text = readFileSync(logFile, 'utf8');
+  } catch {
+    return counts;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.includes('"event":"request"')) continue;
+    try {
+      const e = JSON.parse(line);
+      const k = `${e.status} ${e.outcome ?? ''}`.trim();
+      counts[k] = (counts[k] ?? 0) + 1;
+    } catch {}
+  }
+  return counts;
+}
+
+/** Non-request events (warnings, errors, state changes) from an NDJSON log, first few of each kind. */
+function otherEvents(logFile, skip) {
+  const seen = {};
+  let text = '';
+  try {
+    text = readFileSync(logFile, 'utf8');
+  } catch {
+    return [];
+  }
+  const out = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      const e = JSON.parse(line);
+      if (skip.includes(e.event)) continue;
+      const k = `${e.event}:${e.state ?? ''}`;
+      seen[k] = (seen[k] ?? 0) + 1;
+      if (seen[k] <= 2) out.push(line.length > 240 ? line.slice(0, 240) + '…' : line);
+    } catch {}
+  }
+  return out;
+}
+
+export async function benchRelay({ durationMs = 5000, warmupMs = 1000, latencyMs = 3000 } = {}) {
+  const tmp = tempDir();
+  const body = jsonBody(2048);
+  const opts = { durationMs, warmupMs, latencyMs };
+  const token = randomBytes(24).toString('hex'); // 48 chars
+  let app = null;
+  let relay = null;
+  let listener = null;
+  try {
+    const d = await measureDirect(tmp, body, opts);
+    app = d.app;
+    relay = await startServer(
+      [BIN, 'relay', '--port', '0', '--host', '127.0.0.1', '--token', token, '--db', tmp.path('relay.db'), '--rate-limit', RATE],
+      { logFile: tmp.path('relay.log') },
+    );
+    listener = await startServer(
+      [BIN, 'listen', '--port', '0', '--json', '--db', tmp.path('listen.db'), '--relay', relay.event.url, '--token', token,
+        '--channel', 'bench-chan', '--forward-to', `http://127.0.0.1:${app.port}`, '--passthrough'],
+      { logFile: tmp.path('listen.log'), match: (e) => e.event === 'listening' && e.door === 'relay' },
+    );
+    const publicUrl = new URL(listener.event.url);
+    const path = `${publicUrl.pathname.replace(/\/$/, '')}/hook`;
+    const viaRelay = await measure(Number(publicUrl.port), path, body, opts);
+    await listener.stop();
+    listener = null;
+    await relay.stop();
+    relay = null;
+    return {
+      direct: d.direct,
+      relay: viaRelay,
+      publicUrl: publicUrl.href,
+      rate: RATE,
+      outcomes: relayOutcomes(tmp.path('relay.log')),
+      relayEvents: otherEvents(tmp.path('relay.log'), ['request', 'listening']),
+      listenEvents: otherEvents(tmp.path('listen.log'), ['request', 'delivery', 'listening']),
+    };
+  } finally {
+    if (listener) await listener.stop();
+    if (relay) await relay.stop();
+    if (app) await app.stop();
+    tmp.cleanup();
+  }
+}
+
+const ms = (x) => `${x.toFixed(2)} ms`;
+
+export function printRelay(r) {
+  const row = (label, x) =>
+    `  ${label.padEnd(30)}${x.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(x.p50)}  p99 ${ms(x.p99)}  errors ${x.errors} non-2xx ${x.non2xx}`;
+  console.log(`relay (2 KB JSON POST, 32 connections; sender -> relay -> listen --relay --passthrough -> app; relay --rate-limit raised to ${r.rate} for the benchmark)`);
+  console.log(row('app directly', r.direct.load));
+  console.log(row(`via relay (${r.publicUrl}/hook)`.slice(0, 29), r.relay.load));
+  console.log(`  ratio               ${(r.relay.load.rps / r.direct.load.rps).toFixed(2)} of direct (goal >= 0.3)`);
+  console.log('  concurrency 1       p50 / p99');
+  console.log(`    app directly      ${ms(r.direct.single.p50)} / ${ms(r.direct.single.p99)}`);
+  console.log(
+    `    via relay         ${ms(r.relay.single.p50)} / ${ms(r.relay.single.p99)}   added p50 ${ms(r.relay.single.p50 - r.direct.single.p50)} (goal <= 1 ms), ` +
+      `added p99 ${ms(r.relay.single.p99 - r.direct.single.p99)}   errors ${r.relay.single.errors} non-2xx ${r.relay.single.non2xx}`,
+  );
+  const outcomes = Object.entries(r.outcomes).map(([k, n]) => `${k}: ${n}`).join(', ');
+  console.log(`  relay answers       ${outcomes || 'n/a'} (all runs incl. warm-up)`);
+  for (const l of r.relayEvents) console.log(`  relay event         ${l}`);
+  for (const l of r.listenEvents) console.log(`  listen event        ${l}`);
+}
