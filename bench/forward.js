@@ -25,8 +25,12 @@ export async function measure(port, path, body, { durationMs, warmupMs, latencyM
 /** Start the stand-in app and measure it directly. */
 export async function measureDirect(tmp, body, opts) {
   const app = await startServer([APP], { logFile: tmp.path('app.log') });
-  const direct = await measure(app.port, '/webhooks/bench', body, opts);
-  return { app, direct };
+  try {
+    return { app, direct: await measure(app.port, '/webhooks/bench', body, opts) };
+  } catch (err) {
+    await app.stop();
+    throw err;
+  }
 }
 
 /** Counts of captured requests and forward deliveries in a listener's history (read-only, WAL). */

@@ -44,10 +44,10 @@ function otherEvents(logFile, skip) {
       if (skip.includes(e.event)) continue;
       const k = `${e.event}:${e.state ?? ''}`;
       seen[k] = (seen[k] ?? 0) + 1;
-      if (seen[k] <= 2) out.push(line.length > 240 ? line.slice(0, 240) + '…' : line);
+      if (seen[k] <= 1) out.push({ k, line: line.length > 240 ? line.slice(0, 240) + '…' : line });
     } catch {}
   }
-  return out;
+  return out.map(({ k, line }) => (seen[k] > 1 ? `${line}  (x${seen[k]})` : line));
 }
 
 export async function benchRelay({ durationMs = 5000, warmupMs = 1000, latencyMs = 3000 } = {}) {
@@ -101,7 +101,7 @@ export function printRelay(r) {
     `  ${label.padEnd(30)}${x.rps.toFixed(0).padStart(6)} req/s  p50 ${ms(x.p50)}  p99 ${ms(x.p99)}  errors ${x.errors} non-2xx ${x.non2xx}`;
   console.log(`relay (2 KB JSON POST, 32 connections; sender -> relay -> listen --relay --passthrough -> app; relay --rate-limit raised to ${r.rate} for the benchmark)`);
   console.log(row('app directly', r.direct.load));
-  console.log(row(`via relay (${r.publicUrl}/hook)`.slice(0, 29), r.relay.load));
+  console.log(row(`via relay ${new URL(r.publicUrl).pathname}/hook`, r.relay.load));
   console.log(`  ratio               ${(r.relay.load.rps / r.direct.load.rps).toFixed(2)} of direct (goal >= 0.3)`);
   console.log('  concurrency 1       p50 / p99');
   console.log(`    app directly      ${ms(r.direct.single.p50)} / ${ms(r.direct.single.p99)}`);

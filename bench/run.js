@@ -1,9 +1,11 @@
 // `npm run bench`: prints figures and ratios. Not part of `npm test`; nothing here asserts.
 import { benchCapture, printCapture } from './capture.js';
+import { benchHistory, printHistory } from './history.js';
 
 const only = process.argv[2];
 const sections = [
   ['capture', async () => printCapture(await benchCapture())],
+  ['history', async () => printHistory(await benchHistory())],
   ['verify', async () => { const m = await import('./verify.js'); m.printVerify(await m.benchVerify()); }],
   ['forward', async () => { const m = await import('./forward.js'); m.printForward(await m.benchForward()); }],
   ['relay', async () => { const m = await import('./relay.js'); m.printRelay(await m.benchRelay()); }],

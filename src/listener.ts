@@ -20,8 +20,6 @@ export interface ListenerConfig {
   /** Forced provider for every request (`--provider`). */
   provider?: string;
   passthrough: boolean;
-  /** Write request rows in a worker thread ('auto', when the compiled worker exists) or inline. */
-  writer?: 'auto' | 'inline';
   /** Builds the forwarding layer once the store is open (null: no forwarding). */
   makeDeliverer?: (ctx: { store: import('./store/index.js').Store; events: EventHub }) => Promise<Deliverer | null>;
 }
@@ -54,15 +52,9 @@ export async function startListener(config: ListenerConfig, events = new EventHu
     import('./capture/server.js'),
     import('./signatures/index.js'),
   ]);
-  const { makeWriter } = await import('./store/index.js');
+  const { startCheckpointer } = await import('./store/index.js');
   const store = openStore(config.dbPath);
-  let writer: import('./store/index.js').BatchWriter;
-  try {
-    writer = await makeWriter(store, config.writer ?? 'auto');
-  } catch (err) {
-    store.close();
-    throw err;
-  }
+  const checkpointer = await startCheckpointer(store);
   const analyze = (incoming: IncomingWebhook): Verdict =>
     signatures.analyze({
       body: incoming.body,
@@ -78,13 +70,12 @@ export async function startListener(config: ListenerConfig, events = new EventHu
   try {
     deliverer = config.makeDeliverer ? await config.makeDeliverer({ store, events }) : null;
   } catch (err) {
-    await writer.close();
+    await checkpointer.stop();
     store.close();
     throw err;
   }
   const pipeline = new Pipeline({
     store,
-    writer,
     analyze,
     response: config.response,
     deliverer: deliverer ?? undefined,
@@ -101,7 +92,7 @@ export async function startListener(config: ListenerConfig, events = new EventHu
       onClientProblem: (message, detail) => events.emit({ type: 'warning', message, detail }),
     });
   } catch (err) {
-    await writer.close();
+    await checkpointer.stop();
     store.close();
     throw err;
   }
@@ -117,7 +108,7 @@ export async function startListener(config: ListenerConfig, events = new EventHu
       closed = true;
       await capture.close();
       await pipeline.close();
-      await writer.close();
+      await checkpointer.stop();
       store.close();
     },
   };

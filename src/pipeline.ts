@@ -1,6 +1,6 @@
 import { EventHub } from './core/events.js';
 import type { Answer, HeaderList, IncomingWebhook, Verdict } from './core/types.js';
-import { GroupCommitter, InlineWriter, type BatchWriter, type InsertResult, type Store } from './store/index.js';
+import { GroupCommitter, type InsertResult, type Store } from './store/index.js';
 
 /** How the sender is answered when the app's own response is not passed through. */
 export interface ResponsePolicy {
@@ -29,8 +29,6 @@ export interface Deliverer {
 
 export interface PipelineOptions {
   store: Store;
-  /** Where request rows are written (default: on this thread through `store`). */
-  writer?: BatchWriter;
   /** Signature analysis: pure, given the request; null when nothing is configured. */
   analyze?: (incoming: IncomingWebhook) => Verdict | null;
   response?: ResponsePolicy;
@@ -48,7 +46,7 @@ export class Pipeline {
 
   constructor(private readonly options: PipelineOptions) {
     this.events = options.events ?? new EventHub();
-    this.committer = new GroupCommitter(options.writer ?? new InlineWriter(options.store));
+    this.committer = new GroupCommitter(options.store);
     this.response = options.response ?? DEFAULT_RESPONSE;
   }
 

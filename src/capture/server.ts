@@ -109,7 +109,9 @@ export async function startCaptureServer(options: CaptureServerOptions): Promise
       (answer) => {
         if (res.destroyed) return;
         res.writeHead(answer.status, toFlatHeaders(withLength(answer)));
-        res.end(answer.body, after);
+        // An empty body is left out: one write instead of a vectored write of head + nothing.
+        if (answer.body.length) res.end(answer.body, after);
+        else res.end(after);
       },
       (err: unknown) => {
         problem(`internal error: ${(err as Error).message}`, {});

@@ -130,8 +130,6 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
       generic: (Array.isArray(file.generic) ? file.generic : []) as unknown as GenericDefinition[],
       provider: flags.provider?.toLowerCase(),
       passthrough: Boolean(flags.passthrough),
-      // Undocumented escape hatch for debugging and benchmarks: write rows on the main thread.
-      writer: envValue(env, 'HOOKDEV_WRITER') === 'inline' ? 'inline' : 'auto',
     },
   };
 }

@@ -26,8 +26,19 @@ function eventInfoOf(provider: Provider, input: AnalyzeInput): EventInfo {
 
 type Base = Pick<Verdict, 'provider' | 'eventType' | 'eventId'>;
 
-function verdict(base: Base, status: Verdict['status'], reason: string, more: Partial<Verdict> = {}): Verdict {
-  return { ...base, status, reason, code: null, diagnosis: null, warnings: [], ...more };
+function verdict(base: Base, status: Verdict['status'], reason: string, more?: Partial<Verdict>): Verdict {
+  // Built field by field: a spread of `more` here was the slowest step of analyzing an unsigned request.
+  const v: Verdict = {
+    provider: base.provider,
+    eventType: base.eventType,
+    eventId: base.eventId,
+    status,
+    reason,
+    code: null,
+    diagnosis: null,
+    warnings: [],
+  };
+  return more ? Object.assign(v, more) : v;
 }
 
 /** Forced by name, else detected by signature headers, else recognized (a sender without a secret). */

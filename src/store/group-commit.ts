@@ -1,5 +1,4 @@
-import type { InsertResult, NewRequest } from './store.js';
-import type { BatchWriter } from './writer.js';
+import type { InsertResult, NewRequest, Store } from './store.js';
 
 interface Pending {
   item: NewRequest;
@@ -8,59 +7,49 @@ interface Pending {
 }
 
 /**
- * Group commit: requests that arrive together are written in one short transaction, and each caller's
- * promise settles only after that transaction has committed. One batch is written at a time; whatever
- * arrives meanwhile forms the next batch, so batches grow with the load.
+ * Group commit: requests that arrive in the same turn of the event loop are written in one short
+ * transaction, and each caller's promise settles only after that transaction has committed.
+ * One commit per request costs about as much as a whole HTTP exchange; one per batch is nearly free.
  */
 export class GroupCommitter {
   private queue: Pending[] = [];
   private scheduled = false;
-  private writing = false;
+  private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly writer: BatchWriter) {}
+  constructor(private readonly store: Store) {}
 
   record(item: NewRequest): Promise<InsertResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.schedule();
+      this.inFlight++;
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // setImmediate runs after the poll phase: every request read in this loop turn joins the batch.
+        setImmediate(() => this.flush());
+      }
     });
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.writing) return;
-    this.scheduled = true;
-    // setImmediate runs after the poll phase: every request read in this loop turn joins the batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
+  private flush(): void {
+    this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return this.notifyIdle();
-    this.writing = true;
+    if (batch.length === 0) return;
     try {
-      const results = await this.writer.insertMany(batch.map((p) => p.item));
+      const results = this.store.insertMany(batch.map((p) => p.item));
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
       for (const p of batch) p.reject(err);
     } finally {
-      this.writing = false;
+      this.inFlight -= batch.length;
+      if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
     }
-    if (this.queue.length) this.schedule();
-    else this.notifyIdle();
-  }
-
-  private notifyIdle(): void {
-    if (this.queue.length === 0 && !this.writing && !this.scheduled) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   /** Resolves once every recorded item has been written (or failed). */
   drain(): Promise<void> {
-    if (this.queue.length === 0 && !this.writing && !this.scheduled) return Promise.resolve();
+    if (this.inFlight === 0) return Promise.resolve();
     return new Promise((r) => this.idleWaiters.push(r));
   }
 }

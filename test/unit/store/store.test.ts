@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { GroupCommitter, InlineWriter, openStore, type Store } from '../../../src/store/index.js';
+import { GroupCommitter, openStore, type Store } from '../../../src/store/index.js';
 import { fromExportLine, toExportRecord } from '../../../src/store/exchange.js';
 import type { IncomingWebhook, Verdict } from '../../../src/core/types.js';
 import { makeTempDir } from '../../helpers/tmp.js';
@@ -135,7 +135,7 @@ describe('GroupCommitter', () => {
       commits++;
       return orig(items);
     };
-    const committer = new GroupCommitter(new InlineWriter(store));
+    const committer = new GroupCommitter(store);
     const results = await Promise.all(Array.from({ length: 50 }, () => committer.record({ incoming: incoming(), verdict: null })));
     expect(commits).toBe(1);
     expect(new Set(results.map((r) => r.id)).size).toBe(50);
@@ -149,7 +149,7 @@ describe('GroupCommitter', () => {
 
   it('rejects every waiter of a batch that failed to commit', async () => {
     const store = openStore(tmp.path('f.db'));
-    const committer = new GroupCommitter(new InlineWriter(store));
+    const committer = new GroupCommitter(store);
     store.close();
     await expect(committer.record({ incoming: incoming(), verdict: null })).rejects.toThrow();
   });
