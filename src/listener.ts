@@ -55,6 +55,7 @@ export async function startListener(config: ListenerConfig, events = new EventHu
   const { startCheckpointer } = await import('./store/index.js');
   const store = openStore(config.dbPath);
   const checkpointer = await startCheckpointer(store);
+  store.onBackgroundError = (err) => events.emit({ type: 'error', message: `could not save a delivery record: ${err.message}` });
   const analyze = (incoming: IncomingWebhook): Verdict =>
     signatures.analyze({
       body: incoming.body,

@@ -79,7 +79,7 @@ export class Pipeline {
       const delivered = deliverer.deliver(result.id, incoming, verdict, passthrough);
       if (passthrough) {
         answer = await delivered;
-        if (answer) this.saveStatus(result.id, answer.status);
+        if (answer) this.options.store.queueResponseStatus(result.id, answer.status);
       }
       else delivered.catch(() => undefined);
     }
@@ -87,14 +87,6 @@ export class Pipeline {
     this.events.emit({ type: 'request', id: result.id, incoming, verdict, duplicateOf: result.duplicateOf, answer });
     return answer;
   };
-
-  private saveStatus(id: number, status: number): void {
-    try {
-      this.options.store.setResponseStatus(id, status);
-    } catch (err) {
-      this.events.emit({ type: 'error', message: `could not record the answer status of #${id}: ${(err as Error).message}` });
-    }
-  }
 
   private verify(incoming: IncomingWebhook): Verdict | null {
     if (!this.options.analyze) return null;

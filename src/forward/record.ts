@@ -18,7 +18,7 @@ export interface RecordInput {
   error?: string;
 }
 
-/** One attempt → one `deliveries` row and one `delivery` event. A failing write is reported, never thrown. */
+/** One attempt → one `deliveries` row (written with the next group commit) and one `delivery` event. */
 export function recordDelivery(store: Store, events: EventHub | undefined, input: RecordInput): NewDelivery & { id?: number } {
   const r = input.result;
   const body = r.body && r.body.length > input.responseCap ? r.body.subarray(0, input.responseCap) : r.body;
@@ -35,11 +35,8 @@ export function recordDelivery(store: Store, events: EventHub | undefined, input
     responseTruncated: r.truncated || (r.body !== null && r.body.length > input.responseCap),
     error: input.error ?? r.error,
   };
-  try {
-    delivery.id = store.addDelivery(delivery);
-  } catch (err) {
-    events?.emit({ type: 'error', message: `could not save delivery of #${input.requestId}: ${(err as Error).message}` });
-  }
+  // Joins the next group commit rather than paying a commit of its own.
+  store.queueDelivery(delivery);
   events?.emit({
     type: 'delivery',
     requestId: input.requestId,

@@ -58,6 +58,11 @@ export class Store {
   private readonly insertTx: Database.Transaction<(items: NewRequest[]) => InsertResult[]>;
   private readonly deliveryStmt: Database.Statement;
   private readonly statusStmt: Database.Statement;
+  private readonly followUpTx: Database.Transaction<() => void>;
+  /** Delivery rows and answer statuses waiting for the next group commit (see queueDelivery). */
+  private pendingDeliveries: NewDelivery[] = [];
+  private pendingStatuses: Array<[id: number, status: number]> = [];
+  private followUpScheduled = false;
 
   constructor(path: string, options: OpenOptions = {}) {
     this.path = path;
@@ -86,12 +91,17 @@ export class Store {
     );
     this.findRelayStmt = this.db.prepare(`SELECT id FROM requests WHERE relay_id = ?`);
     this.getStmt = this.db.prepare(`SELECT * FROM requests WHERE id = ?`);
-    this.insertTx = this.db.transaction((batch: NewRequest[]) => batch.map((item) => this.insertOne(item)));
+    this.insertTx = this.db.transaction((batch: NewRequest[]) => {
+      const results = batch.map((item) => this.insertOne(item));
+      this.writeFollowUps();
+      return results;
+    });
     this.deliveryStmt = this.db.prepare(
       `INSERT INTO deliveries (request_id, kind, target, attempt, started_at, duration_ms, status, response_headers,
         response_body, response_truncated, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.statusStmt = this.db.prepare(`UPDATE requests SET response_status = ? WHERE id = ?`);
+    this.followUpTx = this.db.transaction(() => this.writeFollowUps());
   }
 
   /**
@@ -101,6 +111,51 @@ export class Store {
    */
   insertMany(items: NewRequest[]): InsertResult[] {
     return this.insertTx.immediate(items);
+  }
+
+  /**
+   * Record a delivery without a commit of its own: it joins the next group commit (at the latest, the end
+   * of this event-loop turn). A commit per delivery would cost more than forwarding the request.
+   */
+  queueDelivery(d: NewDelivery): void {
+    this.pendingDeliveries.push(d);
+    this.scheduleFollowUps();
+  }
+
+  /** Record the answer's status when it was known only after the commit (passthrough); batched like deliveries. */
+  queueResponseStatus(id: number, status: number): void {
+    this.pendingStatuses.push([id, status]);
+    this.scheduleFollowUps();
+  }
+
+  private scheduleFollowUps(): void {
+    if (this.followUpScheduled) return;
+    this.followUpScheduled = true;
+    setImmediate(() => this.flushFollowUps());
+  }
+
+  /** Told when a queued write fails (it runs outside any caller, so it cannot throw to one). */
+  onBackgroundError: (err: Error) => void = () => undefined;
+
+  /** Write queued deliveries and statuses now. */
+  flushFollowUps(): void {
+    this.followUpScheduled = false;
+    if (!this.pendingDeliveries.length && !this.pendingStatuses.length) return;
+    if (!this.db.open) return;
+    try {
+      this.followUpTx.immediate();
+    } catch (err) {
+      this.onBackgroundError(err as Error);
+    }
+  }
+
+  private writeFollowUps(): void {
+    const deliveries = this.pendingDeliveries;
+    const statuses = this.pendingStatuses;
+    this.pendingDeliveries = [];
+    this.pendingStatuses = [];
+    for (const d of deliveries) this.runDelivery(d);
+    for (const [id, status] of statuses) this.statusStmt.run(status, id);
   }
 
   private insertOne({ incoming, verdict, responseStatus }: NewRequest): InsertResult {
@@ -207,20 +262,25 @@ export class Store {
     for (const row of stmt.iterate(...params, limit) as Iterable<RequestRow>) yield requestFromRow(row);
   }
 
+  /** Write one delivery now, in its own transaction; returns its id. */
   addDelivery(d: NewDelivery): number {
+    return this.runDelivery(d);
+  }
+
+  private runDelivery(d: NewDelivery): number {
     const info = this.deliveryStmt.run(
-        d.requestId,
-        d.kind,
-        d.target,
-        d.attempt,
-        d.startedAt,
-        d.durationMs,
-        d.status,
-        d.responseHeaders ? JSON.stringify(d.responseHeaders) : null,
-        d.responseBody,
-        d.responseTruncated ? 1 : 0,
-        d.error,
-      );
+      d.requestId,
+      d.kind,
+      d.target,
+      d.attempt,
+      d.startedAt,
+      d.durationMs,
+      d.status,
+      d.responseHeaders ? JSON.stringify(d.responseHeaders) : null,
+      d.responseBody,
+      d.responseTruncated ? 1 : 0,
+      d.error,
+    );
     return Number(info.lastInsertRowid);
   }
 
@@ -256,7 +316,9 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.flushFollowUps();
+    this.db.close();
   }
 }
 

@@ -112,7 +112,7 @@ export function createIngress(o: IngressOptions) {
       done(503, 'offline-rejected');
       return offlineReject(res, channel, o.retryAfterSec);
     }
-    // Persist first: from here on a crash of either side loses nothing.
+    // Persist first (committed with this loop turn's group): from here on a crash of either side loses nothing.
     const enq = o.queue.enqueue(row);
     if (!enq.ok) {
       done(503, 'queue-full');
@@ -124,6 +124,7 @@ export function createIngress(o: IngressOptions) {
       );
     }
     if (!session) {
+      await o.queue.flushed(); // "queued" is a promise: keep it only once the row is on disk
       done(202, 'queued');
       return json(res, 202, { queued: true, id: row.id, channel });
     }
@@ -148,6 +149,7 @@ export function createIngress(o: IngressOptions) {
       done(503, 'offline-rejected');
       return offlineReject(res, channel, o.retryAfterSec);
     }
+    await o.queue.flushed();
     done(202, 'queued');
     return json(res, 202, { queued: true, id: row.id, channel });
   };
