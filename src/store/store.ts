@@ -203,6 +203,7 @@ export class Store {
   }
 
   get(id: number): StoredRequest | null {
+    this.flushFollowUps();
     const row = this.getStmt.get(id) as RequestRow | undefined;
     return row ? requestFromRow(row) : null;
   }
@@ -285,6 +286,7 @@ export class Store {
   }
 
   deliveries(requestId: number): Delivery[] {
+    this.flushFollowUps(); // read your own queued writes
     const rows = this.db
       .prepare(`SELECT * FROM deliveries WHERE request_id = ? ORDER BY id`)
       .all(requestId) as DeliveryRow[];
