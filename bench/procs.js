@@ -32,7 +32,10 @@ export async function startServer(args, { env = {}, logFile, match = (e) => e.ev
         }
       } catch {}
     }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not start: ${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -22,7 +22,7 @@ export function deliveryToJson(d: Omit<Delivery, 'id'>): Record<string, unknown>
   };
 }
 
-/** The summary object used by `list --json` and `export` (export adds the body). */
+/** The summary object `list --json` prints (no body); `show --json` adds the body and deliveries. */
 export function requestSummaryJson(r: StoredRequest): Record<string, unknown> {
   const detail = signatureDetail(r);
   return {

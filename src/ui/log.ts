@@ -32,8 +32,11 @@ export function signatureMark(c: ChalkInstance, status: SignatureStatus | null, 
 /** One human line per event, or null for events the log does not show. */
 export function humanLine(c: ChalkInstance, event: PipelineEvent): string | null {
   switch (event.type) {
-    case 'listening':
-      return `${c.bold('hookdev')} listening on ${c.cyan(event.url)}${event.door === 'relay' ? c.dim(' (relay)') : ''}`;
+    case 'listening': {
+      if (event.door === 'relay') return `${c.bold('public URL')} ${c.cyan(event.url)}  ${c.dim('(relay: register this at the provider)')}`;
+      const db = typeof event.detail?.db === 'string' ? `\n${c.dim(`history ${event.detail.db} · \`hookdev list\`, \`hookdev show last\` in another terminal`)}` : '';
+      return `${c.bold('hookdev')} listening on ${c.cyan(event.url)}${db}`;
+    }
     case 'request': {
       const { incoming, verdict, answer } = event;
       const size = incoming.rejected ? (incoming.declaredSize ?? 0) : incoming.body.length;
