@@ -41,3 +41,23 @@ describe('SIGKILL under load', () => {
     tmp.cleanup();
   });
 });
+
+describe('graceful stop', () => {
+  it('SIGTERM finishes in-flight requests, keeps them, and exits 0', async () => {
+    const tmp = makeTempDir();
+    const db = tmp.path('stop.db');
+    const listen = startCli(['listen', '--port', '0', '--db', db, '--response-delay', '400ms']);
+    const { url } = (await listen.waitForEvent((e) => e.event === 'listening')) as { url: string };
+    const inFlight = Promise.all([1, 2, 3].map((i) => send(`${url}/in-flight/${i}`, { body: `body ${i}` })));
+    // Stop while the three are waiting for their (delayed) answers.
+    await new Promise((r) => setTimeout(r, 100));
+    const code = listen.stop('SIGTERM');
+    const answers = await inFlight;
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(await code).toBe(0);
+    const reader = new Database(db, { readonly: true });
+    expect((reader.prepare('SELECT COUNT(*) AS n FROM requests').get() as { n: number }).n).toBe(3);
+    reader.close();
+    tmp.cleanup();
+  });
+});

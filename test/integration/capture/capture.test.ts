@@ -128,6 +128,12 @@ describe('capture server + pipeline', () => {
     expect(events.some((e) => e.type === 'warning' && /bad request/.test(e.message))).toBe(true);
   });
 
+  it('answers 431 to oversized headers and keeps going', async () => {
+    const res = await rawExchange(server.port, `POST /big-head HTTP/1.1\r\nHost: x\r\nX-Huge: ${'a'.repeat(70 * 1024)}\r\n\r\n`);
+    expect(res).toMatch(/^HTTP\/1.1 431/);
+    expect((await send(server.url + '/after-431', { body: 'ok' })).status).toBe(202);
+  });
+
   it('drops an aborted upload without saving it', async () => {
     const before = store.count();
     await rawExchange(server.port, 'POST /aborted HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly-some', 300);
