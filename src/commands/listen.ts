@@ -7,7 +7,7 @@ import { resolveDbPath } from '../config/paths.js';
 import { collectSecrets } from '../config/secrets.js';
 import { envValue } from '../config/env.js';
 import type { ListenerConfig } from '../listener.js';
-import type { GenericDefinition } from '../signatures/types.js';
+import { genericDefinitions } from '../config/generic.js';
 import { collect, parseDurationFlag, parseIntFlag, parseSize } from './options.js';
 
 /** Flags as commander hands them over. */
@@ -127,7 +127,7 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
       limits: maxBody !== undefined ? { maxBody } : {},
       secrets: collectSecrets(flags.secret ?? [], env, file.secrets ?? {}),
       providerHints: Array.isArray(file.providers) ? file.providers : [],
-      generic: (Array.isArray(file.generic) ? file.generic : []) as unknown as GenericDefinition[],
+      generic: genericDefinitions(file),
       provider: flags.provider?.toLowerCase(),
       passthrough: Boolean(flags.passthrough),
     },

@@ -6,6 +6,7 @@ import { parseHeaderArg } from '../core/headers.js';
 import type { HeaderList, StoredRequest } from '../core/types.js';
 import type { Signing } from '../forward/replay.js';
 import type { Store } from '../store/index.js';
+import { genericDefinitions } from '../config/generic.js';
 import type { GenericDefinition } from '../signatures/types.js';
 import { collect, parseDurationFlag, parseIdSelector, parseIntFlag, type IdSelector } from './options.js';
 
@@ -79,7 +80,7 @@ export function parseReplayOptions(selector: string, flags: ReplayFlags, env: No
     db: flags.db ?? file.db,
     json: Boolean(flags.json),
     configForwardTo: Array.isArray(file.forwardTo) ? file.forwardTo : [],
-    generic: (Array.isArray(file.generic) ? file.generic : []) as unknown as GenericDefinition[],
+    generic: genericDefinitions(file),
   };
 }
 
