@@ -49,6 +49,13 @@ Examples:
   $ hookdev list --json | jq .url`)
     .action(async (flags: ListFlags) => {
       const filter = parseListFilter(flags, Date.now());
+      const { resolveDbPath } = await import('../config/paths.js');
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(resolveDbPath(flags.db))) {
+        // Nothing captured yet: say so without creating an empty history as a side effect.
+        if (!flags.json) process.stdout.write('no requests yet: run `hookdev listen` and send one\n');
+        return;
+      }
       const { openHistory } = await import('./shared.js');
       const store = await openHistory(flags.db);
       try {

@@ -209,9 +209,6 @@ async function runListen(options: ListenOptions): Promise<void> {
         'stop the other process or pick another port: --port 4748 (or --port 0 for any free port)');
     }
     if (e.code === 'EACCES') throw new OperationError(`not allowed to listen on port ${options.config.port}`, 'use a port above 1023');
-    if (e.code === 'SQLITE_CANTOPEN' || e.code === 'SQLITE_NOTADB') {
-      throw new ConfigError(`cannot open the history database ${options.config.dbPath}: ${e.message}`, 'pass --db PATH to use another file');
-    }
     throw err;
   }
   events.emit({ type: 'listening', url: listener.url, door: 'http', detail: { db: options.config.dbPath, port: listener.port } });

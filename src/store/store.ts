@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Delivery, IncomingWebhook, NewDelivery, StoredRequest, Verdict } from '../core/types.js';
 import { getHeader } from '../core/headers.js';
-import { migrate } from './schema.js';
+import { openDatabase } from './open.js';
 import { deliveryFromRow, requestFromRow, type DeliveryRow, type RequestRow } from './rows.js';
 
 /** A request ready to be written: what came in, plus what the signature layer said about it. */
@@ -66,20 +64,7 @@ export class Store {
 
   constructor(path: string, options: OpenOptions = {}) {
     this.path = path;
-    if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-    this.db.pragma('busy_timeout = 5000');
-    if (!options.readonly) {
-      // 8 KiB pages: three 2 KB webhooks share a page instead of each taking a 4 KiB page of its own, which
-      // halves the bytes each commit writes (16 KiB gains no speed and costs ~30 MB more memory).
-      // Only takes effect on a new, empty database.
-      if (this.db.pragma('page_count', { simple: true }) === 0) this.db.pragma('page_size = 8192');
-      this.db.pragma('journal_mode = WAL');
-      // NORMAL in WAL: a commit survives a process crash (SIGKILL); only power loss can drop the last ones.
-      this.db.pragma('synchronous = NORMAL');
-      this.db.pragma('foreign_keys = ON');
-      migrate(this.db);
-    }
+    this.db = openDatabase(path, options.readonly ?? false);
     this.insertStmt = this.db.prepare(
       `INSERT INTO requests (received_at, source, method, url, http_version, remote_addr, headers, body, body_size,
         content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
@@ -110,7 +95,13 @@ export class Store {
    * would fail with SQLITE_BUSY instead of waiting when another connection writes meanwhile.
    */
   insertMany(items: NewRequest[]): InsertResult[] {
-    return this.insertTx.immediate(items);
+    this.groupCommitDue = false;
+    try {
+      return this.insertTx.immediate(items);
+    } finally {
+      // Rows that were to ride along but did not (the transaction failed before writing them) get their own.
+      if (this.pendingDeliveries.length || this.pendingStatuses.length) this.scheduleFollowUps();
+    }
   }
 
   /**
@@ -131,8 +122,15 @@ export class Store {
   private scheduleFollowUps(): void {
     if (this.followUpScheduled) return;
     this.followUpScheduled = true;
-    setImmediate(() => this.flushFollowUps());
+    setImmediate(() => {
+      // A group commit already due writes the queued rows in its own transaction (insertMany): one commit, not two.
+      if (this.groupCommitDue) this.followUpScheduled = false;
+      else this.flushFollowUps();
+    });
   }
+
+  /** Set by GroupCommitter while a flush is scheduled (cleared when insertMany runs). */
+  groupCommitDue = false;
 
   /** Told when a queued write fails (it runs outside any caller, so it cannot throw to one). */
   onBackgroundError: (err: Error) => void = () => undefined;

@@ -125,6 +125,20 @@ describe('Store', () => {
   });
 });
 
+describe('opening the history', () => {
+  it('turns a bad --db into one ConfigError line', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { ConfigError } = await import('../../../src/core/errors.js');
+    const tmp = makeTempDir();
+    writeFileSync(tmp.path('not-a-db'), 'hello, I am a text file, not SQLite, and I am long enough to matter');
+    expect(() => openStore(tmp.path('not-a-db'))).toThrow(ConfigError);
+    expect(() => openStore('/proc/hookdev-nope/x.db')).toThrow(/cannot open the history database/);
+    const nested = openStore(tmp.path('a/b/c/h.db'));
+    nested.close();
+    tmp.cleanup();
+  });
+});
+
 describe('GroupCommitter', () => {
   const tmp = makeTempDir();
   it('writes requests arriving in one loop turn in one transaction, resolving only after commit', async () => {
