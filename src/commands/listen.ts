@@ -267,7 +267,11 @@ async function startRelayDoor(
       if (e) events.emit(e);
     },
   });
-  const publicUrl = await tunnel.ready;
-  events.emit({ type: 'listening', url: publicUrl, door: 'relay', detail: { channel } });
+  // Not awaited: local capture runs (and Ctrl-C works) while the relay is still out of reach.
+  // A refusal (bad token, channel taken) surfaces through tunnel.done and ends the listener.
+  tunnel.ready.then(
+    (publicUrl) => events.emit({ type: 'listening', url: publicUrl, door: 'relay', detail: { channel } }),
+    () => undefined,
+  );
   return tunnel;
 }
