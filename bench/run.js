@@ -4,6 +4,7 @@ import { benchHistory, printHistory } from './history.js';
 
 const only = process.argv[2];
 const sections = [
+  ['startup', async () => { const m = await import('./startup.js'); m.printStartup(await m.benchStartup()); }],
   ['capture', async () => printCapture(await benchCapture())],
   ['history', async () => printHistory(await benchHistory())],
   ['verify', async () => { const m = await import('./verify.js'); m.printVerify(await m.benchVerify()); }],
