@@ -117,8 +117,12 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
   const tls = options.tlsFiles ? readTls(options.tlsFiles) : undefined;
   // Lazy: `hookdev --help` must not load ws or better-sqlite3.
   const { startRelay } = await import('../tunnel/relay-server.js');
+  const { LineWriter } = await import('../ui/line-writer.js');
+  // One write per event-loop turn, not per request: a sync write per line costs the relay real CPU.
+  const out = new LineWriter(process.stdout);
+  process.once('exit', () => out.flush());
   const print = (event: object): void => {
-    process.stdout.write(JSON.stringify({ ...event, time: new Date().toISOString() }) + '\n');
+    out.write(JSON.stringify({ ...event, time: new Date().toISOString() }));
   };
   let relay;
   try {

@@ -44,12 +44,159 @@ class TotalTimeout extends Error {
   override name = 'TotalTimeout';
 }
 
+const URL_HEAD = /^(https?:\/\/[^/?#]+)(.*)$/i;
+/** Origins by scheme+authority as written in the target: `new URL` once per target, not once per request. */
+const origins = new Map<string, string>();
+
 /** Split without URL normalisation: the captured path and query go out byte for byte. */
 export function splitUrl(url: string): { origin: string; path: string } {
-  const m = /^(https?:\/\/[^/?#]+)(.*)$/i.exec(url);
+  const m = URL_HEAD.exec(url);
   if (!m) throw new TypeError(`not an http(s) URL: ${url}`);
-  const rest = m[2]!.replace(/#.*$/, '');
-  return { origin: new URL(m[1]!).origin, path: rest === '' ? '/' : rest.startsWith('?') ? `/${rest}` : rest };
+  const hash = m[2]!.indexOf('#');
+  const rest = hash === -1 ? m[2]! : m[2]!.slice(0, hash);
+  const head = m[1]!;
+  let origin = origins.get(head);
+  if (origin === undefined) {
+    origin = new URL(head).origin;
+    if (origins.size >= 256) origins.clear();
+    origins.set(head, origin);
+  }
+  return { origin, path: rest === '' ? '/' : rest.charCodeAt(0) === 63 /* ? */ ? `/${rest}` : rest };
+}
+
+/**
+ * Shutdown listeners: one 'abort' listener per signal, with the in-flight requests in a Set, instead of an
+ * EventTarget add/remove per request (slow, and Node warns past 10 listeners).
+ */
+const abortWatchers = new WeakMap<AbortSignal, Set<Attempt>>();
+
+function watchAbort(signal: AbortSignal, attempt: Attempt): Set<Attempt> {
+  let set = abortWatchers.get(signal);
+  if (!set) {
+    const watchers = new Set<Attempt>();
+    set = watchers;
+    abortWatchers.set(signal, watchers);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const a of [...watchers]) a.stop(new Error('hookdev is shutting down'));
+        watchers.clear();
+      },
+      { once: true },
+    );
+  }
+  set.add(attempt);
+  return set;
+}
+
+function onTotalTimeout(a: Attempt): void {
+  a.timedOut = true;
+  a.stop(new TotalTimeout(`no complete answer within ${a.opts.totalTimeoutMs}ms`));
+}
+
+/**
+ * One request in flight: undici's dispatch handler and the state it collects, in one object (no closures per
+ * request). Settles once, through `resolve`, with what came back.
+ */
+class Attempt {
+  abort: ((err: Error) => void) | null = null;
+  stopReason: Error | null = null;
+  timedOut = false;
+  status: number | null = null;
+  headers: HeaderList | null = null;
+  chunks: Buffer[] = [];
+  kept = 0;
+  truncated = false;
+  done = false;
+  readonly timer: NodeJS.Timeout;
+  watchers: Set<Attempt> | null = null;
+
+  constructor(
+    readonly opts: ExchangeOptions,
+    readonly startedAt: number,
+    readonly t0: number,
+    readonly resolve: (e: Exchange) => void,
+  ) {
+    this.timer = setTimeout(onTotalTimeout, opts.totalTimeoutMs, this);
+    if (opts.signal) this.watchers = watchAbort(opts.signal, this);
+  }
+
+  stop(err: Error): void {
+    this.stopReason ??= err;
+    this.abort?.(err);
+  }
+
+  /** The dispatcher threw instead of taking the request. */
+  refuse(err: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.watchers?.delete(this);
+    this.resolve(refused(this.opts, err));
+  }
+
+  finish(error: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.watchers?.delete(this);
+    const status = this.status;
+    let message: string | null = null;
+    let failure: FailureKind | null = null;
+    if (error !== null) {
+      if (this.timedOut) {
+        message = `timed out after ${this.opts.totalTimeoutMs}ms`;
+        failure = 'timeout';
+      } else {
+        const c = classifyError(error, status !== null);
+        const stopped = this.stopReason !== null && error === this.stopReason;
+        message = stopped ? this.stopReason!.message : c.message;
+        failure = stopped ? 'failed' : c.kind;
+      }
+    }
+    this.resolve({
+      startedAt: this.startedAt,
+      durationMs: performance.now() - this.t0,
+      status,
+      headers: this.headers,
+      body: status === null ? null : Buffer.concat(this.chunks, this.kept),
+      truncated: this.truncated,
+      error: message,
+      failure,
+    });
+  }
+
+  // undici's dispatch handler (the classic callbacks, called as methods of this object).
+  onConnect(a: (err?: Error) => void): void {
+    this.abort = a;
+    if (this.stopReason) a(this.stopReason);
+  }
+
+  onHeaders(statusCode: number, raw: Buffer[] | string[]): boolean {
+    if (statusCode < 200) return true; // 100 Continue and friends: the real answer follows
+    this.status = statusCode;
+    this.headers = fromRawBuffers(raw);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const room = this.opts.keepBytes - this.kept;
+    if (room > 0) {
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      this.chunks.push(part);
+      this.kept += part.length;
+    }
+    if (chunk.length > room) this.truncated = true;
+    return true;
+  }
+
+  onComplete(): void {
+    this.finish(null);
+  }
+
+  onError(err: Error): void {
+    this.finish(err);
+  }
 }
 
 function once(dispatcher: Dispatcher, req: OutgoingRequest, opts: ExchangeOptions): Promise<Exchange> {
@@ -58,89 +205,25 @@ function once(dispatcher: Dispatcher, req: OutgoingRequest, opts: ExchangeOption
   const startedAt = clock();
   const t0 = performance.now();
   return new Promise<Exchange>((resolve) => {
-    let abort: ((err: Error) => void) | null = null;
-    let stopReason: Error | null = null;
-    let timedOut = false;
-    let status: number | null = null;
-    let headers: HeaderList | null = null;
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    let truncated = false;
-    let done = false;
-
-    const stop = (err: Error) => {
-      stopReason ??= err;
-      abort?.(err);
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop(new TotalTimeout(`no complete answer within ${opts.totalTimeoutMs}ms`));
-    }, opts.totalTimeoutMs);
-    const onAbort = () => stop(new Error('hookdev is shutting down'));
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-
-    const finish = (error: unknown) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      const base = {
-        startedAt,
-        durationMs: performance.now() - t0,
-        status,
-        headers,
-        body: status === null ? null : Buffer.concat(chunks, kept),
-        truncated,
-      };
-      if (error === null) return resolve({ ...base, error: null, failure: null });
-      if (timedOut) {
-        return resolve({ ...base, error: `timed out after ${opts.totalTimeoutMs}ms`, failure: 'timeout' });
-      }
-      const c = classifyError(error, status !== null);
-      const message = stopReason && error === stopReason ? stopReason.message : c.message;
-      resolve({ ...base, error: message, failure: stopReason && error === stopReason ? 'failed' : c.kind });
-    };
-
-    if (opts.signal?.aborted) return finish(new Error('hookdev is shutting down'));
-    dispatcher.dispatch(
-      {
-        origin,
-        path,
-        method: req.method,
-        headers: toFlatHeaders(req.headers),
-        body: req.body.length || !['GET', 'HEAD'].includes(req.method.toUpperCase()) ? req.body : null,
-        headersTimeout: opts.totalTimeoutMs,
-        bodyTimeout: opts.totalTimeoutMs,
-      },
-      {
-        onConnect(a: (err?: Error) => void) {
-          abort = a;
-          if (stopReason) a(stopReason);
+    const attempt = new Attempt(opts, startedAt, t0, resolve);
+    if (opts.signal?.aborted) return attempt.finish(new Error('hookdev is shutting down'));
+    try {
+      dispatcher.dispatch(
+        {
+          origin,
+          path,
+          method: req.method,
+          headers: toFlatHeaders(req.headers),
+          body: req.body.length || !['GET', 'HEAD'].includes(req.method.toUpperCase()) ? req.body : null,
+          headersTimeout: opts.totalTimeoutMs,
+          bodyTimeout: opts.totalTimeoutMs,
         },
-        onHeaders(statusCode: number, raw: Buffer[] | string[]) {
-          if (statusCode < 200) return true; // 100 Continue and friends: the real answer follows
-          status = statusCode;
-          headers = fromRawBuffers(raw);
-          return true;
-        },
-        onData(chunk: Buffer) {
-          const room = opts.keepBytes - kept;
-          if (room > 0) {
-            const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-            chunks.push(part);
-            kept += part.length;
-          }
-          if (chunk.length > room) truncated = true;
-          return true;
-        },
-        onComplete() {
-          finish(null);
-        },
-        onError(err: Error) {
-          finish(err);
-        },
-      } as unknown as Dispatcher.DispatchHandler,
-    );
+        attempt as unknown as Dispatcher.DispatchHandler,
+      );
+    } catch (err) {
+      // Refused outright (a dispatcher that throws instead of calling onError): settled like safely() would.
+      attempt.refuse(err);
+    }
   });
 }
 
@@ -163,13 +246,17 @@ export async function exchange(req: OutgoingRequest, opts: ExchangeOptions): Pro
 }
 
 /** Never rejects: a request undici refuses to send (bad URL, bad header) is a failed exchange like any other. */
-async function safely(dispatcher: Dispatcher, req: OutgoingRequest, opts: ExchangeOptions): Promise<Exchange> {
+function safely(dispatcher: Dispatcher, req: OutgoingRequest, opts: ExchangeOptions): Promise<Exchange> {
   try {
-    return await once(dispatcher, req, opts);
+    return once(dispatcher, req, opts);
   } catch (err) {
-    const startedAt = (opts.clock ?? Date.now)();
-    return { startedAt, durationMs: 0, status: null, headers: null, body: null, truncated: false, error: (err as Error).message, failure: 'failed' };
+    return Promise.resolve(refused(opts, err));
   }
+}
+
+function refused(opts: ExchangeOptions, err: unknown): Exchange {
+  const startedAt = (opts.clock ?? Date.now)();
+  return { startedAt, durationMs: 0, status: null, headers: null, body: null, truncated: false, error: (err as Error).message, failure: 'failed' };
 }
 
 function isStale(e: Exchange): boolean {

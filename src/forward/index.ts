@@ -100,14 +100,17 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
   const pending = new Set<Promise<unknown>>();
   let seq = 0;
 
-  const exchangeOptions = (keepBytes: number): ExchangeOptions => ({
-    dispatcher,
-    totalTimeoutMs: o.totalTimeoutMs,
-    keepBytes,
-    fresh: own ? (origin) => createFreshClient(origin, { connectTimeoutMs: o.connectTimeoutMs }) : undefined,
-    signal: shutdown.signal,
-    clock,
-  });
+  const fresh = own ? (origin: string) => createFreshClient(origin, { connectTimeoutMs: o.connectTimeoutMs }) : undefined;
+  // Built once per shutdown signal (drain replaces it), not once per request.
+  let cached: { signal: AbortSignal; lane: ExchangeOptions; direct: ExchangeOptions } | null = null;
+  const exchangeOptions = (which: 'lane' | 'direct'): ExchangeOptions => {
+    if (cached?.signal !== shutdown.signal) {
+      const signal = shutdown.signal;
+      const make = (keepBytes: number): ExchangeOptions => ({ dispatcher, totalTimeoutMs: o.totalTimeoutMs, keepBytes, fresh, signal, clock });
+      cached = { signal, lane: make(o.responseCap), direct: make(o.passthroughCap) };
+    }
+    return cached[which];
+  };
 
   function lane(target: string): Lane {
     let l = lanes.get(target);
@@ -115,7 +118,7 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
       l = new Lane({
         target,
         events: options.events,
-        send: (req) => exchange(req, exchangeOptions(o.responseCap)),
+        send: (req) => exchange(req, exchangeOptions('lane')),
         record: (job: LaneJob, result, extras) =>
           recordDelivery(options.store, options.events, {
             requestId: job.requestId,
@@ -138,13 +141,14 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
 
   function track<T>(p: Promise<T>): Promise<T> {
     pending.add(p);
-    void p.finally(() => pending.delete(p)).catch(() => undefined);
+    const forget = (): void => void pending.delete(p);
+    p.then(forget, forget);
     return p;
   }
 
   /** Passthrough: one direct try (no waiting: the sender is on the line), answered with what the app said. */
   async function direct(id: number, req: OutgoingRequest, target: string): Promise<Answer> {
-    const result = await exchange(req, exchangeOptions(o.passthroughCap));
+    const result = await exchange(req, exchangeOptions('direct'));
     recordDelivery(options.store, options.events, {
       requestId: id,
       kind: 'forward',
@@ -158,24 +162,28 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
   }
 
   const forwarder: Forwarder = {
-    async deliver(id: number, incoming: IncomingWebhook, verdict: Verdict | null, passthrough: boolean) {
-      const targets = selectTargets(options.routes ?? [], options.targets, {
-        url: incoming.url,
-        provider: verdict?.provider ?? null,
-        eventType: verdict?.eventType ?? null,
-      });
-      const order = ++seq;
-      let answer: Promise<Answer> | null = null;
-      const queued: Promise<void>[] = [];
-      targets.forEach((target, i) => {
-        const req = outgoingFor(incoming, target, o);
-        if (passthrough && i === 0) answer = track(direct(id, req, target));
-        else queued.push(track(lane(target).submit({ seq: order, requestId: id, request: req, attempts: 0, waitingSince: null })));
-      });
-      // The sender waits for the first target only; the others settle in the background (drain waits for them).
-      if (passthrough) return answer ?? null;
-      await Promise.all(queued);
-      return null;
+    deliver(id: number, incoming: IncomingWebhook, verdict: Verdict | null, passthrough: boolean): Promise<Answer | null> {
+      try {
+        const targets = selectTargets(options.routes ?? [], options.targets, {
+          url: incoming.url,
+          provider: verdict?.provider ?? null,
+          eventType: verdict?.eventType ?? null,
+        });
+        const order = ++seq;
+        let answer: Promise<Answer> | null = null;
+        const queued: Promise<void>[] = [];
+        for (let i = 0; i < targets.length; i++) {
+          const target = targets[i]!;
+          const req = outgoingFor(incoming, target, o);
+          if (passthrough && i === 0) answer = track(direct(id, req, target));
+          else queued.push(track(lane(target).submit({ seq: order, requestId: id, request: req, attempts: 0, waitingSince: null })));
+        }
+        // The sender waits for the first target only; the others settle in the background (drain waits for them).
+        if (passthrough) return answer ?? Promise.resolve(null);
+        return (queued.length === 1 ? queued[0]! : Promise.all(queued)).then(toNull);
+      } catch (err) {
+        return Promise.reject(err); // as from an async function: the caller sees a rejection, never a throw
+      }
     },
 
     /** Resolves once every delivery settled; waiting ones get drainGraceMs, then are recorded as failed. */
@@ -202,6 +210,8 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
   };
   return forwarder;
 }
+
+const toNull = (): null => null;
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

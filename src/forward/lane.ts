@@ -59,7 +59,14 @@ export class Lane {
 
   submit(job: Omit<LaneJob, 'settle'>): Promise<void> {
     return new Promise<void>((settle) => {
-      const full: LaneJob = { ...job, settle };
+      const full: LaneJob = {
+        seq: job.seq,
+        requestId: job.requestId,
+        request: job.request,
+        attempts: job.attempts,
+        waitingSince: job.waitingSince,
+        settle,
+      };
       // Never overtake a request that is waiting for the app.
       if (this.looping) this.enqueue(full);
       else void this.first(full);
@@ -77,7 +84,7 @@ export class Lane {
     this.closing = false;
   }
 
-  private async tryOnce(job: LaneJob): Promise<Exchange> {
+  private tryOnce(job: LaneJob): Promise<Exchange> {
     job.attempts++;
     return this.deps.send(job.request);
   }

@@ -37,11 +37,10 @@ export function recordDelivery(store: Store, events: EventHub | undefined, input
   };
   // Joins the next group commit rather than paying a commit of its own.
   store.queueDelivery(delivery);
-  events?.emit({
-    type: 'delivery',
-    requestId: input.requestId,
-    delivery,
-    ...(input.waiting ? { waiting: input.waiting } : {}),
-  });
+  events?.emit(
+    input.waiting
+      ? { type: 'delivery', requestId: input.requestId, delivery, waiting: input.waiting }
+      : { type: 'delivery', requestId: input.requestId, delivery },
+  );
   return delivery;
 }

@@ -10,16 +10,45 @@
  * keepPath: the target URL is used exactly as given, whatever the captured path (stripe-cli's `--forward-to`).
  */
 export function targetUrl(target: string, capturedUrl: string, keepPath = false): string {
-  const t = new URL(target);
+  const t = parsedTarget(target);
   if (keepPath) return t.href;
   const q = capturedUrl.indexOf('?');
   const path = q === -1 ? capturedUrl : capturedUrl.slice(0, q);
   const query = q === -1 ? '' : capturedUrl.slice(q + 1);
-  const base = t.pathname.replace(/\/+$/, '');
-  const joined = path === '/' || path === '' ? t.pathname : base + (path.startsWith('/') ? path : `/${path}`);
-  const targetQuery = t.search.replace(/^\?/, '');
-  const fullQuery = [targetQuery, query].filter(Boolean).join('&');
+  const joined = path === '/' || path === '' ? t.pathname : t.base + (path.startsWith('/') ? path : `/${path}`);
+  const fullQuery = t.query && query ? `${t.query}&${query}` : t.query || query;
   // Built by hand, not through URL setters: the captured path and query keep their exact encoding.
   const search = fullQuery ? `?${fullQuery}` : q !== -1 ? '?' : '';
-  return `${t.protocol}//${t.host}${joined}${search}`;
+  return `${t.origin}${joined}${search}`;
+}
+
+interface ParsedTarget {
+  href: string;
+  /** `protocol//host` */
+  origin: string;
+  pathname: string;
+  /** pathname without trailing slashes */
+  base: string;
+  /** the target's query without `?` */
+  query: string;
+}
+
+/** Targets are few and fixed: parse each once, not once per forwarded request. */
+const parsed = new Map<string, ParsedTarget>();
+
+function parsedTarget(target: string): ParsedTarget {
+  let p = parsed.get(target);
+  if (!p) {
+    const t = new URL(target);
+    p = {
+      href: t.href,
+      origin: `${t.protocol}//${t.host}`,
+      pathname: t.pathname,
+      base: t.pathname.replace(/\/+$/, ''),
+      query: t.search.replace(/^\?/, ''),
+    };
+    if (parsed.size >= 256) parsed.clear();
+    parsed.set(target, p);
+  }
+  return p;
 }

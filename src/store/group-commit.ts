@@ -25,6 +25,7 @@ export class GroupCommitter {
       this.inFlight++;
       if (!this.scheduled) {
         this.scheduled = true;
+        this.store.groupCommitDue = true;
         // setImmediate runs after the poll phase: every request read in this loop turn joins the batch.
         setImmediate(() => this.flush());
       }
@@ -35,7 +36,10 @@ export class GroupCommitter {
     this.scheduled = false;
     const batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
+    if (batch.length === 0) {
+      this.store.groupCommitDue = false;
+      return;
+    }
     try {
       const results = this.store.insertMany(batch.map((p) => p.item));
       batch.forEach((p, i) => p.resolve(results[i]!));

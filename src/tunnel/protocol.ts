@@ -111,10 +111,14 @@ export function encodeFrame(frame: KnownFrame): Buffer {
     body = b;
     header = rest;
   } else header = frame;
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const len = Buffer.allocUnsafe(4);
-  len.writeUInt32BE(json.length, 0);
-  return Buffer.concat([len, json, body], 4 + json.length + body.length);
+  // One allocation, no intermediate copies: length prefix, header written in place, then the body.
+  const json = JSON.stringify(header);
+  const hlen = Buffer.byteLength(json, 'utf8');
+  const out = Buffer.allocUnsafe(4 + hlen + body.length);
+  out.writeUInt32BE(hlen, 0);
+  out.write(json, 4, 'utf8');
+  if (body.length) body.copy(out, 4 + hlen);
+  return out;
 }
 
 /** Decode one WebSocket message. Never throws: garbage returns `{ ok: false, error }`. */

@@ -118,6 +118,7 @@ export class RelayHub {
         responseTimeoutMs: this.o.responseTimeoutMs,
         probeTimeoutMs: this.o.probeTimeoutMs,
         log: this.o.log,
+        socket,
         onClose: (s) => {
           if (this.sessions.get(s.channel) === s) this.sessions.delete(s.channel);
           this.o.log({ event: 'client-disconnected', channel: s.channel });

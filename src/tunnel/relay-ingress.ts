@@ -96,7 +96,7 @@ export function createIngress(o: IngressOptions) {
     if (body === 'aborted') return;
 
     const row = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       channel,
       method: req.method ?? 'GET',
       path,
@@ -245,6 +245,17 @@ function originForm(url: string): string {
   const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?]*([\s\S]*)$/i.exec(url);
   if (!m) return `/${url}`;
   return m[1]!.startsWith('/') ? m[1]! : `/${m[1]}`;
+}
+
+/**
+ * A UUID version 7 (RFC 9562): 48-bit millisecond time, then random bits. Unique like a v4, but ids of one
+ * moment sort together, so the UNIQUE indexes on them (the relay's queue, the client's history) grow at one end
+ * instead of touching a random page per request: several times fewer pages written per commit.
+ */
+export function timeOrderedId(now = Date.now()): string {
+  const u = randomUUID(); // xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx: keep its random bits and variant after the version
+  const t = now.toString(16).padStart(12, '0');
+  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${u.slice(15)}`;
 }
 
 /** Paths only in logs: queries sometimes carry tokens. */

@@ -2,6 +2,7 @@
  * One connected client on the relay side: sends request frames in queue order, matches answers by id,
  * and decides quickly when the socket is dead (no receipt for a frame) so senders never hang on it.
  */
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { Answer } from '../core/types.js';
 import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from './protocol.js';
@@ -28,6 +29,8 @@ export interface SessionOptions {
   log: (event: object) => void;
   /** Called once when the session ends, whatever the cause. */
   onClose: (session: ClientSession) => void;
+  /** The upgraded TCP/TLS socket under `ws`: request frames of one event-loop turn are written with one call. */
+  socket?: Duplex;
 }
 
 interface Waiter {
@@ -52,6 +55,7 @@ export class ClientSession {
   /** Highest queue seq sent on this socket: frames go out in arrival order. */
   private lastSentSeq = 0;
   private pumping = false;
+  private corked = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -164,6 +168,7 @@ export class ClientSession {
       row.id,
       setTimeout(() => this.terminate('no-receipt'), allowance),
     );
+    this.cork();
     return new Promise((resolve) => {
       try {
         this.ws.send(frame, { binary: true }, (err) => {
@@ -174,6 +179,21 @@ export class ClientSession {
         this.terminate('send-failed');
         resolve();
       }
+    });
+  }
+
+  /**
+   * Request frames sent in one turn of the event loop (one per sender request read in it) leave in one write, not
+   * one system call each; uncorked right after the poll phase, long before any receipt timeout matters.
+   */
+  private cork(): void {
+    const socket = this.o.socket;
+    if (!socket || this.corked) return;
+    this.corked = true;
+    socket.cork();
+    setImmediate(() => {
+      this.corked = false;
+      socket.uncork();
     });
   }
 

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { formatBytes, formatMs } from '../core/duration.js';
 import type { PipelineEvent } from '../core/events.js';
 import type { SignatureStatus } from '../core/types.js';
-import { deliveryToJson, incomingEventJson } from './json.js';
+import { deliveryEventJson, incomingEventJson } from './json.js';
 
 function time(ms: number): string {
   return new Date(ms).toTimeString().slice(0, 8);
@@ -80,7 +80,7 @@ export function jsonLine(event: PipelineEvent): string {
         incomingEventJson(event.id, event.incoming, event.verdict, event.duplicateOf, event.answer?.status ?? null),
       );
     case 'delivery':
-      return JSON.stringify({ event: 'delivery', requestId: event.requestId, ...deliveryToJson(event.delivery), waiting: event.waiting ?? 0 });
+      return JSON.stringify(deliveryEventJson(event.requestId, event.delivery, event.waiting ?? 0));
     case 'state':
       return JSON.stringify({ event: 'state', component: event.component, state: event.state, message: event.message, ...event.detail });
     case 'warning':
