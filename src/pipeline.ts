@@ -43,11 +43,15 @@ export class Pipeline {
   readonly events: EventHub;
   private readonly committer: GroupCommitter;
   private readonly response: ResponsePolicy;
+  /** The configured answer, built once: it is the same for every request. */
+  private readonly fixedAnswer: Answer;
 
   constructor(private readonly options: PipelineOptions) {
     this.events = options.events ?? new EventHub();
     this.committer = new GroupCommitter(options.store);
     this.response = options.response ?? DEFAULT_RESPONSE;
+    const r = this.response;
+    this.fixedAnswer = { status: r.status, headers: r.headers, body: r.body };
   }
 
   /** Resolves to the answer for the sender, only after the request is committed. */
@@ -83,7 +87,10 @@ export class Pipeline {
       }
       else delivered.catch(() => undefined);
     }
-    answer ??= await this.configuredAnswer();
+    if (!answer) {
+      const configured = this.configuredAnswer();
+      answer = configured instanceof Promise ? await configured : configured;
+    }
     this.events.emit({ type: 'request', id: result.id, incoming, verdict, duplicateOf: result.duplicateOf, answer });
     return answer;
   };
@@ -98,10 +105,10 @@ export class Pipeline {
     }
   }
 
-  private async configuredAnswer(): Promise<Answer> {
-    const r = this.response;
-    if (r.delayMs > 0) await new Promise((res) => setTimeout(res, r.delayMs));
-    return { status: r.status, headers: r.headers, body: r.body };
+  private configuredAnswer(): Answer | Promise<Answer> {
+    const delay = this.response.delayMs;
+    if (delay <= 0) return this.fixedAnswer;
+    return new Promise((res) => setTimeout(() => res(this.fixedAnswer), delay));
   }
 
   /** Wait until every accepted request is written and every delivery settled. */

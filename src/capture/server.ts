@@ -58,10 +58,11 @@ export async function startCaptureServer(options: CaptureServerOptions): Promise
 
   function onRequest(req: IncomingMessage, res: ServerResponse): void {
     const incoming = base(req);
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > limits.maxBody) {
+    // Read from the pair list: touching req.headers makes node build a second header object.
+    const declared = contentLength(incoming.headers);
+    if (declared > limits.maxBody) {
       // Refuse before reading: the row keeps the headers, not the body.
-      reject(req, res, incoming, Number(declared));
+      reject(req, res, incoming, declared);
       return;
     }
     const chunks: Buffer[] = [];
@@ -154,6 +155,12 @@ export async function startCaptureServer(options: CaptureServerOptions): Promise
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The declared body size, or -1 (node:http has already refused a malformed Content-Length). */
+function contentLength(headers: Answer['headers']): number {
+  for (const [k, v] of headers) if (k.length === 14 && k.toLowerCase() === 'content-length') return Number(v);
+  return -1;
+}
 
 /** A Content-Length unless the answer already says how it is framed. */
 function withLength(answer: Answer): Answer['headers'] {
