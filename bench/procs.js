@@ -65,3 +65,22 @@ export function jsonBody(size) {
   const pad = 'x'.repeat(Math.max(0, size - s.length));
   return Buffer.from(JSON.stringify({ ...base, pad }));
 }
+
+/** Count the `{"event":"request"}` lines of an NDJSON log by a key taken from each event. */
+export function countRequestEvents(logFile, keyOf) {
+  const counts = {};
+  let text = '';
+  try {
+    text = readFileSync(logFile, 'utf8');
+  } catch {
+    return counts;
+  }
+  for (const line of text.split('\n')) {
+    if (!line.includes('"event":"request"')) continue;
+    try {
+      const k = keyOf(JSON.parse(line));
+      counts[k] = (counts[k] ?? 0) + 1;
+    } catch {}
+  }
+  return counts;
+}

@@ -2,30 +2,13 @@
 // directly, all on 127.0.0.1.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { BIN, jsonBody, startServer, tempDir } from './procs.js';
+import { BIN, countRequestEvents, jsonBody, startServer, tempDir } from './procs.js';
 import { measure, measureDirect } from './forward.js';
 
 const RATE = '1000000/s';
 
 /** Status/outcome counts from the relay's per-request NDJSON lines. */
-function relayOutcomes(logFile) {
-  const counts = {};
-  let text = '';
-  try {
-    text = readFileSync(logFile, 'utf8');
-  } catch {
-    return counts;
-  }
-  for (const line of text.split('\n')) {
-    if (!line.includes('"event":"request"')) continue;
-    try {
-      const e = JSON.parse(line);
-      const k = `${e.status} ${e.outcome ?? ''}`.trim();
-      counts[k] = (counts[k] ?? 0) + 1;
-    } catch {}
-  }
-  return counts;
-}
+const relayOutcomes = (logFile) => countRequestEvents(logFile, (e) => `${e.status} ${e.outcome ?? ''}`.trim());
 
 /** Non-request events (warnings, errors, state changes) from an NDJSON log, first few of each kind. */
 function otherEvents(logFile, skip) {

@@ -1,9 +1,8 @@
 // Issue: signatures. (a) In-process cost of analyze() on a valid 2 KB request per provider.
 // (b) Listener capture throughput with signature verification on vs off.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { runLoad } from './load.js';
-import { BIN, ROOT, jsonBody, startServer, tempDir } from './procs.js';
+import { BIN, ROOT, countRequestEvents, jsonBody, startServer, tempDir } from './procs.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -85,23 +84,7 @@ export async function benchVerify({ iterations = 20_000, warmup = 3_000, duratio
 }
 
 /** Signature statuses as logged by the listener (warm-up + measured run), from its NDJSON output. */
-function verdictCounts(logFile) {
-  const counts = {};
-  let text = '';
-  try {
-    text = readFileSync(logFile, 'utf8');
-  } catch {
-    return counts;
-  }
-  for (const line of text.split('\n')) {
-    if (!line.includes('"event":"request"')) continue;
-    try {
-      const s = JSON.parse(line).signature?.status ?? 'none';
-      counts[s] = (counts[s] ?? 0) + 1;
-    } catch {}
-  }
-  return counts;
-}
+const verdictCounts = (logFile) => countRequestEvents(logFile, (e) => e.signature?.status ?? 'none');
 
 export function printVerify(r) {
   console.log('verify (a): analyze() in-process, valid signature, 2 KB JSON body');

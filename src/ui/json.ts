@@ -42,20 +42,9 @@ export function deliveryToJson(d: Omit<Delivery, 'id'>): Record<string, unknown>
   };
 }
 
-/** The NDJSON `delivery` event: deliveryToJson's fields between `requestId` and `waiting`, built in one go. */
+/** The NDJSON `delivery` event: `event` and `requestId`, deliveryToJson's fields, then `waiting`. */
 export function deliveryEventJson(requestId: number, d: Omit<Delivery, 'id'>, waiting: number): Record<string, unknown> {
-  return {
-    event: 'delivery',
-    requestId,
-    kind: d.kind,
-    target: d.target,
-    attempt: d.attempt,
-    startedAt: isoTime(d.startedAt),
-    status: d.status,
-    durationMs: d.durationMs === null ? null : Math.round(d.durationMs * 10) / 10,
-    error: d.error,
-    waiting,
-  };
+  return Object.assign({ event: 'delivery', requestId }, deliveryToJson(d), { waiting });
 }
 
 /** The summary object `list --json` prints (no body); `show --json` adds the body and deliveries. */
