@@ -1,4 +1,4 @@
-import { EventHub } from './core/events.js';
+import { EventHub, type PipelineEvent } from './core/events.js';
 import type { Answer, HeaderList, IncomingWebhook, Verdict } from './core/types.js';
 import { GroupCommitter, type InsertResult, type Store } from './store/index.js';
 
@@ -69,7 +69,7 @@ export class Pipeline {
     }
     if (incoming.rejected) {
       const answer = textAnswer(incoming.rejected.status, `${incoming.rejected.reason}\n`);
-      this.events.emit({ type: 'request', id: result.id, incoming, verdict, duplicateOf: null, answer });
+      this.announce({ type: 'request', id: result.id, incoming, verdict, duplicateOf: null, answer });
       return answer;
     }
     if (result.redelivered) {
@@ -91,7 +91,7 @@ export class Pipeline {
       const configured = this.configuredAnswer();
       answer = configured instanceof Promise ? await configured : configured;
     }
-    this.events.emit({ type: 'request', id: result.id, incoming, verdict, duplicateOf: result.duplicateOf, answer });
+    this.announce({ type: 'request', id: result.id, incoming, verdict, duplicateOf: result.duplicateOf, answer });
     return answer;
   };
 
@@ -102,6 +102,22 @@ export class Pipeline {
     } catch (err) {
       this.events.emit({ type: 'error', message: `signature check failed unexpectedly: ${(err as Error).message}` });
       return null;
+    }
+  }
+
+  private pendingEvents: PipelineEvent[] = [];
+
+  /**
+   * Request events go out after this turn's answers are written: rendering a log line can wait, the
+   * sender should not (under load this is the difference between answering in one turn or the next).
+   */
+  private announce(event: PipelineEvent): void {
+    if (this.pendingEvents.push(event) === 1) {
+      setImmediate(() => {
+        const events = this.pendingEvents;
+        this.pendingEvents = [];
+        for (const e of events) this.events.emit(e);
+      });
     }
   }
 
