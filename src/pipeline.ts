@@ -79,13 +79,12 @@ export class Pipeline {
     let answer: Answer | null = null;
     const deliverer = this.options.deliverer;
     if (deliverer) {
-      const passthrough = this.options.passthrough ?? false;
-      const delivered = deliverer.deliver(result.id, incoming, verdict, passthrough);
-      if (passthrough) {
-        answer = await delivered;
+      if (this.options.passthrough) {
+        answer = await deliverer.deliver(result.id, incoming, verdict, true);
         if (answer) this.options.store.queueResponseStatus(result.id, answer.status);
+      } else {
+        this.deliverLater(() => deliverer.deliver(result.id, incoming, verdict, false));
       }
-      else delivered.catch(() => undefined);
     }
     if (!answer) {
       const configured = this.configuredAnswer();
@@ -106,6 +105,21 @@ export class Pipeline {
   }
 
   private pendingEvents: PipelineEvent[] = [];
+  private pendingDeliveries: Array<() => Promise<unknown>> = [];
+
+  /**
+   * Default mode: the sender is answered after the commit, so the forward starts after this turn's answers
+   * are written (in arrival order) instead of in front of them.
+   */
+  private deliverLater(start: () => Promise<unknown>): void {
+    if (this.pendingDeliveries.push(start) === 1) setImmediate(() => this.startDeliveries());
+  }
+
+  private startDeliveries(): void {
+    const starts = this.pendingDeliveries;
+    this.pendingDeliveries = [];
+    for (const start of starts) start().catch(() => undefined);
+  }
 
   /**
    * Request events go out after this turn's answers are written: rendering a log line can wait, the
@@ -130,6 +144,7 @@ export class Pipeline {
   /** Wait until every accepted request is written and every delivery settled. */
   async drain(): Promise<void> {
     await this.committer.drain();
+    this.startDeliveries();
     await this.options.deliverer?.drain();
   }
 
