@@ -1,12 +1,12 @@
 // Worker thread: checkpoints the history's WAL on its own connection (see startCheckpointer).
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from './open.js';
 import { parentPort, workerData } from 'node:worker_threads';
 
 const { dbPath, intervalMs } = workerData as { dbPath: string; intervalMs: number };
 const port = parentPort!;
-let db: Database.Database;
+let db: SqliteDatabase;
 try {
-  db = new Database(dbPath, { fileMustExist: true });
+  db = openSqlite(dbPath, { fileMustExist: true });
   db.pragma('busy_timeout = 1000');
   // Keep the WAL file from staying huge after a burst once it has been reset.
   db.pragma('journal_size_limit = 67108864');

@@ -17,12 +17,22 @@ function ensureDir(dir: string): void {
   for (const d of missing) mkdirSync(d);
 }
 
+export type SqliteDatabase = Database.Database;
+
+/**
+ * The one place better-sqlite3 is loaded (style: a native module in exactly one module). Other owners of a
+ * SQLite file (the relay's queue, the checkpointer) open theirs through here.
+ */
+export function openSqlite(path: string, options: { readonly?: boolean; fileMustExist?: boolean } = {}): SqliteDatabase {
+  return new Database(path, options);
+}
+
 /** Open (and create, and migrate) the history; any failure is the user's `--db` to fix, said in one line. */
 export function openDatabase(path: string, readonly: boolean): Database.Database {
   let db: Database.Database | null = null;
   try {
     if (path !== ':memory:' && !readonly) ensureDir(dirname(path));
-    db = new Database(path, { readonly, fileMustExist: readonly });
+    db = openSqlite(path, { readonly, fileMustExist: readonly });
     db.pragma('busy_timeout = 5000');
     if (!readonly) {
       // 8 KiB pages: three 2 KB webhooks share a page instead of each taking a 4 KiB page of its own, which

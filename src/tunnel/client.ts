@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import WebSocket from 'ws';
+import { WebSocket } from './ws.js';
 import { OperationError, UsageError } from '../core/errors.js';
 import type { Answer, IncomingWebhook, RequestHandler } from '../core/types.js';
 import { backoffDelay } from './backoff.js';

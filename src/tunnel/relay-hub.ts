@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer } from './ws.js';
 import { bearerToken, matchToken } from './auth.js';
 import { channelProblem } from './channel.js';
 import { CONNECT_PATH, H_CHANNEL, H_CLIENT_ID, H_PROTOCOL, H_PUBLIC_URL, PROTOCOL_VERSION } from './protocol.js';

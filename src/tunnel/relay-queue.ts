@@ -8,7 +8,7 @@
  * durability to a sender (the 202 "queued" answer) awaits `flushed()` first. A request answered by the
  * client needs no such wait: the client has committed it to its own history before answering.
  */
-import Database from 'better-sqlite3';
+import { openSqlite, type SqliteDatabase } from '../store/open.js';
 import type { HeaderList } from '../core/types.js';
 
 export interface QueuedRequest {
@@ -77,7 +77,7 @@ interface Row {
 }
 
 export class RelayQueue {
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   /** Per-channel depth kept in memory (this process owns the file) so the cap check is O(1). */
   private readonly depthByChannel = new Map<string, Depth>();
   private readonly known = new Set<string>();
@@ -89,7 +89,7 @@ export class RelayQueue {
     path: string,
     private readonly limits: QueueLimits,
   ) {
-    this.db = new Database(path);
+    this.db = openSqlite(path);
     if (this.db.pragma('page_count', { simple: true }) === 0) this.db.pragma('page_size = 8192');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
