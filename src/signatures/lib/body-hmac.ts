@@ -1,9 +1,10 @@
 import { UsageError } from '../../core/errors.js';
-import { getHeader } from '../../core/headers.js';
+import { getHeader, setHeader } from '../../core/headers.js';
+import type { HeaderList } from '../../core/types.js';
 import type { SignInput, VerifyInput, VerifyResult } from '../types.js';
 import { hmac, safeEqual, type HmacAlgorithm } from './crypto.js';
 import { decodeHex } from './encoding.js';
-import { assertSecrets, fail, missingHeader, noMatch, ok, type Failure } from './result.js';
+import { assertSecret, assertSecrets, fail, missingHeader, noMatch, ok, type Failure } from './result.js';
 import { preview } from './text.js';
 
 /**
@@ -89,4 +90,10 @@ export function bodyHmacValue(scheme: BodyHmacScheme, input: SignInput): string 
   const content = contentOf(scheme, input);
   if (!Array.isArray(content)) throw new UsageError(`${scheme.provider}: cannot sign: ${content.reason}`);
   return scheme.prefix + encode(scheme, hmac(scheme.algorithm, input.secret, ...content));
+}
+
+/** A provider's whole `sign`: the headers with this scheme's signature header set. */
+export function signBodyHmac(scheme: BodyHmacScheme, input: SignInput): HeaderList {
+  assertSecret(scheme.provider, input.secret);
+  return setHeader(input.headers, scheme.header, bodyHmacValue(scheme, input));
 }

@@ -1,7 +1,6 @@
-import { hasHeader, setHeader } from '../../core/headers.js';
-import { bodyHmacValue, verifyBodyHmac, type BodyHmacScheme } from '../lib/body-hmac.js';
+import { hasHeader } from '../../core/headers.js';
+import { signBodyHmac, verifyBodyHmac, type BodyHmacScheme } from '../lib/body-hmac.js';
 import { parseJson, textField } from '../lib/json.js';
-import { assertSecret } from '../lib/result.js';
 import type { Provider } from '../types.js';
 import { fromIntercom } from './github.js';
 
@@ -20,10 +19,7 @@ export const intercom: Provider = {
   detect: (headers) => hasHeader(headers, SCHEME.header) && fromIntercom(headers),
   recognize: fromIntercom,
   verify: (input) => verifyBodyHmac(SCHEME, input),
-  sign(input) {
-    assertSecret('intercom', input.secret);
-    return setHeader(input.headers, SCHEME.header, bodyHmacValue(SCHEME, input));
-  },
+  sign: (input) => signBodyHmac(SCHEME, input),
   eventInfo(_headers, body) {
     const json = parseJson(body);
     return { eventType: textField(json, 'topic'), eventId: textField(json, 'id') };

@@ -1,7 +1,7 @@
-import { getHeader, hasHeader, setHeader } from '../../core/headers.js';
-import { bodyHmacValue, verifyBodyHmac, type BodyHmacScheme } from '../lib/body-hmac.js';
+import { getHeader, hasHeader } from '../../core/headers.js';
+import { signBodyHmac, verifyBodyHmac, type BodyHmacScheme } from '../lib/body-hmac.js';
 import { parseJson, textField } from '../lib/json.js';
-import { assertSecret, fail } from '../lib/result.js';
+import { fail } from '../lib/result.js';
 import { toleranceOf } from '../lib/window.js';
 import type { Provider, VerifyInput, VerifyResult } from '../types.js';
 
@@ -50,10 +50,7 @@ export const linear: Provider = {
   recognize: (headers) => hasHeader(headers, 'Linear-Event') || hasHeader(headers, 'Linear-Delivery'),
   verify,
   // The body must stay byte-exact, so its webhookTimestamp cannot be refreshed: we only sign it.
-  sign(input) {
-    assertSecret('linear', input.secret);
-    return setHeader(input.headers, SCHEME.header, bodyHmacValue(SCHEME, input));
-  },
+  sign: (input) => signBodyHmac(SCHEME, input),
   eventInfo(headers, body) {
     const json = parseJson(body);
     return {

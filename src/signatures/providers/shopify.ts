@@ -1,6 +1,5 @@
-import { getHeader, hasHeader, setHeader } from '../../core/headers.js';
-import { bodyHmacValue, verifyBodyHmac, type BodyHmacScheme } from '../lib/body-hmac.js';
-import { assertSecret } from '../lib/result.js';
+import { getHeader, hasHeader } from '../../core/headers.js';
+import { signBodyHmac, verifyBodyHmac, type BodyHmacScheme } from '../lib/body-hmac.js';
 import type { Provider } from '../types.js';
 
 const SCHEME: BodyHmacScheme = {
@@ -19,10 +18,7 @@ export const shopify: Provider = {
   detect: (headers) => hasHeader(headers, SCHEME.header),
   recognize: (headers) => hasHeader(headers, 'X-Shopify-Topic') || hasHeader(headers, 'X-Shopify-Webhook-Id'),
   verify: (input) => verifyBodyHmac(SCHEME, input),
-  sign(input) {
-    assertSecret('shopify', input.secret);
-    return setHeader(input.headers, SCHEME.header, bodyHmacValue(SCHEME, input));
-  },
+  sign: (input) => signBodyHmac(SCHEME, input),
   eventInfo: (headers) => ({
     eventType: getHeader(headers, 'X-Shopify-Topic') ?? null,
     eventId: getHeader(headers, 'X-Shopify-Webhook-Id') ?? getHeader(headers, 'X-Shopify-Event-Id') ?? null,

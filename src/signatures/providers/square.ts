@@ -1,7 +1,7 @@
-import { hasHeader, setHeader } from '../../core/headers.js';
-import { bodyHmacValue, verifyBodyHmac, type BodyHmacScheme } from '../lib/body-hmac.js';
+import { hasHeader } from '../../core/headers.js';
+import { signBodyHmac, verifyBodyHmac, type BodyHmacScheme } from '../lib/body-hmac.js';
 import { parseJson, textField } from '../lib/json.js';
-import { assertSecret, fail } from '../lib/result.js';
+import { fail } from '../lib/result.js';
 import type { Provider } from '../types.js';
 
 const SCHEME: BodyHmacScheme = {
@@ -23,10 +23,7 @@ export const square: Provider = {
   usesUrl: true,
   detect: (headers) => hasHeader(headers, SCHEME.header),
   verify: (input) => verifyBodyHmac(SCHEME, input),
-  sign(input) {
-    assertSecret('square', input.secret);
-    return setHeader(input.headers, SCHEME.header, bodyHmacValue(SCHEME, input));
-  },
+  sign: (input) => signBodyHmac(SCHEME, input),
   eventInfo(_headers, body) {
     const json = parseJson(body);
     return { eventType: textField(json, 'type'), eventId: textField(json, 'event_id') };

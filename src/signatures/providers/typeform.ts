@@ -1,7 +1,6 @@
-import { hasHeader, setHeader } from '../../core/headers.js';
-import { bodyHmacValue, verifyBodyHmac, type BodyHmacScheme } from '../lib/body-hmac.js';
+import { hasHeader } from '../../core/headers.js';
+import { signBodyHmac, verifyBodyHmac, type BodyHmacScheme } from '../lib/body-hmac.js';
 import { parseJson, textField } from '../lib/json.js';
-import { assertSecret } from '../lib/result.js';
 import type { Provider } from '../types.js';
 
 // Note: base64 after a `sha256=` prefix (not hex like GitHub).
@@ -18,10 +17,7 @@ export const typeform: Provider = {
   name: 'typeform',
   detect: (headers) => hasHeader(headers, SCHEME.header),
   verify: (input) => verifyBodyHmac(SCHEME, input),
-  sign(input) {
-    assertSecret('typeform', input.secret);
-    return setHeader(input.headers, SCHEME.header, bodyHmacValue(SCHEME, input));
-  },
+  sign: (input) => signBodyHmac(SCHEME, input),
   eventInfo(_headers, body) {
     const json = parseJson(body);
     return { eventType: textField(json, 'event_type'), eventId: textField(json, 'event_id') };
