@@ -18,6 +18,7 @@ function ensureDir(dir: string): void {
 }
 
 export type SqliteDatabase = Database.Database;
+export type SqliteTransaction<F extends (...args: never[]) => unknown> = Database.Transaction<F>;
 
 /**
  * The one place better-sqlite3 is loaded (style: a native module in exactly one module). Other owners of a

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Delivery, IncomingWebhook, NewDelivery, StoredRequest, Verdict } from '../core/types.js';
 import { getHeader } from '../core/headers.js';
+import { nextTurn } from '../core/turn.js';
 import { openDatabase } from './open.js';
 import { deliveryFromRow, requestFromRow, type DeliveryRow, type RequestRow } from './rows.js';
 
@@ -122,7 +123,8 @@ export class Store {
   private scheduleFollowUps(): void {
     if (this.followUpScheduled) return;
     this.followUpScheduled = true;
-    setImmediate(() => {
+    // Nobody waits for these rows: written a turn later, after this turn's answers and frames have left.
+    nextTurn(() => {
       // A group commit already due writes the queued rows in its own transaction (insertMany): one commit, not two.
       if (this.groupCommitDue) this.followUpScheduled = false;
       else this.flushFollowUps();

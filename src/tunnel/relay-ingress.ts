@@ -123,11 +123,7 @@ export function createIngress(o: IngressOptions) {
         { 'Retry-After': String(o.retryAfterSec) },
       );
     }
-    if (!session) {
-      await o.queue.flushed(); // "queued" is a promise: keep it only once the row is on disk
-      done(202, 'queued');
-      return json(res, 202, { queued: true, id: row.id, channel });
-    }
+    if (!session) return answerQueued();
 
     const outcome = await session.dispatch({ ...row, seq: enq.seq });
     if (outcome.kind === 'answer') {
@@ -149,9 +145,18 @@ export function createIngress(o: IngressOptions) {
       done(503, 'offline-rejected');
       return offlineReject(res, channel, o.retryAfterSec);
     }
-    await o.queue.flushed();
-    done(202, 'queued');
-    return json(res, 202, { queued: true, id: row.id, channel });
+    return answerQueued();
+
+    /** "Queued" is a promise: made only once the row is on disk. */
+    async function answerQueued(): Promise<void> {
+      if (!(await o.queue.flushed())) {
+        o.queue.ack(channel, row.id); // not durable: the sender retries, so this copy must not be delivered too
+        done(503, 'store-failed');
+        return json(res, 503, { error: 'the relay could not store the request' }, { 'Retry-After': String(o.retryAfterSec) });
+      }
+      done(202, 'queued');
+      return json(res, 202, { queued: true, id: row.id, channel });
+    }
   };
 }
 

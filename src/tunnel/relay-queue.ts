@@ -1,15 +1,17 @@
 /**
  * The relay's own durable queue (its own SQLite file, not the user's history).
  * A request is written here before it is sent to the client and deleted only when the client acks it,
- * so a crash of either side loses nothing (at-least-once).
+ * so a crash of either side loses nothing that a sender was told is safe (at-least-once).
  *
- * Group commit: writes made in one turn of the event loop share one transaction, committed at the end of
- * the turn (a commit per request and per ack cost more than relaying the request). Whoever promises
- * durability to a sender (the 202 "queued" answer) awaits `flushed()` first. A request answered by the
- * client needs no such wait: the client has committed it to its own history before answering.
+ * Group commit: writes made in one turn of the event loop share one transaction, committed in the next turn
+ * (a commit per request and per ack cost more than relaying the request; the frames of this turn leave before
+ * the disk work). Whoever promises durability to a sender (the 202 "queued" answer) awaits `flushed()` first.
+ * A request answered by the client needs no such wait: the client has committed it to its own history before
+ * answering.
  */
-import { openSqlite, type SqliteDatabase } from '../store/open.js';
+import { nextTurn } from '../core/turn.js';
 import type { HeaderList } from '../core/types.js';
+import { openSqlite, type SqliteDatabase, type SqliteTransaction } from '../store/open.js';
 
 export interface QueuedRequest {
   /** Arrival order across restarts (AUTOINCREMENT: never reused, even after the table empties). */
@@ -80,10 +82,19 @@ export class RelayQueue {
   private readonly db: SqliteDatabase;
   /** Per-channel depth kept in memory (this process owns the file) so the cap check is O(1). */
   private readonly depthByChannel = new Map<string, Depth>();
+  /** Every queued id (written or not yet), with what an ack needs: O(1) acks scoped by channel. */
+  private readonly queued = new Map<string, { channel: string; bytes: number }>();
   private readonly known = new Set<string>();
   private readonly stmts;
-  private txOpen = false;
-  private commitWaiters: Array<() => void> = [];
+  private readonly writeTx: SqliteTransaction<(rows: QueuedRequest[], acked: Array<[string, string]>) => void>;
+  /** Highest seq handed out (AUTOINCREMENT's sqlite_sequence at open): assigned at enqueue, in arrival order. */
+  private lastSeq: number;
+  /** Enqueued this turn, not yet inserted: an ack before the commit means the row never touches the disk. */
+  private unwritten = new Map<string, QueuedRequest>();
+  /** Acked rows already on disk, deleted with the next commit. */
+  private acked: Array<[channel: string, id: string]> = [];
+  private commitScheduled = false;
+  private commitWaiters: Array<(committed: boolean) => void> = [];
 
   constructor(
     path: string,
@@ -97,10 +108,10 @@ export class RelayQueue {
     this.db.exec(SCHEMA);
     this.stmts = {
       insert: this.db.prepare(
-        `INSERT INTO queue (id, channel, method, path, headers, body, body_size, received_at, remote_addr, http_version)
-         VALUES (@id, @channel, @method, @path, @headers, @body, @bodySize, @receivedAt, @remoteAddr, @httpVersion)`,
+        `INSERT INTO queue (seq, id, channel, method, path, headers, body, body_size, received_at, remote_addr, http_version)
+         VALUES (@seq, @id, @channel, @method, @path, @headers, @body, @bodySize, @receivedAt, @remoteAddr, @httpVersion)`,
       ),
-      del: this.db.prepare('DELETE FROM queue WHERE id = ? AND channel = ? RETURNING body_size'),
+      del: this.db.prepare('DELETE FROM queue WHERE id = ? AND channel = ?'),
       sizes: this.db.prepare('SELECT seq, body_size FROM queue WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?'),
       pending: this.db.prepare('SELECT * FROM queue WHERE channel = ? AND seq > ? AND seq <= ? ORDER BY seq'),
       touch: this.db.prepare(
@@ -108,35 +119,52 @@ export class RelayQueue {
          ON CONFLICT(name) DO UPDATE SET last_seen = excluded.last_seen`,
       ),
     };
-    for (const r of this.db
-      .prepare('SELECT channel, COUNT(*) AS count, COALESCE(SUM(body_size), 0) AS bytes FROM queue GROUP BY channel')
-      .all() as Array<{ channel: string; count: number; bytes: number }>)
-      this.depthByChannel.set(r.channel, { count: r.count, bytes: r.bytes });
+    this.writeTx = this.db.transaction((rows: QueuedRequest[], acked: Array<[string, string]>) => {
+      for (const r of rows) this.stmts.insert.run({ ...r, headers: JSON.stringify(r.headers), bodySize: r.body.length });
+      for (const [channel, id] of acked) this.stmts.del.run(id, channel);
+    });
+    for (const r of this.db.prepare('SELECT id, channel, body_size FROM queue').iterate() as Iterable<{
+      id: string;
+      channel: string;
+      body_size: number;
+    }>) {
+      this.queued.set(r.id, { channel: r.channel, bytes: r.body_size });
+      const d = this.depth(r.channel);
+      this.depthByChannel.set(r.channel, { count: d.count + 1, bytes: d.bytes + r.body_size });
+    }
     for (const r of this.db.prepare('SELECT name FROM channels').all() as Array<{ name: string }>)
       this.known.add(r.name);
+    const seq = this.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'queue'`).get() as { seq: number } | undefined;
+    this.lastSeq = seq?.seq ?? 0;
   }
 
+  /**
+   * Queue a request (arrival order = seq order). The row is written with the next commit, a turn later, unless
+   * the client acks it first: a connected client usually answers before any sender is owed durability.
+   */
   enqueue(req: NewQueuedRequest): EnqueueResult {
     const d = this.depth(req.channel);
     if (d.count + 1 > this.limits.maxCount || d.bytes + req.body.length > this.limits.maxBytes)
       return { ok: false, reason: 'full' };
-    this.begin();
-    const info = this.stmts.insert.run({
-      ...req,
-      headers: JSON.stringify(req.headers),
-      bodySize: req.body.length,
-    });
+    const row: QueuedRequest = { ...req, seq: ++this.lastSeq };
+    this.unwritten.set(row.id, row);
+    this.queued.set(row.id, { channel: row.channel, bytes: row.body.length });
     this.depthByChannel.set(req.channel, { count: d.count + 1, bytes: d.bytes + req.body.length });
-    return { ok: true, seq: Number(info.lastInsertRowid) };
+    this.scheduleCommit();
+    return { ok: true, seq: row.seq };
   }
 
-  /** Delete an acked request. Scoped by channel: a client can only ack its own channel's rows. */
+  /** Forget an acked request. Scoped by channel: a client can only ack its own channel's rows. */
   ack(channel: string, id: string): boolean {
-    this.begin();
-    const row = this.stmts.del.get(id, channel) as { body_size: number } | undefined;
-    if (!row) return false;
+    const q = this.queued.get(id);
+    if (!q || q.channel !== channel) return false;
+    this.queued.delete(id);
     const d = this.depth(channel);
-    this.depthByChannel.set(channel, { count: Math.max(0, d.count - 1), bytes: Math.max(0, d.bytes - row.body_size) });
+    this.depthByChannel.set(channel, { count: Math.max(0, d.count - 1), bytes: Math.max(0, d.bytes - q.bytes) });
+    if (!this.unwritten.delete(id)) {
+      this.acked.push([channel, id]);
+      this.scheduleCommit();
+    }
     return true;
   }
 
@@ -145,6 +173,7 @@ export class RelayQueue {
    * at most `maxBytes` of bodies (a page of 25 MB bodies must not land in memory at once).
    */
   pending(channel: string, afterSeq = 0, limit = 100, maxBytes = 32 * 1024 * 1024): QueuedRequest[] {
+    this.commit(); // read what has been queued and acked so far
     const sizes = this.stmts.sizes.all(channel, afterSeq, limit) as Array<{ seq: number; body_size: number }>;
     if (sizes.length === 0) return [];
     let last = sizes[0]!.seq;
@@ -167,7 +196,6 @@ export class RelayQueue {
 
   /** Record that a client claimed this channel; the relay only accepts traffic for known channels. */
   touchChannel(channel: string, now: number): void {
-    this.begin();
     this.stmts.touch.run(channel, now, now);
     this.known.add(channel);
   }
@@ -176,30 +204,41 @@ export class RelayQueue {
     return this.known.has(channel);
   }
 
-  /** Resolves once every write made so far is committed. */
-  flushed(): Promise<void> {
-    if (!this.txOpen) return Promise.resolve();
+  /** Resolves once every write made so far is committed: true, or false when the commit failed (disk full…). */
+  flushed(): Promise<boolean> {
+    if (!this.commitScheduled && this.unwritten.size === 0) return Promise.resolve(true);
+    this.scheduleCommit();
     return new Promise((resolve) => this.commitWaiters.push(resolve));
   }
 
-  private begin(): void {
-    if (this.txOpen) return;
-    this.db.exec('BEGIN IMMEDIATE');
-    this.txOpen = true;
-    setImmediate(() => this.commit());
+  private scheduleCommit(): void {
+    if (this.commitScheduled) return;
+    this.commitScheduled = true;
+    // A turn later: the request frames corked in this turn leave first, so the commit is not on their path
+    // (a 202 "queued" answer still waits for it, through flushed()).
+    nextTurn(() => this.commit());
   }
 
+  /** Write the queued rows and the deletions of acked ones in one transaction; tell flushed() waiters. */
   private commit(): void {
-    if (!this.txOpen) return;
-    this.txOpen = false;
-    try {
-      this.db.exec('COMMIT');
-    } catch {
-      // Disk full or the like: nothing of this turn is durable. Waiters are still released (the sender gets its
-      // answer); the relay's log shows the failure through the caller's next write error.
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.commitScheduled = false;
+    const rows = [...this.unwritten.values()];
+    const acked = this.acked;
+    this.unwritten = new Map();
+    this.acked = [];
+    let committed = true;
+    if (rows.length || acked.length) {
+      try {
+        this.writeTx.immediate(rows, acked);
+      } catch {
+        // Disk full or the like: nothing of this commit is durable. Waiters hear so (no 202 is sent for these);
+        // the rows stay queued in memory and are tried again with the next commit.
+        committed = false;
+        for (const r of rows) if (this.queued.has(r.id)) this.unwritten.set(r.id, r);
+        this.acked.push(...acked);
+      }
     }
-    for (const w of this.commitWaiters.splice(0)) w();
+    for (const w of this.commitWaiters.splice(0)) w(committed);
   }
 
   close(): void {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSqlite } from '../../../src/store/open.js';
 import { RelayQueue, type NewQueuedRequest } from '../../../src/tunnel/relay-queue.js';
 import { tempDir } from '../../helpers/tunnel.js';
 
@@ -91,6 +92,39 @@ describe('RelayQueue', () => {
       expect(r.ok && r.seq > lastSeq).toBe(true);
     } finally {
       again.close();
+    }
+  });
+
+  it('writes a queued request by the time flushed() resolves, as another connection sees it', async () => {
+    const { q, path } = open();
+    q.enqueue(req('a'));
+    const reader = openSqlite(path, { readonly: true });
+    try {
+      expect(reader.prepare('SELECT COUNT(*) AS n FROM queue').get()).toEqual({ n: 0 }); // not yet: a turn later
+      expect(await q.flushed()).toBe(true);
+      expect(reader.prepare('SELECT id FROM queue').all()).toEqual([{ id: 'a' }]);
+      q.ack('chan-a', 'a');
+      expect(await q.flushed()).toBe(true);
+      expect(reader.prepare('SELECT COUNT(*) AS n FROM queue').get()).toEqual({ n: 0 });
+    } finally {
+      reader.close();
+      q.close();
+    }
+  });
+
+  it('never writes a request acked before its commit (a connected client answered first)', async () => {
+    const { q, path } = open();
+    q.enqueue(req('fast'));
+    q.enqueue(req('slow'));
+    expect(q.ack('chan-a', 'fast')).toBe(true);
+    expect(q.depth('chan-a')).toEqual({ count: 1, bytes: 4 });
+    expect(await q.flushed()).toBe(true);
+    const reader = openSqlite(path, { readonly: true });
+    try {
+      expect(reader.prepare('SELECT id FROM queue').all()).toEqual([{ id: 'slow' }]);
+    } finally {
+      reader.close();
+      q.close();
     }
   });
 });
