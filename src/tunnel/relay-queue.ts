@@ -14,7 +14,7 @@ import type { HeaderList } from '../core/types.js';
 import { openSqlite, type SqliteDatabase, type SqliteTransaction } from '../store/open.js';
 
 export interface QueuedRequest {
-  /** Arrival order across restarts (AUTOINCREMENT: never reused, even after the table empties). */
+  /** Arrival order, across restarts too: above every seq ever written (AUTOINCREMENT keeps the high-water mark). */
   seq: number;
   id: string;
   channel: string;
