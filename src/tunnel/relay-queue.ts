@@ -3,9 +3,9 @@
  * A request is written here before it is sent to the client and deleted only when the client acks it,
  * so a crash of either side loses nothing that a sender was told is safe (at-least-once).
  *
- * Group commit: writes made in one turn of the event loop share one transaction, committed in the next turn
- * (a commit per request and per ack cost more than relaying the request; the frames of this turn leave before
- * the disk work). Whoever promises durability to a sender (the 202 "queued" answer) awaits `flushed()` first.
+ * Group commit: writes share one transaction, committed after a short grace period (a commit per request and
+ * per ack cost more than relaying the request, and most rows are acked within the grace and never written).
+ * Whoever promises durability to a sender (the 202 "queued" answer) awaits `flushed()`, which commits at once.
  * A request answered by the client needs no such wait: the client has committed it to its own history before
  * answering.
  */
@@ -78,6 +78,9 @@ interface Row {
   http_version: string;
 }
 
+/** How long an unacked request stays in memory only (see scheduleCommit). */
+const ACK_GRACE_MS = 50;
+
 export class RelayQueue {
   private readonly db: SqliteDatabase;
   /** Per-channel depth kept in memory (this process owns the file) so the cap check is O(1). */
@@ -89,11 +92,13 @@ export class RelayQueue {
   private readonly writeTx: SqliteTransaction<(rows: QueuedRequest[], acked: Array<[string, string]>) => void>;
   /** Highest seq handed out (AUTOINCREMENT's sqlite_sequence at open): assigned at enqueue, in arrival order. */
   private lastSeq: number;
-  /** Enqueued this turn, not yet inserted: an ack before the commit means the row never touches the disk. */
+  /** Enqueued, not yet inserted: an ack before the commit means the row never touches the disk. */
   private unwritten = new Map<string, QueuedRequest>();
   /** Acked rows already on disk, deleted with the next commit. */
   private acked: Array<[channel: string, id: string]> = [];
-  private commitScheduled = false;
+  /** A commit is due: after ACK_GRACE_MS (timer), or in the next turn when someone waits for it (`soon`). */
+  private commitTimer: NodeJS.Timeout | null = null;
+  private commitSoon = false;
   private commitWaiters: Array<(committed: boolean) => void> = [];
 
   constructor(
@@ -139,8 +144,8 @@ export class RelayQueue {
   }
 
   /**
-   * Queue a request (arrival order = seq order). The row is written with the next commit, a turn later, unless
-   * the client acks it first: a connected client usually answers before any sender is owed durability.
+   * Queue a request (arrival order = seq order). The row is written with the next commit, unless the client
+   * acks it first: a connected client usually answers before any sender is owed durability.
    */
   enqueue(req: NewQueuedRequest): EnqueueResult {
     const d = this.depth(req.channel);
@@ -206,22 +211,30 @@ export class RelayQueue {
 
   /** Resolves once every write made so far is committed: true, or false when the commit failed (disk full…). */
   flushed(): Promise<boolean> {
-    if (!this.commitScheduled && this.unwritten.size === 0) return Promise.resolve(true);
-    this.scheduleCommit();
+    if (this.unwritten.size === 0 && this.acked.length === 0) return Promise.resolve(true);
+    if (!this.commitSoon) {
+      this.commitSoon = true;
+      // A turn later: the request frames corked in this turn leave first, so the commit is not on their path.
+      nextTurn(() => this.commit());
+    }
     return new Promise((resolve) => this.commitWaiters.push(resolve));
   }
 
+  /**
+   * Writes nobody waits for yet are committed after a grace period: a connected client acks most requests
+   * within it, and their rows then never touch the disk. Only a 202 promises durability, and it calls flushed().
+   */
   private scheduleCommit(): void {
-    if (this.commitScheduled) return;
-    this.commitScheduled = true;
-    // A turn later: the request frames corked in this turn leave first, so the commit is not on their path
-    // (a 202 "queued" answer still waits for it, through flushed()).
-    nextTurn(() => this.commit());
+    if (this.commitTimer || this.commitSoon) return;
+    this.commitTimer = setTimeout(() => this.commit(), ACK_GRACE_MS);
+    this.commitTimer.unref();
   }
 
   /** Write the queued rows and the deletions of acked ones in one transaction; tell flushed() waiters. */
   private commit(): void {
-    this.commitScheduled = false;
+    if (this.commitTimer) clearTimeout(this.commitTimer);
+    this.commitTimer = null;
+    this.commitSoon = false;
     const rows = [...this.unwritten.values()];
     const acked = this.acked;
     this.unwritten = new Map();

@@ -116,6 +116,7 @@ describe('RelayQueue', () => {
     const { q, path } = open();
     q.enqueue(req('fast'));
     q.enqueue(req('slow'));
+    for (let turn = 0; turn < 3; turn++) await new Promise((r) => setImmediate(r)); // a few loop turns, as an answer takes
     expect(q.ack('chan-a', 'fast')).toBe(true);
     expect(q.depth('chan-a')).toEqual({ count: 1, bytes: 4 });
     expect(await q.flushed()).toBe(true);
