@@ -2,7 +2,18 @@
 import { createServer } from 'node:http';
 
 const answer = Buffer.from('{"ok":true}');
+// Arrival delays (ns) of requests that carry `x-sent-ns` (process.hrtime of the sender: CLOCK_MONOTONIC, the same
+// clock in every process on the machine); GET /__arrivals returns them and starts a new list.
+let arrivals = [];
 const server = createServer((req, res) => {
+  const sent = req.headers['x-sent-ns'];
+  if (sent) arrivals.push(Number(process.hrtime.bigint() - BigInt(sent)));
+  if (req.url === '/__arrivals') {
+    const out = Buffer.from(JSON.stringify(arrivals));
+    arrivals = [];
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(out.length) });
+    return res.end(out);
+  }
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {

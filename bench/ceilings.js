@@ -45,10 +45,14 @@ export async function benchCeilings({ durationMs = 3000, rounds = 3 } = {}) {
     const undici = await start([ref('proxy-undici.js'), origin], 'undici');
     const rawClient = await start([ref('proxy-raw-client.js'), String(app.port)], 'raw-client');
     const pipe = await start([ref('pipe-tcp.js'), String(app.port)], 'pipe');
+    const undiciCommit = await start([ref('proxy-undici-commit.js'), origin, tmp.path('ref-a.db'), 'passthrough'], 'undici-commit');
     const relay = await start([ref('relay-minimal.js')], 'relay');
     await start([ref('relay-minimal-client.js'), String(relay.port), origin], 'relay-client');
+    const relayCommit = await start([ref('relay-minimal.js')], 'relay-commit');
+    await start([ref('relay-minimal-client-commit.js'), String(relayCommit.port), origin, tmp.path('ref-b.db')], 'relay-commit-client');
     const forward = await compare([
-      ['direct', app.port], ['undici', undici.port], ['rawClient', rawClient.port], ['pipe', pipe.port], ['relay', relay.port],
+      ['direct', app.port], ['undici', undici.port], ['undiciCommit', undiciCommit.port], ['rawClient', rawClient.port], ['pipe', pipe.port],
+      ['relay', relay.port], ['relayCommit', relayCommit.port],
     ]);
     return { loadTool: loadToolName(), capture, forward };
   } finally {
@@ -68,10 +72,12 @@ export function printCeilings(r) {
   console.log(`  the same, transaction in a worker thread            ${rps(c.worker)}  = ${ratio(c.worker, c.bare)} of bare`);
   console.log(`  the same (inline) + one HMAC-SHA256 per body        ${rps(c.hmac)}  = ${ratio(c.hmac, c.inline)} of without  (verify on/off goal >= 0.95)`);
   console.log(`  app directly                                        ${rps(f.direct)}`);
-  console.log(`  node:http + undici proxy, nothing else              ${rps(f.undici)}  = ${ratio(f.undici, f.direct)} of direct   (forward goal >= 0.60)`);
+  console.log(`  node:http + undici proxy, nothing else              ${rps(f.undici)}  = ${ratio(f.undici, f.direct)} of direct   `);
+  console.log(`  (a) the same + group commit of request and delivery ${rps(f.undiciCommit)}  = ${ratio(f.undiciCommit, f.direct)} of direct   (passthrough goal >= 0.8 of this)`);
   console.log(`  node:http + hand-written keep-alive client          ${rps(f.rawClient)}  = ${ratio(f.rawClient, f.direct)} of direct`);
   console.log(`  TCP byte pipe, no HTTP parsing                      ${rps(f.pipe)}  = ${ratio(f.pipe, f.direct)} of direct`);
-  console.log(`  minimal relay: node:http -> ws -> client -> undici  ${rps(f.relay)}  = ${ratio(f.relay, f.direct)} of direct   (relay goal >= 0.30)`);
+  console.log(`  minimal relay: node:http -> ws -> client -> undici  ${rps(f.relay)}  = ${ratio(f.relay, f.direct)} of direct   `);
+  console.log(`  (b) the same + the client's group commit             ${rps(f.relayCommit)}  = ${ratio(f.relayCommit, f.direct)} of direct   (relay goal >= 0.8 of this)`);
   const errors = [...Object.entries(c), ...Object.entries(f)].filter(([, x]) => x.errors || x.non2xx).map(([k, x]) => `${k}: ${x.errors} errors, ${x.non2xx} non-2xx`);
   if (errors.length) console.log(`  problems            ${errors.join('; ')}`);
 }

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { runLoad } from './load.js';
-import { BIN, ROOT, jsonBody, startServer, tempDir } from './procs.js';
+import { BIN, ROOT, cpuMs, jsonBody, startServer, tempDir } from './procs.js';
 
 const require = createRequire(import.meta.url);
 
@@ -12,12 +12,15 @@ export const APP = join(ROOT, 'bench', 'app-server.js');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Warm-up, then `connections`-wide throughput, then concurrency-1 latency, against one port/path. */
-export async function measure(port, path, body, { durationMs, warmupMs, latencyMs, headers = {} }) {
+export async function measure(port, path, body, { durationMs, warmupMs, latencyMs, headers = {}, cpuPids = {} }) {
   const base = { port, path, body, headers: { 'Content-Type': 'application/json', ...headers } };
   await runLoad({ ...base, connections: 32, durationMs: warmupMs });
+  const cpu0 = Object.fromEntries(Object.entries(cpuPids).map(([k, pid]) => [k, cpuMs(pid)]));
   const t0 = performance.now();
   const load = await runLoad({ ...base, connections: 32, durationMs });
   const loadEnded = performance.now();
+  // CPU per request (µs) of each named process over the 32-connection run.
+  load.cpuUs = Object.fromEntries(Object.entries(cpuPids).map(([k, pid]) => [k, ((cpuMs(pid) - cpu0[k]) * 1000) / load.requests]));
   const single = await runLoad({ ...base, connections: 1, durationMs: latencyMs });
   return { load, single, t0, loadEnded };
 }
@@ -64,6 +67,40 @@ async function waitForDeliveries(counter, deadlineMs) {
   }
 }
 
+export const REF_A = join(ROOT, 'bench', 'reference', 'proxy-undici-commit.js');
+
+/** Default forwarding mode: answered throughput under load, then deliveries counted from the history until caught up. */
+async function measureDefaultMode(tmp, args, db, body, { durationMs, warmupMs, latencyMs }, name) {
+  const listener = await startServer(args, { logFile: tmp.path(`${name}.log`) });
+  const counter = historyCounter(db);
+  try {
+    const base = { port: listener.port, path: '/webhooks/bench', body, headers: { 'Content-Type': 'application/json' } };
+    await runLoad({ ...base, connections: 32, durationMs: warmupMs });
+    const before = await waitForDeliveries(counter, 30_000); // let the warm-up's backlog drain first
+    const t0 = performance.now();
+    const load = await runLoad({ ...base, connections: 32, durationMs });
+    const loadEnded = performance.now();
+    const afterLoad = counter.counts();
+    const caught = await waitForDeliveries(counter, 30_000);
+    const delivered = caught.deliveries - before.deliveries;
+    const single = await runLoad({ ...base, connections: 1, durationMs: latencyMs });
+    return {
+      load,
+      single,
+      captured: caught.requests - before.requests,
+      delivered,
+      deliveredOk: caught.ok - before.ok,
+      backlogAtLoadEnd: afterLoad.requests - afterLoad.deliveries,
+      lagMs: caught.at - loadEnded,
+      complete: caught.complete,
+      deliveredPerSec: delivered / ((caught.at - t0) / 1000),
+    };
+  } finally {
+    counter.close();
+    await listener.stop();
+  }
+}
+
 export async function benchForward({ durationMs = 5000, warmupMs = 1000, latencyMs = 3000 } = {}) {
   const tmp = tempDir();
   const body = jsonBody(2048);
@@ -77,39 +114,9 @@ export async function benchForward({ durationMs = 5000, warmupMs = 1000, latency
     const target = `http://127.0.0.1:${app.port}`;
 
     // Default mode: measured with the deliveries counted from the history.
-    {
-      const db = tmp.path('forward-default.db');
-      const listener = await startServer([BIN, 'listen', '--port', '0', '--json', '--db', db, '--forward-to', target], {
-        logFile: tmp.path('forward-default.log'),
-      });
-      const counter = historyCounter(db);
-      try {
-        const base = { port: listener.port, path: '/webhooks/bench', body, headers: { 'Content-Type': 'application/json' } };
-        await runLoad({ ...base, connections: 32, durationMs: warmupMs });
-        const before = await waitForDeliveries(counter, 30_000); // let the warm-up's backlog drain first
-        const t0 = performance.now();
-        const load = await runLoad({ ...base, connections: 32, durationMs });
-        const loadEnded = performance.now();
-        const afterLoad = counter.counts();
-        const caught = await waitForDeliveries(counter, 30_000);
-        const delivered = caught.deliveries - before.deliveries;
-        const single = await runLoad({ ...base, connections: 1, durationMs: latencyMs });
-        out.background = {
-          load,
-          single,
-          captured: caught.requests - before.requests,
-          delivered,
-          deliveredOk: caught.ok - before.ok,
-          backlogAtLoadEnd: (afterLoad.requests - afterLoad.deliveries),
-          lagMs: caught.at - loadEnded,
-          complete: caught.complete,
-          deliveredPerSec: delivered / ((caught.at - t0) / 1000),
-        };
-      } finally {
-        counter.close();
-        await listener.stop();
-      }
-    }
+    out.background = await measureDefaultMode(tmp, [BIN, 'listen', '--port', '0', '--json', '--db', tmp.path('forward-default.db'), '--forward-to', target], tmp.path('forward-default.db'), body, opts, 'forward-default');
+    // Reference (a), default mode: answer after the request's commit, forward after, delivery row group-committed.
+    out.refDefault = await measureDefaultMode(tmp, [REF_A, target, tmp.path('ref-default.db'), 'default'], tmp.path('ref-default.db'), body, opts, 'ref-default');
 
     // Passthrough: the sender's answer is the app's answer.
     {
@@ -128,6 +135,15 @@ export async function benchForward({ durationMs = 5000, warmupMs = 1000, latency
         out.passthrough.history = counter.counts();
       } finally {
         counter.close();
+      }
+    }
+    // Reference (a), passthrough: request committed, forwarded, the app's answer passed back.
+    {
+      const ref = await startServer([REF_A, target, tmp.path('ref-pass.db'), 'passthrough'], { logFile: tmp.path('ref-pass.log') });
+      try {
+        out.refPassthrough = await measure(ref.port, '/webhooks/bench', body, opts);
+      } finally {
+        await ref.stop();
       }
     }
     return out;
@@ -159,10 +175,19 @@ export function printForward(r) {
   );
   console.log(
     `  ratio               passthrough ${(pt.load.rps / d.load.rps).toFixed(2)}, default-mode delivered ${(bg.deliveredPerSec / d.load.rps).toFixed(2)}` +
-      ` (answered ${(bg.load.rps / d.load.rps).toFixed(2)}) of direct (goal >= 0.6)`,
+      ` (answered ${(bg.load.rps / d.load.rps).toFixed(2)}) of direct`,
+  );
+  const ra = r.refPassthrough;
+  const rd = r.refDefault;
+  console.log(row('reference (a), passthrough', ra.load) + '   <- bench/reference/proxy-undici-commit.js');
+  console.log(row('reference (a), default mode', rd.load) + `   delivered ${rd.deliveredPerSec.toFixed(0)}/s`);
+  console.log(
+    `  vs reference (a)    passthrough ${(pt.load.rps / ra.load.rps).toFixed(2)} (goal >= 0.8), ` +
+      `default-mode delivered/s ${(bg.deliveredPerSec / rd.deliveredPerSec).toFixed(2)} (goal >= 0.8)`,
   );
   console.log('  concurrency 1       p50 / p99');
   console.log(`    app directly      ${ms(d.single.p50)} / ${ms(d.single.p99)}`);
-  console.log(`    --passthrough     ${ms(pt.single.p50)} / ${ms(pt.single.p99)}   added p50 ${ms(pt.single.p50 - d.single.p50)} (goal <= 1 ms)`);
+  console.log(`    reference (a)     ${ms(ra.single.p50)} / ${ms(ra.single.p99)}   added p50 ${ms(ra.single.p50 - d.single.p50)}`);
+  console.log(`    --passthrough     ${ms(pt.single.p50)} / ${ms(pt.single.p99)}   added p50 ${ms(pt.single.p50 - d.single.p50)} (goal <= 0.3 ms)`);
   console.log(`    default mode      ${ms(bg.single.p50)} / ${ms(bg.single.p99)}   added p50 ${ms(bg.single.p50 - d.single.p50)} (capture only; the forward is not on the sender's path)`);
 }

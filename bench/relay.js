@@ -2,8 +2,12 @@
 // directly, all on 127.0.0.1.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { BIN, countRequestEvents, jsonBody, startServer, tempDir } from './procs.js';
+import { join } from 'node:path';
+import { BIN, ROOT, countRequestEvents, jsonBody, startServer, tempDir } from './procs.js';
 import { measure, measureDirect } from './forward.js';
+import { measureArrivals } from './arrival.js';
+
+const REF = join(ROOT, 'bench', 'reference');
 
 const RATE = '1000000/s';
 
@@ -55,14 +59,33 @@ export async function benchRelay({ durationMs = 5000, warmupMs = 1000, latencyMs
     );
     const publicUrl = new URL(listener.event.url);
     const path = `${publicUrl.pathname.replace(/\/$/, '')}/hook`;
-    const viaRelay = await measure(Number(publicUrl.port), path, body, opts);
+    const viaRelay = await measure(Number(publicUrl.port), path, body, { ...opts, cpuPids: { relay: relay.child.pid, client: listener.child.pid } });
+    const cpuPerRequestUs = viaRelay.load.cpuUs;
+    const arrivalsDirect = await measureArrivals({ port: app.port, path: '/webhooks/bench', appPort: app.port, body });
+    const arrivalsRelay = await measureArrivals({ port: Number(publicUrl.port), path, appPort: app.port, body });
     await listener.stop();
     listener = null;
     await relay.stop();
     relay = null;
+
+    // Reference (b): the minimal relay, its client committing each request before forwarding and answering.
+    const ref = await startServer([join(REF, 'relay-minimal.js')], { logFile: tmp.path('ref-relay.log') });
+    const refClient = await startServer([join(REF, 'relay-minimal-client-commit.js'), String(ref.port), `http://127.0.0.1:${app.port}`, tmp.path('ref-client.db')], { logFile: tmp.path('ref-client.log') });
+    let reference;
+    let arrivalsReference;
+    try {
+      reference = await measure(ref.port, '/hook', body, opts);
+      arrivalsReference = await measureArrivals({ port: ref.port, path: '/hook', appPort: app.port, body });
+    } finally {
+      await refClient.stop();
+      await ref.stop();
+    }
     return {
       direct: d.direct,
       relay: viaRelay,
+      reference,
+      cpuPerRequestUs,
+      arrivals: { direct: arrivalsDirect, relay: arrivalsRelay, reference: arrivalsReference },
       publicUrl: publicUrl.href,
       rate: RATE,
       outcomes: relayOutcomes(tmp.path('relay.log')),
@@ -85,13 +108,27 @@ export function printRelay(r) {
   console.log(`relay (2 KB JSON POST, 32 connections; sender -> relay -> listen --relay --passthrough -> app; relay --rate-limit raised to ${r.rate} for the benchmark)`);
   console.log(row('app directly', r.direct.load));
   console.log(row(`via relay ${new URL(r.publicUrl).pathname}/hook`, r.relay.load));
-  console.log(`  ratio               ${(r.relay.load.rps / r.direct.load.rps).toFixed(2)} of direct (goal >= 0.3)`);
+  console.log(row('reference (b)', r.reference.load) + '   <- relay-minimal.js + relay-minimal-client-commit.js');
+  console.log(
+    `  ratio               ${(r.relay.load.rps / r.direct.load.rps).toFixed(2)} of direct (goal >= 0.2), ` +
+      `${(r.relay.load.rps / r.reference.load.rps).toFixed(2)} of reference (b) (goal >= 0.8)`,
+  );
+  console.log(
+    `  CPU per request     relay ${r.cpuPerRequestUs.relay.toFixed(0)} µs (goal <= 60), client (listen --relay) ${r.cpuPerRequestUs.client.toFixed(0)} µs`,
+  );
   console.log('  concurrency 1       p50 / p99');
   console.log(`    app directly      ${ms(r.direct.single.p50)} / ${ms(r.direct.single.p99)}`);
   console.log(
     `    via relay         ${ms(r.relay.single.p50)} / ${ms(r.relay.single.p99)}   added p50 ${ms(r.relay.single.p50 - r.direct.single.p50)} (goal <= 1 ms), ` +
       `added p99 ${ms(r.relay.single.p99 - r.direct.single.p99)}   errors ${r.relay.single.errors} non-2xx ${r.relay.single.non2xx}`,
   );
+  console.log(`    reference (b)     ${ms(r.reference.single.p50)} / ${ms(r.reference.single.p99)}   added p50 ${ms(r.reference.single.p50 - r.direct.single.p50)}`);
+  const a = r.arrivals;
+  const arr = (x) => `p50 ${ms(x.p50)} p99 ${ms(x.p99)} (${x.arrived}/${x.sent} arrived, non-2xx ${x.non2xx})`;
+  console.log('  light load: one request every 2 ms, delay from send to arrival at the app');
+  console.log(`    app directly      ${arr(a.direct)}`);
+  console.log(`    via relay         ${arr(a.relay)}   added p50 ${ms(a.relay.p50 - a.direct.p50)} (goal: arrives <= 1 ms after sent)`);
+  console.log(`    reference (b)     ${arr(a.reference)}`);
   const outcomes = Object.entries(r.outcomes).map(([k, n]) => `${k}: ${n}`).join(', ');
   console.log(`  relay answers       ${outcomes || 'n/a'} (all runs incl. warm-up)`);
   for (const l of r.relayEvents) console.log(`  relay event         ${l}`);
