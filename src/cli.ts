@@ -10,6 +10,7 @@ import { register as registerPrune } from './commands/prune.js';
 import { register as registerVerify } from './commands/verify.js';
 import { register as registerReplay } from './commands/replay.js';
 import { register as registerRelay } from './commands/relay.js';
+import { register as registerSend } from './commands/send.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -36,6 +37,7 @@ Examples:
   registerVerify(program);
   registerReplay(program);
   registerRelay(program);
+  registerSend(program);
   registerPrune(program);
   return program;
 }

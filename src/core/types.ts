@@ -2,7 +2,7 @@
 export type HeaderList = Array<[string, string]>;
 
 /** Which door a request came in through. */
-export type RequestSource = 'http' | 'relay' | 'import';
+export type RequestSource = 'http' | 'relay' | 'import' | 'send';
 
 /** A request as a door hands it to the pipeline: plain values, no sockets. */
 export interface IncomingWebhook {

@@ -1,0 +1,236 @@
+/**
+ * The good sender: deliver each event until it gets a 2xx, a refusal, or the retries run out; same id and
+ * body every time, a fresh signature and timestamp per attempt, waits from retry.ts. Time, sleeping, randomness,
+ * the HTTP exchange and the history are dependencies, so tests drive it with a fake clock and real servers.
+ */
+import type { Exchange, OutgoingRequest } from '../forward/exchange.js';
+import { buildEvent, signAttempt, type BuiltEvent, type SendSpec } from './message.js';
+import { decide, type RetryPolicy } from './retry.js';
+
+export interface SenderDeps {
+  /** Epoch ms. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  random(): number;
+  exchange(req: OutgoingRequest, timeoutMs: number): Promise<Exchange>;
+  history?: SendHistory;
+}
+
+/** Where events and attempts are kept (the SQLite history in the CLI). */
+export interface SendHistory {
+  /** Store the event as a request (before its first attempt goes out); returns its id. */
+  event(ev: BuiltEvent, first: OutgoingRequest, nowMs: number): Promise<number>;
+  attempt(requestId: number, attempt: number, req: OutgoingRequest, result: Exchange): void;
+  /** The status the event ended with (the request row's answer). */
+  final(requestId: number, status: number | null): void;
+}
+
+/** What the sender reports to renderers; each fact once. */
+export type SendEvent =
+  | {
+      type: 'attempt';
+      seq: number;
+      requestId: number | null;
+      eventId: string | null;
+      eventType: string | null;
+      attempt: number;
+      target: string;
+      status: number | null;
+      durationMs: number;
+      error: string | null;
+      duplicate: boolean;
+    }
+  | { type: 'waiting'; seq: number; eventId: string | null; nextAttempt: number; delayMs: number; reason: string; retryAfterMs: number | null }
+  | {
+      type: 'event';
+      seq: number;
+      requestId: number | null;
+      eventId: string | null;
+      eventType: string | null;
+      ok: boolean;
+      attempts: number;
+      status: number | null;
+      reason: string;
+      duplicate: boolean;
+    };
+
+export type SendListener = (e: SendEvent) => void;
+
+export interface EventResult {
+  seq: number;
+  ok: boolean;
+  attempts: number;
+  status: number | null;
+  /** Duration of each attempt, ms. */
+  latencies: number[];
+}
+
+export interface DeliverOptions {
+  policy: RetryPolicy;
+  /** Per-attempt total timeout, ms. */
+  timeoutMs: number;
+}
+
+/** Deliver one event with retries. Never throws for anything the target does. */
+export async function deliverEvent(
+  spec: SendSpec,
+  ev: BuiltEvent,
+  opts: DeliverOptions,
+  deps: SenderDeps,
+  emit: SendListener,
+): Promise<EventResult> {
+  let requestId: number | null = null;
+  const latencies: number[] = [];
+  let retryReason: 'http_error' | 'http_timeout' | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const startMs = deps.now();
+    const req = signAttempt(spec, ev, { nowMs: startMs, attempt, retryReason });
+    if (attempt === 1 && deps.history) requestId = await deps.history.event(ev, req, startMs);
+    const result = await deps.exchange(req, opts.timeoutMs);
+    latencies.push(result.durationMs);
+    if (requestId !== null) deps.history?.attempt(requestId, attempt, req, result);
+    emit({
+      type: 'attempt',
+      seq: ev.seq,
+      requestId,
+      eventId: ev.eventId,
+      eventType: ev.eventType,
+      attempt,
+      target: req.url,
+      status: result.status,
+      durationMs: result.durationMs,
+      error: result.error,
+      duplicate: ev.duplicateOf !== null,
+    });
+    const d = decide(result, attempt, opts.policy, deps.now(), deps.random);
+    if (d.action === 'done') {
+      if (requestId !== null) deps.history?.final(requestId, result.status);
+      emit({
+        type: 'event',
+        seq: ev.seq,
+        requestId,
+        eventId: ev.eventId,
+        eventType: ev.eventType,
+        ok: d.ok,
+        attempts: attempt,
+        status: result.status,
+        reason: d.reason,
+        duplicate: ev.duplicateOf !== null,
+      });
+      return { seq: ev.seq, ok: d.ok, attempts: attempt, status: result.status, latencies };
+    }
+    retryReason = result.failure === 'timeout' ? 'http_timeout' : 'http_error';
+    emit({ type: 'waiting', seq: ev.seq, eventId: ev.eventId, nextAttempt: attempt + 1, delayMs: d.delayMs, reason: d.reason, retryAfterMs: d.retryAfterMs });
+    await deps.sleep(d.delayMs);
+  }
+}
+
+export interface LoadOptions extends DeliverOptions {
+  count: number;
+  concurrency: number;
+  /** Share of events sent a second time (same id and body), 0..1. */
+  duplicates: number;
+  shuffle: boolean;
+}
+
+/**
+ * The send order: events 1..count, each planned duplicate right after its original; `shuffle` mixes the whole
+ * list (events built earlier, so with older timestamps, then arrive after newer ones).
+ */
+export function planSends(count: number, duplicates: number, shuffle: boolean, random: () => number): Array<{ seq: number; duplicate: boolean }> {
+  const dupCount = Math.round(count * duplicates);
+  // Which events get a duplicate: a random sample without replacement (partial Fisher-Yates).
+  const seqs = Array.from({ length: count }, (_, i) => i + 1);
+  for (let i = 0; i < dupCount; i++) {
+    const j = i + Math.floor(random() * (count - i));
+    [seqs[i], seqs[j]] = [seqs[j]!, seqs[i]!];
+  }
+  const dup = new Set(seqs.slice(0, dupCount));
+  const out: Array<{ seq: number; duplicate: boolean }> = [];
+  for (let seq = 1; seq <= count; seq++) {
+    out.push({ seq, duplicate: false });
+    if (dup.has(seq)) out.push({ seq, duplicate: true });
+  }
+  if (shuffle) {
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+  }
+  return out;
+}
+
+export interface LoadSummary {
+  events: number;
+  /** Sends (events + duplicates). */
+  sent: number;
+  ok: number;
+  failed: number;
+  /** Sends that needed more than one attempt. */
+  retried: number;
+  attempts: number;
+  p50: number;
+  p99: number;
+  elapsedMs: number;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * Send `count` events (plus duplicates) with `concurrency` in flight. Events are built when first sent, in plan
+ * order; a duplicate reuses its original's bytes (built first if the shuffle put it earlier).
+ */
+export async function runSends(spec: SendSpec, opts: LoadOptions, deps: SenderDeps, emit: SendListener): Promise<LoadSummary> {
+  const plan = planSends(opts.count, opts.duplicates, opts.shuffle, deps.random);
+  const built = new Map<number, BuiltEvent>();
+  // Build in seq order up front when shuffling, so creation times follow seq and the shuffle reorders them.
+  if (opts.shuffle) for (let seq = 1; seq <= opts.count; seq++) built.set(seq, buildEvent(spec, seq, deps.now()));
+  const eventOf = (seq: number): BuiltEvent => {
+    let ev = built.get(seq);
+    if (!ev) {
+      ev = buildEvent(spec, seq, deps.now());
+      built.set(seq, ev);
+    }
+    return ev;
+  };
+  const latencies: number[] = [];
+  let ok = 0;
+  let retried = 0;
+  let attempts = 0;
+  const remaining = new Map<number, number>();
+  for (const p of plan) remaining.set(p.seq, (remaining.get(p.seq) ?? 0) + 1);
+  const started = deps.now();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < plan.length) {
+      const step = plan[next++]!;
+      const original = eventOf(step.seq);
+      const ev = step.duplicate ? { ...original, duplicateOf: step.seq } : original;
+      const r = await deliverEvent(spec, ev, opts, deps, emit);
+      // Forget an event's bytes once its last send is done: a long run keeps only what is in flight.
+      const left = remaining.get(step.seq)! - 1;
+      if (left === 0) built.delete(step.seq);
+      else remaining.set(step.seq, left);
+      if (r.ok) ok++;
+      if (r.attempts > 1) retried++;
+      attempts += r.attempts;
+      for (const l of r.latencies) latencies.push(l);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, plan.length)) }, worker));
+  latencies.sort((a, b) => a - b);
+  return {
+    events: opts.count,
+    sent: plan.length,
+    ok,
+    failed: plan.length - ok,
+    retried,
+    attempts,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    elapsedMs: deps.now() - started,
+  };
+}
