@@ -65,6 +65,9 @@ export function storeHistory(store: Store, opts: { provider: string; secret: str
     final(requestId: number, status: number | null): void {
       if (status !== null) store.queueResponseStatus(requestId, status);
     },
-    drain: () => committer.drain(),
+    async drain(): Promise<void> {
+      await committer.drain();
+      store.flushFollowUps();
+    },
   };
 }
