@@ -11,6 +11,7 @@ import { register as registerVerify } from './commands/verify.js';
 import { register as registerReplay } from './commands/replay.js';
 import { register as registerRelay } from './commands/relay.js';
 import { register as registerSend } from './commands/send.js';
+import { register as registerAudit } from './commands/audit.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -38,6 +39,7 @@ Examples:
   registerReplay(program);
   registerRelay(program);
   registerSend(program);
+  registerAudit(program);
   registerPrune(program);
   return program;
 }

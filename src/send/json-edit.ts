@@ -160,8 +160,8 @@ export function getJsonPath(text: string, path: string[]): string | undefined {
   }
 }
 
-/** The span [start, end) of the first number value in a JSON text, or null. Used to tamper with one value. */
-export function firstNumberSpan(text: string): [number, number] | null {
+/** The span [start, end) of the first number (or string) value in a JSON text, or null. Used to tamper with one value. */
+export function firstNumberSpan(text: string, kind: 'number' | 'string' = 'number'): [number, number] | null {
   const walk = (pos: number): [number, number] | null => {
     const c = text[pos];
     if (c === '{' || c === '[') {
@@ -171,6 +171,7 @@ export function firstNumberSpan(text: string): [number, number] | null {
       }
       return null;
     }
+    if (kind === 'string') return c === '"' && stringEnd(text, pos) - pos > 2 ? [pos, stringEnd(text, pos)] : null;
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return [pos, valueEnd(text, pos)];
     return null;
   };
@@ -219,4 +220,55 @@ export function applyOverride(body: string, contentType: string, o: SetOverride)
     return setFormParam(body, o.path.join('.'), v);
   }
   return setJsonPath(body, o.path, o.value);
+}
+
+/**
+ * The same JSON with other spacing, at the token level (values keep their exact text): compact when the text has
+ * whitespace between tokens, else pretty-printed with 2 spaces. Null when the text is not JSON.
+ */
+export function respace(text: string): string | null {
+  try {
+    const start = skipWs(text, 0);
+    if (skipWs(text, valueEnd(text, start)) !== text.length) return null;
+  } catch {
+    return null;
+  }
+  let spaced = false;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      const end = stringEnd(text, i);
+      out += text.slice(i, end);
+      i = end - 1;
+    } else if (WS.has(c)) spaced = true;
+    else out += c;
+  }
+  if (spaced) return out;
+  let pretty = '';
+  let depth = 0;
+  const nl = () => '\n' + '  '.repeat(depth);
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i]!;
+    if (c === '"') {
+      const end = stringEnd(out, i);
+      pretty += out.slice(i, end);
+      i = end - 1;
+    } else if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      if (out[i + 1] === close) {
+        pretty += c + close;
+        i++;
+      } else {
+        depth++;
+        pretty += c + nl();
+      }
+    } else if (c === '}' || c === ']') {
+      depth--;
+      pretty += nl() + c;
+    } else if (c === ',') pretty += ',' + nl();
+    else if (c === ':') pretty += ': ';
+    else pretty += c;
+  }
+  return pretty;
 }

@@ -64,3 +64,14 @@ describe('form bodies', () => {
     expect(applyOverride(form, 'application/x-www-form-urlencoded', parseSetArg('Body=hi'))).toBe('To=%2B1555&Body=hi&MessageSid=SM1');
   });
 });
+
+describe('respace', () => {
+  it('pretty-prints compact JSON and compacts pretty JSON, keeping every value byte', async () => {
+    const { respace } = await import('../../../src/send/json-edit.js');
+    const compact = '{"a":12345678901234567890,"b":[1.0,{}],"s":"x, y: {z}","e":[],"u":"\\u00e9"}';
+    const pretty = respace(compact)!;
+    expect(pretty).toBe('{\n  "a": 12345678901234567890,\n  "b": [\n    1.0,\n    {}\n  ],\n  "s": "x, y: {z}",\n  "e": [],\n  "u": "\\u00e9"\n}');
+    expect(respace(pretty)).toBe(compact);
+    expect(respace('a=1&b=2')).toBeNull();
+  });
+});
