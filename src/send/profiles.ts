@@ -241,13 +241,17 @@ const square: SendProfile = {
   createdPath: { path: ['created_at'], unit: 'iso' },
 };
 
+// Zoom's only event id is event_ts (ms): kept strictly increasing so events built in the same ms stay distinct.
+let lastZoomTs = 0;
+const zoomTs = (now: number): string => String((lastZoomTs = Math.max(now, lastZoomTs + 1)));
+
 const zoom: SendProfile = {
   provider: 'zoom',
   events: S.ZOOM,
   stamp: (now, event) => ({
     set: event.type === 'endpoint.url_validation'
-      ? [set('event_ts', String(now)), set('payload.plainToken', str(randomText(22)))]
-      : [set('event_ts', String(now))],
+      ? [set('event_ts', zoomTs(now)), set('payload.plainToken', str(randomText(22)))]
+      : [set('event_ts', zoomTs(now))],
     headers: [['User-Agent', 'Zoom Marketplace/1.0a'], ['x-zm-trackingid', `v=2.0&s=${Date.now()}&rid=${randomText(16)}`]],
   }),
   signatureHeaders: ['x-zm-signature'],
