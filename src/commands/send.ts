@@ -178,6 +178,8 @@ export async function runSendCommand(options: SendOptions, io: CommandIO): Promi
       import('../core/duration.js'),
     ]);
   const store = await openHistory(options.db);
+  // WAL checkpoints (and their fsync) in a worker, as listen does: off the sending loop.
+  const checkpointer = await (await import('../store/index.js')).startCheckpointer(store);
   const pool = createPool({ connectTimeoutMs: 5_000 });
   const history = storeHistory(store, { provider: spec.provider.name, secret: spec.secret, generic: options.generic });
   const chalk = makeChalk(io.stdout as NodeJS.WriteStream, io.env);
@@ -266,6 +268,7 @@ export async function runSendCommand(options: SendOptions, io: CommandIO): Promi
     clearCountdown();
     progress.finish();
     await history.drain();
+    await checkpointer.stop();
     store.close();
     await pool.close().catch(() => undefined);
   }

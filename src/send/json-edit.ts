@@ -35,18 +35,25 @@ class JsonScanError extends Error {}
 const WS = new Set([' ', '\t', '\n', '\r']);
 
 function skipWs(t: string, i: number): number {
-  while (i < t.length && WS.has(t[i]!)) i++;
-  return i;
+  for (;;) {
+    const c = t.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return i;
+    i++;
+  }
 }
 
 /** End index (exclusive) of the string token starting at `i` (a `"`). */
 function stringEnd(t: string, i: number): number {
-  for (let j = i + 1; j < t.length; j++) {
-    const c = t[j];
-    if (c === '\\') j++;
-    else if (c === '"') return j + 1;
+  let j = i + 1;
+  for (;;) {
+    const q = t.indexOf('"', j);
+    if (q === -1) throw new JsonScanError('unterminated string');
+    // Escaped when an odd number of backslashes precede it.
+    let b = q - 1;
+    while (t.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1;
+    j = q + 1;
   }
-  throw new JsonScanError('unterminated string');
 }
 
 /** End index (exclusive) of the value starting at `i` (after whitespace). */
@@ -142,6 +149,22 @@ export function setJsonPath(text: string, path: string[], value: string): string
     throw err;
   }
   return text;
+}
+
+/** The span [start, end) of the value at `path`, or null when the path is missing (or the text malformed). */
+export function pathSpan(text: string, path: string[]): [number, number] | null {
+  try {
+    let pos = skipWs(text, 0);
+    for (const seg of path) {
+      if (text[pos] !== '{' && text[pos] !== '[') return null;
+      const found = members(text, pos).find((m) => m.key === seg);
+      if (!found) return null;
+      pos = found.start;
+    }
+    return [pos, valueEnd(text, pos)];
+  } catch {
+    return null;
+  }
 }
 
 /** Read the JSON text of the value at `path`, or undefined (malformed text or missing path). */

@@ -8,7 +8,7 @@ import type { HeaderList } from '../core/types.js';
 import type { OutgoingRequest } from '../forward/exchange.js';
 import { withBodySha256 } from '../signatures/index.js';
 import type { Provider } from '../signatures/types.js';
-import { applyOverride, isForm, type SetOverride } from './json-edit.js';
+import { applyOverride, isForm, pathSpan, type SetOverride } from './json-edit.js';
 import type { SendProfile } from './profiles.js';
 import type { SampleEvent } from './samples.js';
 
@@ -43,9 +43,65 @@ export interface BuiltEvent {
   duplicateOf: number | null;
 }
 
+/**
+ * A sample with the user's overrides applied once, and where each stamped field sits in it: under load every
+ * event is then a splice of a few values into fixed text, not a rescan of the JSON.
+ */
+interface Template {
+  base: string;
+  /** Span of each stamp path in `base` (key: the dotted path), null when a path is missing. */
+  spans: Map<string, [number, number] | null>;
+}
+
+const templates = new WeakMap<SendSpec, Template>();
+
+function templateOf(spec: SendSpec, sample: SampleEvent): Template {
+  let t = templates.get(spec);
+  if (!t) {
+    let base = sample.body;
+    for (const o of spec.overrides) base = applyOverride(base, spec.contentType, o);
+    t = { base, spans: new Map() };
+    templates.set(spec, t);
+  }
+  return t;
+}
+
+/** The user's overrides win over stamped fields (an override of `id` keeps that id). */
+const overridden = (spec: SendSpec, path: string[]): boolean =>
+  spec.overrides.some((o) => o.path.length <= path.length && o.path.every((p, i) => p === path[i]));
+
+/** Fast path for JSON samples: splice the stamped values into the template; null when it does not apply. */
+function spliced(spec: SendSpec, sample: SampleEvent, stampSet: SetOverride[]): Buffer | null {
+  if (isForm(spec.contentType)) return null;
+  const t = templateOf(spec, sample);
+  const edits: Array<[number, number, string]> = [];
+  for (const o of stampSet) {
+    if (overridden(spec, o.path)) continue;
+    const key = o.path.join('.');
+    let span = t.spans.get(key);
+    if (span === undefined) {
+      span = pathSpan(t.base, o.path);
+      t.spans.set(key, span);
+    }
+    if (span === null) return null;
+    edits.push([span[0], span[1], o.value]);
+  }
+  edits.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [start, end, value] of edits) {
+    if (start < at) return null; // nested stamp paths: take the slow path
+    out += t.base.slice(at, start) + value;
+    at = end;
+  }
+  return Buffer.from(out + t.base.slice(at), 'utf8');
+}
+
 /** The body text of a new event: the sample stamped with its unique fields, then the user's overrides. */
 function bodyOf(spec: SendSpec, stampSet: SetOverride[]): Buffer {
   if (spec.sample) {
+    const fast = spliced(spec, spec.sample, stampSet);
+    if (fast) return fast;
     let text = spec.sample.body;
     for (const o of stampSet) text = applyOverride(text, spec.contentType, o);
     for (const o of spec.overrides) text = applyOverride(text, spec.contentType, o);

@@ -53,11 +53,19 @@ const UPPER_ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const LOWER32 = '0123456789abcdefghjkmnpqrstvwxyz';
 const DIGITS = '0123456789';
 
+// Random bytes drawn from a pool: a call into the CSPRNG per id would cost more than building the event.
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
 /** Random text from an alphabet (ids only need to be unique, not secret). */
 export function randomText(n: number, alphabet = ALNUM): string {
-  const bytes = randomBytes(n);
+  if (poolAt + n > pool.length) {
+    pool = randomBytes(Math.max(4096, n));
+    poolAt = 0;
+  }
   let out = '';
-  for (let i = 0; i < n; i++) out += alphabet[bytes[i]! % alphabet.length];
+  for (let i = 0; i < n; i++) out += alphabet[pool[poolAt + i]! % alphabet.length];
+  poolAt += n;
   return out;
 }
 

@@ -18,7 +18,7 @@ export interface SenderDeps {
 
 /** Where events and attempts are kept (the SQLite history in the CLI). */
 export interface SendHistory {
-  /** Store the event as a request (before its first attempt goes out); returns its id. */
+  /** Store the event as a request (as its first attempt goes out); resolves with its id once committed. */
   event(ev: BuiltEvent, first: OutgoingRequest, nowMs: number): Promise<number>;
   attempt(requestId: number, attempt: number, req: OutgoingRequest, result: Exchange): void;
   /** The status the event ended with (the request row's answer). */
@@ -85,8 +85,11 @@ export async function deliverEvent(
   for (let attempt = 1; ; attempt++) {
     const startMs = deps.now();
     const req = signAttempt(spec, ev, { nowMs: startMs, attempt, retryReason });
-    if (attempt === 1 && deps.history) requestId = await deps.history.event(ev, req, startMs);
+    // The event's row is committed while the request is on the wire: the commit overlaps the round trip
+    // instead of adding to it (under load the disk would otherwise pace the sender).
+    const stored = attempt === 1 && deps.history ? deps.history.event(ev, req, startMs) : null;
     const result = await deps.exchange(req, opts.timeoutMs);
+    if (stored) requestId = await stored;
     latencies.push(result.durationMs);
     if (requestId !== null) deps.history?.attempt(requestId, attempt, req, result);
     emit({
