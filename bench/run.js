@@ -12,6 +12,7 @@ const sections = [
   ['verify', async () => { const m = await import('./verify.js'); m.printVerify(await m.benchVerify()); }],
   ['forward', async () => { const m = await import('./forward.js'); m.printForward(await m.benchForward()); }],
   ['relay', async () => { const m = await import('./relay.js'); m.printRelay(await m.benchRelay()); }],
+  ['send', async () => { const m = await import('./send.js'); m.printSend(await m.benchSend()); }],
   ['ceilings', async () => { const m = await import('./ceilings.js'); m.printCeilings(await m.benchCeilings()); }],
 ];
 for (const [name, run] of sections) {

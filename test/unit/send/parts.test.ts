@@ -83,3 +83,23 @@ describe('flag parsing', () => {
     expect(parseAuditOptions('http://127.0.0.1/x', { deadline: '10s', maxBody: '1mb' }, {}, {})).toMatchObject({ deadlineMs: 10_000, maxBody: 1024 * 1024 });
   });
 });
+
+describe('event bodies', () => {
+  it('the prepared-template splice gives the same bytes as editing the sample field by field', async () => {
+    const { applyOverride, getJsonPath, parseSetArg } = await import('../../../src/send/json-edit.js');
+    for (const [provider, paths] of [['stripe', ['id', 'created']], ['paddle', ['event_id', 'notification_id', 'occurred_at']], ['slack', ['event_id', 'event_time']]] as const) {
+      const overrides = [parseSetArg('data.extra={"a":[1,2]}'), parseSetArg('type=custom.type')];
+      const spec = resolveSpec({ provider, secret: secretOf(provider), configured: {}, to: 'http://127.0.0.1:9/', overrides, headers: [], generic: [] });
+      const text = buildEvent(spec, 1, Date.now()).body.toString();
+      let slow = spec.sample!.body;
+      for (const p of paths) slow = applyOverride(slow, spec.contentType, { path: p.split('.'), value: getJsonPath(text, p.split('.'))! });
+      for (const o of overrides) slow = applyOverride(slow, spec.contentType, o);
+      expect(text).toBe(slow);
+      expect(JSON.parse(text).type).toBe('custom.type');
+    }
+  });
+  it('an override of a stamped field wins (the same id on every event)', () => {
+    const spec = resolveSpec({ provider: 'stripe', secret: 'whsec_x', configured: {}, to: 'http://127.0.0.1:9/', overrides: [{ path: ['id'], value: '"evt_fixed"' }], headers: [], generic: [] });
+    expect([1, 2].map((i) => JSON.parse(buildEvent(spec, i, Date.now()).body.toString()).id)).toEqual(['evt_fixed', 'evt_fixed']);
+  });
+});

@@ -1,0 +1,67 @@
+// Issue 12: events/s that `hookdev send --count 10000 --concurrency 32` sustains against the bare server, as a
+// ratio of the bench's own load generator against the same server in the same run (goal >= 0.5). The load
+// generator measures before and after send, and send is compared with the mean, since the machine drifts.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { runLoad } from './load.js';
+import { BIN, ROOT, startServer, tempDir } from './procs.js';
+
+const BARE = join(ROOT, 'bench', 'bare-server.js');
+
+/** One `hookdev send` run (as a user runs it, no per-event output); resolves with its summary and wall time. */
+function runSend(port, db, count, concurrency) {
+  const args = [BIN, 'send', '--provider', 'stripe', '--secret', 'whsec_bench_secret', '--to', `http://127.0.0.1:${port}/webhooks`,
+    '--count', String(count), '--concurrency', String(concurrency), '--db', db];
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - t0;
+      // "sent 10000 events: 10000 2xx, 0 retried, 0 failed; 10000 attempts; latency p50 3ms p99 36ms; 6024 events/s"
+      const m = /sent (\d+) events?.*?: (\d+) 2xx.*latency p50 (\S+) p99 (\S+); (\d+) events\/s/.exec(out);
+      if (!m) return reject(new Error(`send failed (exit ${code}): ${err || out}`));
+      resolve({ code, wallMs, summary: { sent: Number(m[1]), ok: Number(m[2]), p50: m[3], p99: m[4], eventsPerSecond: Number(m[5]) } });
+    });
+  });
+}
+
+export async function benchSend({ count = 10_000, concurrency = 32 } = {}) {
+  const tmp = tempDir();
+  const server = await startServer([BARE], { logFile: tmp.path('bare.log') });
+  // The same shape of request send makes: a ~1 KB Stripe event with its signature header.
+  const body = Buffer.from(JSON.stringify({ id: 'evt_bench_0000000000000000', object: 'event', api_version: '2024-06-20', created: 1700000000,
+    data: { object: { id: 'pi_bench', object: 'payment_intent', amount: 2000, currency: 'usd', pad: 'x'.repeat(700) } }, type: 'payment_intent.succeeded' }, null, 2));
+  const base = {
+    port: server.port,
+    path: '/webhooks',
+    body,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)', 'Stripe-Signature': `t=1700000000,v1=${'a'.repeat(64)}` },
+    connections: concurrency,
+  };
+  try {
+    await runLoad({ ...base, durationMs: 1000 }); // warm-up
+    const before = await runLoad({ ...base, requests: count });
+    const sent = await runSend(server.port, tmp.path('send.db'), count, concurrency);
+    const after = await runLoad({ ...base, requests: count });
+    return { count, concurrency, before, after, sent };
+  } finally {
+    await server.stop();
+    tmp.cleanup();
+  }
+}
+
+export function printSend(r) {
+  const load = (r.before.rps + r.after.rps) / 2;
+  const s = r.sent.summary;
+  const sendRate = s.eventsPerSecond;
+  const wallRate = r.count / (r.sent.wallMs / 1000);
+  console.log(`send (${r.count} Stripe events, concurrency ${r.concurrency}, against bench/bare-server.js; each signed, stored with its delivery)`);
+  console.log(`  load generator      ${r.before.rps.toFixed(0).padStart(6)} req/s before, ${r.after.rps.toFixed(0)} after (p50 ${r.before.p50.toFixed(2)} ms)`);
+  console.log(`  hookdev send        ${String(sendRate).padStart(6)} events/s while sending (${s.ok}/${s.sent} 2xx, p50 ${s.p50}, p99 ${s.p99}); ${wallRate.toFixed(0)}/s over the whole process`);
+  console.log(`  ratio               ${(sendRate / load).toFixed(2)} of the load generator (goal >= 0.5); whole process ${(wallRate / load).toFixed(2)}`);
+}
