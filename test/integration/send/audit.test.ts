@@ -189,3 +189,38 @@ describe('check details', () => {
     ]);
   });
 });
+
+describe('--probe-url', () => {
+  it('shows what the app reports around the duplicate, and warns when the duplicate was processed again', async () => {
+    let processed = 0;
+    const a = await app((self) => {
+      const inner = correctHandler('stripe', () => self.url, { maxBody: HANDLER_CAP });
+      return (req, res) => {
+        if (req.method === 'GET' && req.url === '/count') return void res.writeHead(200).end(String(processed));
+        const end = res.end.bind(res);
+        res.end = ((...args: Parameters<typeof end>) => {
+          if (res.statusCode === 200) processed++; // no dedupe: every delivery does the work again
+          return end(...args);
+        }) as typeof res.end;
+        inner(req, res);
+      };
+    });
+    const spec = resolveSpec({ provider: 'stripe', secret: SECRETS.stripe!.sign, configured: {}, to: `${a.url}/hooks`, overrides: [], headers: [], generic: [] });
+    const send = (req: Parameters<typeof exchange>[0], t: number) => exchange(req, { dispatcher: pool, totalTimeoutMs: t, keepBytes: 65536 });
+    const [r] = await runAudit(
+      spec,
+      { deadlineMs: 10_000, fastMs: 5_000, concurrency: 2, maxBody: MAX_BODY, checks: ['idempotent-duplicate'] },
+      {
+        now: Date.now,
+        exchange: send,
+        probe: async () => {
+          const x = await send({ url: `${a.url}/count`, method: 'GET', headers: [], body: Buffer.alloc(0) }, 5000);
+          return { status: x.status, body: x.body?.toString() ?? '' };
+        },
+      },
+    );
+    expect(r).toMatchObject({ check: 'idempotent-duplicate', grade: 'warn' });
+    expect(r!.reason).toBe('both got 2xx, but the probe changed after the duplicate: processed twice? (probe: before "0", after the first "1", after the duplicate "2")');
+    expect(r!.detail).toEqual({ probe: [{ status: 200, body: '0' }, { status: 200, body: '1' }, { status: 200, body: '2' }] });
+  });
+});

@@ -103,3 +103,19 @@ describe('event bodies', () => {
     expect([1, 2].map((i) => JSON.parse(buildEvent(spec, i, Date.now()).body.toString()).id)).toEqual(['evt_fixed', 'evt_fixed']);
   });
 });
+
+describe('generic schemes from the config', () => {
+  it('send signs with the configured scheme, timestamp header included', () => {
+    const def = { name: 'acme', header: 'X-Acme-Signature', algorithm: 'sha256' as const, encoding: 'hex' as const, prefix: 'sha256=', template: '{timestamp}.{body}', timestampHeader: 'X-Acme-Timestamp', eventIdHeader: 'X-Acme-Id' };
+    const spec = resolveSpec({ provider: 'acme', secret: 'acme-key', configured: {}, to: 'http://127.0.0.1:9/', overrides: [], headers: [], generic: [def] });
+    expect(spec.profile.timestamp).toBe('signed-header');
+    const now = Date.now();
+    const ev = buildEvent(spec, 1, now);
+    const req = signAttempt(spec, ev, { nowMs: now, attempt: 1 });
+    expect(req.headers.find(([k]) => k === 'X-Acme-Id')![1]).toBe(JSON.parse(req.body.toString()).id);
+    const p = getProvider('acme', [def])!;
+    expect(p.verify({ body: req.body, headers: req.headers, url: req.url, method: 'POST', secrets: ['acme-key'], now: Math.floor(now / 1000) })).toMatchObject({ ok: true });
+    const fromEnv = resolveSpec({ provider: 'acme', secret: undefined, configured: { acme: ['from-config'] }, to: 'http://127.0.0.1:9/', overrides: [], headers: [], generic: [def] });
+    expect(fromEnv.secret).toBe('from-config');
+  });
+});
