@@ -89,7 +89,11 @@ export function storeHistory(store: Store, opts: { provider: string; secret: str
       return new Promise<number>((resolve, reject) => {
         queue.push({ item, resolve, reject });
         if (queue.length >= MAX_BATCH) flush();
-        else if (!timer) timer = setTimeout(flush, WINDOW_MS);
+        else if (!timer) {
+          timer = setTimeout(flush, WINDOW_MS);
+          // Delivery rows queued meanwhile ride along with this commit instead of paying one of their own.
+          store.groupCommitDue = true;
+        }
       });
     },
     attempt(requestId: number, attempt: number, req: OutgoingRequest, result: Exchange): void {
