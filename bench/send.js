@@ -1,7 +1,8 @@
 // Issue 12: events/s that `hookdev send --count 10000 --concurrency 32` sustains against the bare server, as a
 // ratio of the bench's own load generator against the same server in the same run (goal >= 0.5). The load
 // generator measures before and after send, and send is compared with the mean, since the machine drifts.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLoad } from './load.js';
 import { BIN, ROOT, startServer, tempDir } from './procs.js';
@@ -30,6 +31,17 @@ function runSend(port, db, count, concurrency) {
   });
 }
 
+/** The reference sender (bench/reference/sender-undici.js) against the same server. */
+function runReference(port, count, concurrency, bodyFile) {
+  const script = join(ROOT, 'bench', 'reference', 'sender-undici.js');
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, String(port), String(count), String(concurrency), bodyFile], (err, stdout) => {
+      if (err) return reject(err);
+      resolve(JSON.parse(stdout));
+    });
+  });
+}
+
 export async function benchSend({ count = 10_000, concurrency = 32 } = {}) {
   const tmp = tempDir();
   const server = await startServer([BARE], { logFile: tmp.path('bare.log') });
@@ -48,7 +60,9 @@ export async function benchSend({ count = 10_000, concurrency = 32 } = {}) {
     const before = await runLoad({ ...base, requests: count });
     const sent = await runSend(server.port, tmp.path('send.db'), count, concurrency);
     const after = await runLoad({ ...base, requests: count });
-    return { count, concurrency, before, after, sent };
+    writeFileSync(tmp.path('body.json'), body);
+    const reference = await runReference(server.port, count, concurrency, tmp.path('body.json'));
+    return { count, concurrency, before, after, sent, reference };
   } finally {
     await server.stop();
     tmp.cleanup();
@@ -64,4 +78,5 @@ export function printSend(r) {
   console.log(`  load generator      ${r.before.rps.toFixed(0).padStart(6)} req/s before, ${r.after.rps.toFixed(0)} after (p50 ${r.before.p50.toFixed(2)} ms)`);
   console.log(`  hookdev send        ${String(sendRate).padStart(6)} events/s while sending (${s.ok}/${s.sent} 2xx, p50 ${s.p50}, p99 ${s.p99}); ${wallRate.toFixed(0)}/s over the whole process`);
   console.log(`  ratio               ${(sendRate / load).toFixed(2)} of the load generator (goal >= 0.5); whole process ${(wallRate / load).toFixed(2)}`);
+  console.log(`  ceiling             bench/reference/sender-undici.js (undici, one fixed body, nothing else): ${r.reference.rps.toFixed(0)} req/s = ${(r.reference.rps / load).toFixed(2)} of the load generator; send is ${(sendRate / r.reference.rps).toFixed(2)} of it`);
 }
