@@ -10,24 +10,9 @@ import { firstNumberSpan, isForm, respace, setFormParam, setJsonPath } from '../
 import { buildEvent, signAttempt, type BuiltEvent, type SendSpec } from '../message.js';
 import { percentile, type SendHistory } from '../sender.js';
 import { hintFor, type FailureKind } from './hints.js';
+import { CHECK_NAMES, type CheckName } from './names.js';
 
-export const CHECK_NAMES = [
-  'accepts-valid',
-  'rejects-bad-signature',
-  'rejects-missing-signature',
-  'rejects-wrong-secret',
-  'rejects-stale-timestamp',
-  'rejects-reserialized-body',
-  'rejects-tampered-body',
-  'idempotent-duplicate',
-  'out-of-order',
-  'oversized-body',
-  'concurrent-burst',
-  'wrong-method',
-  'wrong-content-type',
-] as const;
-
-export type CheckName = (typeof CHECK_NAMES)[number];
+export { CHECK_NAMES, type CheckName };
 export type Grade = 'pass' | 'warn' | 'fail' | 'skip';
 
 export interface CheckResult {

@@ -2,7 +2,7 @@
  * What to do about a failed check: the same knowledge signature diagnosis uses (raw bytes, constant-time
  * compare, timestamp windows), phrased for the handler's author, with the provider's SDK call where there is one.
  */
-import type { CheckName } from './checks.js';
+import type { CheckName } from './names.js';
 
 /** The official verifier a handler should call, by provider id. */
 const SDK_CALL: Record<string, string> = {
