@@ -222,6 +222,7 @@ export async function runAuditCommand(options: AuditCommandOptions, io: CommandI
 
 function jsonOf(r: CheckResult): Record<string, unknown> {
   return {
+    event: 'check',
     check: r.check,
     result: r.grade,
     status: r.status,

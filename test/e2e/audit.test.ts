@@ -65,6 +65,7 @@ describe('hookdev audit (the real binary)', () => {
     const j = await audit([a.url, '--provider', 'stripe', '--secret', SECRET, '--json', '--only', 'accepts-valid,rejects-wrong-secret', '--db', tmp.path('bad.db')]);
     expect(j.code).toBe(1);
     const lines = j.stdout.toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.every((l) => l.event === 'check')).toBe(true);
     expect(lines.map((l) => [l.check, l.result, l.status])).toEqual([
       ['accepts-valid', 'pass', 200],
       ['rejects-wrong-secret', 'fail', 200],
