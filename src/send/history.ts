@@ -3,6 +3,7 @@
  * attempt, the signature verdict a receiver with the same secret would reach) and each attempt a delivery of
  * kind `send`, so `list`, `show`, `replay` and the UI see them like captures.
  */
+import { OperationError } from '../core/errors.js';
 import { getHeader } from '../core/headers.js';
 import type { IncomingWebhook, Verdict } from '../core/types.js';
 import type { Exchange, OutgoingRequest } from '../forward/exchange.js';
@@ -49,7 +50,9 @@ export function storeHistory(store: Store, opts: { provider: string; secret: str
       const results = store.insertMany(batch.map((b) => b.item));
       batch.forEach((b, i) => b.resolve(results[i]!.id));
     } catch (err) {
-      for (const b of batch) b.reject(err);
+      // A full disk or a locked file ends the run with one line, not a stack trace.
+      const e = new OperationError(`cannot write to the history ${store.path}: ${(err as Error).message}`, 'pass --db PATH (or set HOOKDEV_DB) to use another file');
+      for (const b of batch) b.reject(e);
     }
     for (const w of idle.splice(0)) w();
   };

@@ -88,6 +88,8 @@ export async function deliverEvent(
     // The event's row is committed while the request is on the wire: the commit overlaps the round trip
     // instead of adding to it (under load the disk would otherwise pace the sender).
     const stored = attempt === 1 && deps.history ? deps.history.event(ev, req, startMs) : null;
+    // Handled here so a failed write cannot go unhandled while the exchange runs; `await stored` still throws.
+    stored?.catch(() => undefined);
     const result = await deps.exchange(req, opts.timeoutMs);
     if (stored) requestId = await stored;
     latencies.push(result.durationMs);
