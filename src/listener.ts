@@ -35,6 +35,8 @@ export interface RunningListener {
 
 /** The full URL the sender most likely used: Twilio and Square sign it. */
 export function senderUrl(incoming: IncomingWebhook): string {
+  // Through the relay: the URL the sender used, as the relay saw it (with the `/<channel>` prefix).
+  if (incoming.publicUrl) return incoming.publicUrl;
   const host = getHeader(incoming.headers, 'x-forwarded-host') ?? getHeader(incoming.headers, 'host') ?? 'localhost';
   const proto = getHeader(incoming.headers, 'x-forwarded-proto') ?? (incoming.source === 'relay' ? 'https' : 'http');
   return `${proto.split(',')[0]!.trim()}://${host}${incoming.url}`;

@@ -215,7 +215,7 @@ async function runListen(options: ListenOptions): Promise<void> {
   let tunnel: import('../tunnel/client.js').Tunnel | null = null;
   if (options.relay) {
     try {
-      tunnel = await startRelayDoor(options.relay, listener.pipeline.handle, events);
+      tunnel = await startRelayDoor(options.relay, listener.pipeline.handle, events, options.config.limits.maxBody);
     } catch (err) {
       await listener.close();
       throw err;
@@ -248,6 +248,7 @@ async function startRelayDoor(
   relay: RelayClientOptions,
   handle: import('../core/types.js').RequestHandler,
   events: import('../core/events.js').EventHub,
+  maxBody: number | undefined,
 ): Promise<import('../tunnel/client.js').Tunnel> {
   const { connectTunnel } = await import('../tunnel/client.js');
   const { defaultChannel } = await import('../config/channel.js');
@@ -257,13 +258,14 @@ async function startRelayDoor(
     relayUrl: relay.url,
     channel,
     token: relay.token,
+    maxBody, // the same limit as the HTTP door
     onRequest: handle,
     onState: (state) => {
       const e = describeTunnelState(state);
       if (e) events.emit(e);
     },
     log: (entry) => {
-      const e = describeTunnelLog(entry as Record<string, unknown>);
+      const e = describeTunnelLog(entry);
       if (e) events.emit(e);
     },
   });

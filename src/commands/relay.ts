@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { envValue } from '../config/env.js';
 import { ConfigError, OperationError, UsageError } from '../core/errors.js';
+import type { RelayEvent } from '../tunnel/relay-events.js';
 import type { RelayOptions } from '../tunnel/relay-server.js';
 import { collect, parseDurationFlag, parseIntFlag, parseSize } from './options.js';
 
@@ -19,6 +20,10 @@ export interface RelayFlags {
   responseTimeout?: string;
   tlsCert?: string;
   tlsKey?: string;
+  store?: string;
+  instanceId?: string;
+  keyPrefix?: string;
+  metricsToken?: string;
 }
 
 export interface RelayCommandOptions {
@@ -53,22 +58,53 @@ export function parseRelayOptions(flags: RelayFlags, env: NodeJS.ProcessEnv): Re
   if (publicUrl !== undefined && !/^https?:\/\/[^/]+/i.test(publicUrl))
     throw new UsageError(`--public-url expects an http(s) URL, got "${publicUrl}"`, 'example: --public-url https://relay.example.com');
 
+  const store = parseStoreUrl(flags.store ?? envValue(env, 'HOOKDEV_RELAY_STORE'));
+  if (!store && (flags.instanceId !== undefined || flags.keyPrefix !== undefined))
+    throw new UsageError('--instance-id and --key-prefix go with --store redis://…');
+  const instanceId = flags.instanceId ?? envValue(env, 'HOOKDEV_RELAY_INSTANCE_ID');
+  if (instanceId !== undefined && !/^[A-Za-z0-9._:-]{1,64}$/.test(instanceId))
+    throw new UsageError(`--instance-id expects 1-64 of [A-Za-z0-9._:-], got "${instanceId.slice(0, 80)}"`);
+  if (flags.keyPrefix !== undefined && !/^[A-Za-z0-9._:{}-]{0,64}$/.test(flags.keyPrefix))
+    throw new UsageError(`--key-prefix expects up to 64 of [A-Za-z0-9._:{}-], got "${flags.keyPrefix.slice(0, 80)}"`);
+  const metricsToken = flags.metricsToken ?? envValue(env, 'HOOKDEV_RELAY_METRICS_TOKEN');
+
   const relay: Omit<RelayOptions, 'log' | 'tls'> = {
     tokens,
     dbPath: flags.db ?? envValue(env, 'HOOKDEV_RELAY_DB') ?? DEFAULT_RELAY_DB,
     port: parseIntFlag('--port', flags.port ?? envValue(env, 'HOOKDEV_RELAY_PORT'), 0, 65535) ?? 8080,
-    host: flags.host ?? '0.0.0.0',
+    host: flags.host ?? envValue(env, 'HOOKDEV_RELAY_HOST') ?? '0.0.0.0',
     publicUrl,
     maxBody: parseSize('--max-body', flags.maxBody),
     offline,
     rateLimit: flags.rateLimit === undefined ? undefined : parseRate(flags.rateLimit),
     queueCap: parseIntFlag('--queue-cap', flags.queueCap, 1),
     responseTimeoutMs: parseDurationFlag('--response-timeout', flags.responseTimeout),
+    store,
+    instanceId: store ? instanceId : undefined,
+    keyPrefix: store ? flags.keyPrefix : undefined,
+    metricsToken,
   };
   return {
     relay,
     tlsFiles: flags.tlsCert && flags.tlsKey ? { cert: flags.tlsCert, key: flags.tlsKey } : null,
   };
+}
+
+/** `redis://[:password@]HOST:PORT[/DB]` (or `rediss://`), checked here so a typo is one line, not a retry loop. */
+export function parseStoreUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new UsageError(`--store expects redis://HOST:PORT[/DB], got "${value.slice(0, 200)}"`);
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
+    throw new UsageError(`--store expects redis://HOST:PORT[/DB], got "${u.protocol}//…"`, 'without --store the relay keeps its queue in SQLite (--db)');
+  if (!u.hostname) throw new UsageError('--store: the Redis URL has no host', 'example: --store redis://127.0.0.1:6379/0');
+  if (!/^(\/\d{0,2})?$/.test(u.pathname)) throw new UsageError(`--store: "${u.pathname}" is not a Redis database number`, 'example: --store redis://127.0.0.1:6379/0');
+  if (u.search || u.hash) throw new UsageError('--store: the Redis URL takes no query or fragment');
+  return value;
 }
 
 /** `50`, `50/s`, `600/m` → requests per second. */
@@ -84,17 +120,21 @@ export function register(program: Command): void {
     .command('relay')
     .description('run the public relay: webhooks sent to <public-url>/<channel>/… reach `hookdev listen --relay`')
     .option('-p, --port <port>', 'port to listen on (default 8080; 0 picks a free one; env HOOKDEV_RELAY_PORT)')
-    .option('--host <host>', 'interface to bind', '0.0.0.0')
+    .option('--host <host>', 'interface to bind (default 0.0.0.0; env HOOKDEV_RELAY_HOST)')
     .option('--token <token>', 'token a client must present (repeatable; env HOOKDEV_RELAY_TOKENS=a,b)', collect, [])
     .option('--db <path>', `queue database (env HOOKDEV_RELAY_DB; default ./${DEFAULT_RELAY_DB})`)
     .option('--public-url <url>', 'base URL senders use, e.g. https://relay.example.com (default http://<host>:<port>)')
     .option('--max-body <bytes>', 'largest body accepted (default 25mb); larger gets 413')
-    .option('--offline <mode>', 'no client connected: queue (answer 202) or reject (answer 503 + Retry-After)', 'queue')
+    .option('--offline <mode>', 'no client connected: queue (answer 202, the default) or reject (answer 503 + Retry-After)')
     .option('--rate-limit <rate>', 'requests per channel, e.g. 50/s or 600/m (default 50/s); over it gets 429')
     .option('--queue-cap <n>', 'most requests kept per channel while its client is away (default 10000)')
     .option('--response-timeout <duration>', "how long a sender waits for the client's answer (default 25s) before 504")
     .option('--tls-cert <file>', 'serve https/wss with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--store <url>', 'share queue, leases and routing with other instances: redis://HOST:PORT[/DB] (env HOOKDEV_RELAY_STORE)')
+    .option('--instance-id <id>', 'this instance\'s name in the shared store and metrics (default <hostname>-<random>)')
+    .option('--key-prefix <prefix>', 'prefix of the Redis keys (default hd:)')
+    .option('--metrics-token <token>', 'a token that unlocks per-channel figures on /metrics (the client tokens do too; env HOOKDEV_RELAY_METRICS_TOKEN)')
     .addHelpText(
       'after',
       `
@@ -102,11 +142,14 @@ Examples:
   $ hookdev relay --token "$(openssl rand -hex 32)" --public-url https://relay.example.com
   $ HOOKDEV_RELAY_TOKENS=tok1,tok2 hookdev relay --port 443 --tls-cert cert.pem --tls-key key.pem
   $ hookdev relay --token T --offline reject      senders retry later instead of being queued
+  $ hookdev relay --token T --store redis://10.0.0.5:6379/0 --instance-id relay-a
+                                                  several instances behind one load balancer
   then, on the laptop:
   $ hookdev listen --relay wss://relay.example.com --channel my-laptop --token T
 
 Prints NDJSON events to stdout; the first line is {"event":"listening","url":…}.
-Health: GET /healthz   Prometheus: GET /metrics`,
+Health: GET /healthz (readiness only)   Prometheus: GET /metrics (aggregates; per-channel
+figures with Authorization: Bearer <a client token or --metrics-token>)`,
     )
     .action(async (flags: RelayFlags) => {
       await runRelay(parseRelayOptions(flags, process.env));
@@ -121,7 +164,7 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
   // One write per event-loop turn, not per request: a sync write per line costs the relay real CPU.
   const out = new LineWriter(process.stdout);
   process.once('exit', () => out.flush());
-  const print = (event: object): void => {
+  const print = (event: RelayEvent): void => {
     out.write(JSON.stringify({ ...event, time: new Date().toISOString() }));
   };
   let relay;
@@ -133,11 +176,17 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
       throw new OperationError(`port ${options.relay.port} is already in use`, 'pick another port with --port');
     if (e.code === 'EACCES')
       throw new OperationError(`not allowed to listen on port ${options.relay.port}`, 'use a port above 1023, or run behind a proxy');
-    if (typeof e.code === 'string' && e.code.startsWith('SQLITE_'))
-      throw new ConfigError(`cannot open the relay queue ${options.relay.dbPath}: ${e.message}`, 'pass --db PATH');
     throw err;
   }
-  print({ event: 'listening', url: relay.url, connect: relay.connectUrl, port: relay.port, db: options.relay.dbPath });
+  const { redactUrl } = options.relay.store ? await import('../tunnel/relay-store-redis.js') : { redactUrl: (u: string) => u };
+  print({
+    event: 'listening',
+    url: relay.url,
+    connect: relay.connectUrl,
+    port: relay.port,
+    store: options.relay.store ? redactUrl(options.relay.store) : options.relay.dbPath,
+    instance: relay.instanceId,
+  });
   if (options.relay.tokens.some((t) => t.length < 16))
     print({ event: 'warning', message: 'a relay token is shorter than 16 characters; use e.g. `openssl rand -hex 32`' });
   await new Promise<void>((resolve) => {

@@ -17,6 +17,11 @@ export interface IncomingWebhook {
   body: Buffer;
   /** Epoch milliseconds. */
   receivedAt: number;
+  /**
+   * Set by the relay door: the whole public URL the sender used (scheme, host, `/<channel>`, path, query).
+   * URL-signing providers (Twilio, Square) are verified against it.
+   */
+  publicUrl?: string | null;
   /** Set by the relay door: the relay's request id, used to drop redeliveries. */
   relayId?: string | null;
   /** Set when the capture door refused the request (e.g. 413); the body is then not kept. */

@@ -54,3 +54,33 @@ export function openDatabase(path: string, readonly: boolean): Database.Database
       'pass --db PATH (or set HOOKDEV_DB) to use another file');
   }
 }
+
+/**
+ * Open (and create) a read-write SQLite file with the pragmas every writer here uses (8 KiB pages on a new file,
+ * WAL, `synchronous=NORMAL`, `busy_timeout`), then run `setup` (schema). Any failure, from the missing folder to a
+ * file that is not a database, is the user's flag to fix: one `ConfigError` naming `what` and the path.
+ * The relay's queue opens its file here.
+ */
+export function openWritableSqlite(
+  path: string,
+  what: { name: string; hint: string },
+  setup: (db: SqliteDatabase) => void = () => {},
+): SqliteDatabase {
+  let db: SqliteDatabase | null = null;
+  try {
+    if (path !== ':memory:' && !existsSync(dirname(path)))
+      throw new ConfigError(`cannot open ${what.name} ${path}: the folder ${dirname(path)} does not exist`, what.hint);
+    db = openSqlite(path);
+    db.pragma('busy_timeout = 5000');
+    if (db.pragma('page_count', { simple: true }) === 0) db.pragma('page_size = 8192');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    setup(db);
+    return db;
+  } catch (err) {
+    db?.close();
+    if (err instanceof ConfigError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new ConfigError(`cannot open ${what.name} ${path}: ${e.code && !e.message.includes(e.code) ? `${e.code} ` : ''}${e.message}`, what.hint);
+  }
+}

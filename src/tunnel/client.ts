@@ -18,6 +18,7 @@ import {
   encodeFrame,
   H_CHANNEL,
   H_CLIENT_ID,
+  H_HOLDER_CHECK,
   H_PROTOCOL,
   H_PUBLIC_URL,
   type KnownFrame,
@@ -29,8 +30,13 @@ import {
 export type TunnelState =
   | { state: 'connecting'; attempt: number }
   | { state: 'connected'; publicUrl: string; /** requests the relay held for us at connect */ queued: number }
-  /** The connection is lost; a `reconnecting` follows. */
-  | { state: 'offline'; reason: string }
+  /**
+   * The connection is lost; a `reconnecting` follows. `relayQueues`: the relay was reached on this attempt (the
+   * socket had opened), so it queues what arrives meanwhile; false when it could not be reached at all.
+   */
+  | { state: 'offline'; reason: string; relayQueues: boolean }
+  /** Another client holds the channel but has been silent; the relay is checking it. We try again after delayMs. */
+  | { state: 'waiting'; reason: string; delayMs: number }
   | { state: 'reconnecting'; delayMs: number; attempt: number }
   /** The socket looks open but a request through the public URL did not reach us. */
   | { state: 'degraded'; reason: string }
@@ -38,9 +44,17 @@ export type TunnelState =
   | { state: 'failed'; error: TunnelRefusedError }
   | { state: 'closed' };
 
-export type RefusalReason = 'auth' | 'claimed' | 'protocol' | 'bad-request';
+export type RefusalReason = 'auth' | 'claimed' | 'protocol' | 'bad-request' | 'not-found';
 
-/** The relay said no (401, 409, 426, 400): retrying cannot help, so the CLI exits 1 with this message. */
+/** What the tunnel client reports besides its state; each fact once (states carry the rest). */
+export type TunnelEvent =
+  | { event: 'bad-frame'; error: string }
+  /** The local pipeline threw: nothing was committed, the relay keeps the request. */
+  | { event: 'handler-error'; relayId: string; error: string }
+  | { event: 'probe-ok'; ms: number }
+  | { event: 'onstate-error'; error: string };
+
+/** The relay said no (401, 404, 409, 426, 400): retrying cannot help, so the CLI exits 1 with this message. */
 export class TunnelRefusedError extends OperationError {
   constructor(
     readonly reason: RefusalReason,
@@ -60,8 +74,8 @@ export interface TunnelOptions {
   /** The local pipeline; must resolve only after the request is committed (we ack after it). */
   onRequest: RequestHandler;
   onState?: (state: TunnelState) => void;
-  /** Warnings and errors as plain objects; never contains the token. */
-  log?: (event: object) => void;
+  /** Warnings and errors; never contains the token. */
+  log?: (event: TunnelEvent) => void;
   /** Ping period. Default 3000 ms. */
   heartbeatMs?: number;
   /** Silence (no pong, no byte) after which the socket is declared dead. Default 2 × heartbeatMs. */
@@ -80,6 +94,11 @@ export interface TunnelOptions {
   recentIds?: number;
   /** close() waits this long for in-flight requests to be acked. Default 5 s. */
   closeTimeoutMs?: number;
+  /**
+   * Largest body kept (`listen --max-body`): larger relayed requests are recorded as rejected (413, no body), as
+   * the HTTP door does. Default: no limit beyond the relay's own.
+   */
+  maxBody?: number;
   /** For jitter; default Math.random. */
   random?: () => number;
   /** For the probe; default global fetch. */
@@ -192,6 +211,7 @@ class TunnelClient {
   ) {
     const heartbeatMs = options.heartbeatMs ?? 3000;
     this.o = {
+      maxBody: Number.POSITIVE_INFINITY,
       heartbeatMs,
       deadAfterMs: 2 * heartbeatMs,
       probeIntervalMs: 30_000,
@@ -252,6 +272,8 @@ class TunnelClient {
     this.ws = ws;
     this.why = '';
     let refusal: TunnelRefusedError | null = null;
+    let waiting: string | null = null;
+    let opened = false;
     let retryAfterMs = 0;
     let rawSocket: IncomingMessage['socket'] | null = null;
     const alive = (): void => {
@@ -267,7 +289,9 @@ class TunnelClient {
     ws.on('unexpected-response', (_req, res: IncomingMessage) => {
       void readSmall(res).then((text) => {
         const message = errorMessage(text) ?? `HTTP ${res.statusCode}`;
-        refusal = this.refusalFor(res.statusCode ?? 0, message);
+        // 409 while the relay checks a silent holder: not a refusal yet, wait and ask again.
+        if (res.statusCode === 409 && res.headers[H_HOLDER_CHECK] === 'pending') waiting = message;
+        else refusal = this.refusalFor(res.statusCode ?? 0, message);
         this.why = `relay answered ${res.statusCode}: ${message}`;
         const ra = Number(res.headers['retry-after']);
         if (Number.isFinite(ra)) retryAfterMs = Math.min(ra * 1000, this.o.backoffMaxMs);
@@ -275,6 +299,7 @@ class TunnelClient {
       });
     });
     ws.on('open', () => {
+      opened = true;
       alive();
       // Any byte from the relay proves the path alive, even mid-way through a large frame. Attached only
       // now: a 'data' listener added during 'upgrade' (before ws takes the socket) loses the first frame.
@@ -300,7 +325,17 @@ class TunnelClient {
       this.stopTimers();
       if (this.stopped) return;
       if (refusal) return this.fail(refusal);
-      this.setState({ state: 'offline', reason: this.why || `closed (${code}${reason.length ? ` ${reason}` : ''})` });
+      if (waiting !== null) {
+        const delayMs = Math.max(retryAfterMs, 250);
+        this.setState({ state: 'waiting', reason: waiting, delayMs });
+        this.timers.reconnect = setTimeout(() => this.connect(), delayMs);
+        return;
+      }
+      this.setState({
+        state: 'offline',
+        reason: this.why || `closed (${code}${reason.length ? ` ${reason}` : ''})`,
+        relayQueues: opened,
+      });
       const delayMs = Math.max(retryAfterMs, backoffDelay(this.attempt, this.o.backoffBaseMs, this.o.backoffMaxMs, this.o.random));
       this.attempt += 1;
       this.setState({ state: 'reconnecting', delayMs, attempt: this.attempt });
@@ -321,6 +356,13 @@ class TunnelClient {
     if (status === 426)
       return new TunnelRefusedError('protocol', 426, `relay protocol mismatch: ${message}`, 'use the same hookdev version on both sides');
     if (status === 400) return new TunnelRefusedError('bad-request', 400, `relay refused the connection: ${message}`);
+    if (status === 404)
+      return new TunnelRefusedError(
+        'not-found',
+        404,
+        `no hookdev relay answers at ${this.url} (404)`,
+        'check --relay: give the relay\'s base URL, e.g. wss://hooks.example.com',
+      );
     return null; // 429, 5xx, proxies: try again later
   }
 
@@ -328,7 +370,6 @@ class TunnelClient {
     this.stopped = true;
     this.stopTimers();
     clearTimeout(this.timers.reconnect);
-    this.o.log?.({ event: 'tunnel-refused', status: err.status, message: err.message });
     this.setState({ state: 'failed', error: err });
     this.ready.reject(err);
     this.done.reject(err);
@@ -337,7 +378,7 @@ class TunnelClient {
   private onMessage(ws: WebSocket, data: Buffer): void {
     const r = decodeFrame(data);
     if (!r.ok) {
-      this.o.log?.({ event: 'bad-frame', error: r.error });
+      this.log({ event: 'bad-frame', error: r.error });
       return;
     }
     const f = r.frame;
@@ -361,8 +402,8 @@ class TunnelClient {
     this.lastSeen = Date.now();
     this.timers.heartbeat = setInterval(() => {
       if (Date.now() - this.lastSeen > this.o.deadAfterMs) {
+        // Said once, by the `offline` state that follows.
         this.why = `no answer from the relay for ${Date.now() - this.lastSeen} ms`;
-        this.o.log?.({ event: 'tunnel-heartbeat-timeout', silentMs: Date.now() - this.lastSeen });
         ws.terminate();
         return;
       }
@@ -396,6 +437,7 @@ class TunnelClient {
       source: 'relay',
       method: f.method,
       url: f.path,
+      publicUrl: f.url || null,
       httpVersion: f.httpVersion,
       remoteAddr: f.remoteAddr,
       headers: f.headers,
@@ -403,12 +445,18 @@ class TunnelClient {
       receivedAt: f.receivedAt,
       relayId: f.id,
     };
+    if (f.body.length > this.o.maxBody) {
+      // The same limit as the HTTP door: recorded without its body, answered 413.
+      incoming.rejected = { status: 413, reason: `body larger than --max-body ${this.o.maxBody} bytes` };
+      incoming.declaredSize = f.body.length;
+      incoming.body = Buffer.alloc(0);
+    }
     try {
       const answer = await this.o.onRequest(incoming);
       this.recent.set(f.id, answer);
       return { answer, committed: true };
     } catch (err) {
-      this.o.log?.({ event: 'tunnel-handler-error', relayId: f.id, error: (err as Error).message });
+      this.log({ event: 'handler-error', relayId: f.id, error: (err as Error).message });
       const body = Buffer.from(JSON.stringify({ error: 'the local hookdev failed to handle the request' }));
       return { answer: { status: 502, headers: [['Content-Type', 'application/json']], body }, committed: false };
     }
@@ -475,10 +523,10 @@ class TunnelClient {
     }
     if (this.stopped || !this.ws) return;
     if (failure) {
-      this.o.log?.({ event: 'tunnel-probe-failed', level: 'warn', message: failure });
-      this.setState({ state: 'degraded', reason: failure });
+      // One fact, said once: by the `degraded` state (and not again while it lasts).
+      if (this.state.state !== 'degraded') this.setState({ state: 'degraded', reason: failure });
     } else {
-      this.o.log?.({ event: 'tunnel-probe-ok', ms: Date.now() - started });
+      this.log({ event: 'probe-ok', ms: Date.now() - started });
       if (this.state.state === 'degraded')
         this.setState({ state: 'connected', publicUrl: this.publicUrl ?? '', queued: 0 });
     }
@@ -497,7 +545,15 @@ class TunnelClient {
     try {
       this.o.onState?.(s);
     } catch (err) {
-      this.o.log?.({ event: 'tunnel-onstate-error', error: (err as Error).message });
+      this.log({ event: 'onstate-error', error: (err as Error).message });
+    }
+  }
+
+  private log(e: TunnelEvent): void {
+    try {
+      this.o.log?.(e);
+    } catch {
+      // A renderer bug must not break the tunnel.
     }
   }
 }

@@ -21,6 +21,11 @@ export const H_PROTOCOL = 'x-hookdev-protocol';
 export const H_CLIENT_ID = 'x-hookdev-client-id';
 /** Upgrade response header (relay -> client). */
 export const H_PUBLIC_URL = 'x-hookdev-public-url';
+/**
+ * On a 409 refusal: `pending` when the channel's holder has been silent and is being checked; the client waits
+ * (Retry-After) and tries again instead of giving up.
+ */
+export const H_HOLDER_CHECK = 'x-hookdev-holder-check';
 
 /** Guard against absurd header lengths in garbage frames (real headers are a few KB). */
 export const MAX_FRAME_HEADER_BYTES = 4 * 1024 * 1024;
@@ -32,6 +37,11 @@ export interface RequestFrame {
   method: string;
   /** Path and query as the sender sent them, without the `/<channel>` prefix. */
   path: string;
+  /**
+   * The whole public URL the sender used: scheme, host, `/<channel>`, path and query ('' from older relays).
+   * URL-signing providers (Twilio, Square) sign exactly this.
+   */
+  url: string;
   headers: HeaderList;
   /** Epoch ms at the relay. */
   receivedAt: number;
@@ -158,6 +168,7 @@ function parseHeader(h: Record<string, unknown>, body: Buffer): DecodeResult {
         id: h.id,
         method: h.method,
         path: h.path,
+        url: isStr(h.url) ? h.url : '',
         headers: h.headers,
         receivedAt: h.receivedAt,
         remoteAddr: isStr(h.remoteAddr) ? h.remoteAddr : '',

@@ -1,6 +1,7 @@
 /**
- * The relay's WebSocket side: authenticates upgrades, enforces one client per channel,
- * keeps the channel -> session map and the heartbeat.
+ * The relay's WebSocket side: authenticates upgrades, enforces one client per channel through the store's lease
+ * (cluster-wide with a shared store), keeps the channel -> session map, the heartbeat and the lease renewals,
+ * and checks a silent holder when another client asks for its channel.
  */
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
@@ -8,31 +9,49 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from './ws.js';
 import { bearerToken, matchToken } from './auth.js';
 import { channelProblem } from './channel.js';
-import { CONNECT_PATH, H_CHANNEL, H_CLIENT_ID, H_PROTOCOL, H_PUBLIC_URL, PROTOCOL_VERSION } from './protocol.js';
+import { CONNECT_PATH, H_CHANNEL, H_CLIENT_ID, H_HOLDER_CHECK, H_PROTOCOL, PROTOCOL_VERSION } from './protocol.js';
 import type { FailureLimiter } from './rate-limit.js';
+import type { RelayLog } from './relay-events.js';
 import type { RelayMetrics } from './relay-metrics.js';
-import type { RelayQueue } from './relay-queue.js';
+import type { ReplyRouter } from './relay-router.js';
+import type { InstanceMessage, LeaseHolder, RelayStore } from './relay-store.js';
 import { ClientSession } from './relay-session.js';
 
 export interface HubOptions {
   tokens: readonly string[];
   publicUrl: string;
-  queue: RelayQueue;
+  store: RelayStore;
+  router: ReplyRouter;
   metrics: RelayMetrics;
   authFailures: FailureLimiter;
   maxPayload: number;
   receiptTimeoutMs: number;
-  responseTimeoutMs: number;
   probeTimeoutMs: number;
+  /** How long a holder gets to answer a ping when another client asks for its channel. */
+  holderCheckMs: number;
+  /** Lease time to live in the store; renewed every third of it while the socket lives. */
+  leaseTtlMs: number;
   remoteAddr: (req: IncomingMessage) => string;
-  log: (event: object) => void;
+  log: RelayLog;
   now: () => number;
+}
+
+/** What the last check of a channel's holder found (a later claim by another client reads it). */
+interface HolderCheck {
+  epoch: number;
+  state: 'pending' | 'alive';
+  at: number;
 }
 
 export class RelayHub {
   private readonly sessions = new Map<string, ClientSession>();
+  /** Last time each session's lease was confirmed by the store. */
+  private readonly renewedAt = new WeakMap<ClientSession, number>();
+  private readonly checks = new Map<string, HolderCheck>();
   private readonly wss: WebSocketServer;
+  private readonly renewTimer: NodeJS.Timeout | null;
   private closing = false;
+  private readonly closedWaiters = new Set<() => void>();
 
   constructor(private readonly o: HubOptions) {
     // perMessageDeflate off: bodies are often already compressed, and it costs memory per socket.
@@ -46,9 +65,11 @@ export class RelayHub {
       headers.push(`X-Hookdev-Public-Url: ${this.channelUrl(String(req.headers[H_CHANNEL]))}`);
       headers.push(`X-Hookdev-Protocol: ${PROTOCOL_VERSION}`);
     });
+    this.renewTimer = o.store.shared ? setInterval(() => this.renewLeases(), Math.max(50, Math.floor(o.leaseTtlMs / 3))) : null;
+    this.renewTimer?.unref();
   }
 
-  /** The live session of a channel, if any. */
+  /** The live session of a channel on this instance, if any. */
   current(channel: string): ClientSession | undefined {
     const s = this.sessions.get(channel);
     return s && !s.closed ? s : undefined;
@@ -56,6 +77,11 @@ export class RelayHub {
 
   get connectedClients(): number {
     return this.sessions.size;
+  }
+
+  /** Channels whose client is connected here (and whose lease this instance holds). */
+  channels(): string[] {
+    return [...this.sessions.keys()];
   }
 
   channelUrl(channel: string): string {
@@ -79,7 +105,7 @@ export class RelayHub {
     if (tokenIndex < 0) {
       this.o.authFailures.fail(addr, now);
       this.o.metrics.countAuthFailure();
-      this.o.log({ event: 'auth-failed', remoteAddr: addr, reason: token === null ? 'missing token' : 'wrong token' });
+      this.o.log({ event: 'auth-failed', remoteAddr: addr, reason: token === null ? 'missing token' : 'wrong token', where: 'connect' });
       return refuse(socket, 401, 'missing or wrong token', { 'WWW-Authenticate': 'Bearer' });
     }
 
@@ -95,40 +121,161 @@ export class RelayHub {
     const channel = header(req, H_CHANNEL) ?? '';
     const problem = channelProblem(channel);
     if (problem) return refuse(socket, 400, problem);
-
     const clientId = (header(req, H_CLIENT_ID) ?? '').slice(0, 100);
-    const existing = this.current(channel);
-    if (existing) {
-      // The same client reconnecting after a blip the relay has not noticed yet: the new socket wins.
-      if (clientId !== '' && existing.o.clientId === clientId && existing.o.tokenIndex === tokenIndex)
-        existing.terminate('replaced by a reconnect of the same client');
-      else return refuse(socket, 409, `channel "${channel}" is already claimed by another client`);
+    void this.claimAndUpgrade(req, socket, head, { channel, clientId, tokenIndex, addr }).catch((err: unknown) => {
+      this.o.log({ event: 'error', where: 'upgrade', error: (err as Error).message });
+      refuse(socket, 500, 'internal error');
+    });
+  }
+
+  private async claimAndUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    c: { channel: string; clientId: string; tokenIndex: number; addr: string },
+  ): Promise<void> {
+    const { store } = this.o;
+    const claim = await store.claim(c.channel, c.clientId, c.tokenIndex).catch(() => ({ kind: 'unavailable' as const }));
+    if (claim.kind === 'unavailable') {
+      this.o.metrics.countStoreError();
+      return refuse(socket, 503, 'the relay cannot reach its store; try again shortly', { 'Retry-After': '2' });
     }
+    if (claim.kind === 'held') return this.refuseHeld(socket, c.channel, claim.holder);
+    const lease: LeaseHolder = { instance: store.instanceId, clientId: c.clientId, tokenIndex: c.tokenIndex, epoch: claim.epoch };
+    if (socket.destroyed || this.closing) {
+      store.release(c.channel, lease);
+      return socket.destroyed ? undefined : refuse(socket, 503, 'relay is shutting down');
+    }
+    // The same client reconnecting after a blip the relay has not noticed yet, here or through another instance:
+    // the new socket wins.
+    const previous = this.current(c.channel);
+    if (previous) previous.terminate('replaced by a reconnect of the same client');
+    if (claim.takenFrom !== '' && claim.takenFrom !== store.instanceId) {
+      this.o.metrics.countLeaseTakeover();
+      this.o.log({ event: 'lease-takeover', channel: c.channel, from: claim.takenFrom });
+      store.send(claim.takenFrom, { kind: 'revoke', channel: c.channel, epoch: claim.epoch });
+    }
+    this.checks.delete(c.channel);
 
     // Synchronous with perMessageDeflate off: no other claim can slip in before the callback.
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const session = new ClientSession(ws, {
-        channel,
-        clientId,
-        tokenIndex,
-        remoteAddr: addr,
-        publicUrl: this.channelUrl(channel),
-        queue: this.o.queue,
+        channel: c.channel,
+        lease,
+        remoteAddr: c.addr,
+        publicUrl: this.channelUrl(c.channel),
+        store,
+        router: this.o.router,
+        metrics: this.o.metrics,
         receiptTimeoutMs: this.o.receiptTimeoutMs,
-        responseTimeoutMs: this.o.responseTimeoutMs,
         probeTimeoutMs: this.o.probeTimeoutMs,
         log: this.o.log,
+        now: this.o.now,
         socket,
-        onClose: (s) => {
-          if (this.sessions.get(s.channel) === s) this.sessions.delete(s.channel);
-          this.o.log({ event: 'client-disconnected', channel: s.channel });
-        },
+        onClose: (s) => this.onSessionClosed(s),
       });
-      this.sessions.set(channel, session);
-      this.o.queue.touchChannel(channel, now);
-      this.o.log({ event: 'client-connected', channel, remoteAddr: addr });
-      session.start();
+      this.sessions.set(c.channel, session);
+      this.renewedAt.set(session, this.o.now());
+      store.watch(c.channel);
+      void store.touchChannel(c.channel, this.o.now()).catch(() => this.o.metrics.countStoreError());
+      this.o.log({ event: 'client-connected', channel: c.channel, remoteAddr: c.addr, epoch: claim.epoch });
+      void session.start();
     });
+  }
+
+  private onSessionClosed(s: ClientSession): void {
+    if (this.sessions.get(s.channel) === s) {
+      this.sessions.delete(s.channel);
+      this.o.store.unwatch(s.channel);
+    }
+    this.o.store.release(s.channel, s.o.lease);
+    this.o.log({ event: 'client-disconnected', channel: s.channel });
+    if (this.sessions.size === 0) for (const w of [...this.closedWaiters]) w();
+  }
+
+  /**
+   * Another client holds the channel. A live holder means a refusal (409); a holder that has been silent is
+   * pinged first, and the asking client is told to wait (409 + `X-Hookdev-Holder-Check: pending` + Retry-After):
+   * if the holder does not answer in time it is dropped, and the next attempt gets the channel.
+   */
+  private refuseHeld(socket: Duplex, channel: string, holder: LeaseHolder): void {
+    const now = this.o.now();
+    const check = this.checks.get(channel);
+    const claimed = `channel "${channel}" is already claimed by another client`;
+    if (check && check.epoch === holder.epoch) {
+      if (check.state === 'alive' && now - check.at < 30_000) return refuse(socket, 409, claimed);
+      if (check.state === 'pending' && now - check.at < 2 * this.o.holderCheckMs + 1000) return this.refuseWaiting(socket, channel);
+    }
+    if (holder.instance === this.o.store.instanceId) {
+      const session = this.current(channel);
+      if (session && session.epoch === holder.epoch && now - session.lastSeen < this.o.holderCheckMs)
+        return refuse(socket, 409, claimed);
+    }
+    this.checks.set(channel, { epoch: holder.epoch, state: 'pending', at: now });
+    if (holder.instance === this.o.store.instanceId) {
+      void this.checkHolder(channel).then((alive) => this.recordCheck(channel, holder.epoch, alive));
+    } else {
+      this.o.store.send(holder.instance, { kind: 'check', channel, from: this.o.store.instanceId });
+    }
+    this.refuseWaiting(socket, channel);
+  }
+
+  private refuseWaiting(socket: Duplex, channel: string): void {
+    refuse(
+      socket,
+      409,
+      `channel "${channel}" is held by a client that has not answered lately; checking whether it is still there`,
+      { 'Retry-After': String(Math.max(1, Math.ceil(this.o.holderCheckMs / 1000))), [H_HOLDER_CHECK]: 'pending' },
+    );
+  }
+
+  /** Ping this instance's holder of the channel; drop it (freeing the lease) when it does not answer in time. */
+  private async checkHolder(channel: string): Promise<boolean> {
+    const session = this.current(channel);
+    if (!session) return false;
+    const alive = await session.checkAlive(this.o.holderCheckMs);
+    this.o.log({ event: 'holder-check', channel, alive });
+    if (!alive) session.terminate('did not answer a ping while another client asked for its channel');
+    return alive;
+  }
+
+  private recordCheck(channel: string, epoch: number, alive: boolean): void {
+    const c = this.checks.get(channel);
+    if (!c || c.epoch !== epoch) return;
+    if (alive) this.checks.set(channel, { epoch, state: 'alive', at: this.o.now() });
+    else this.checks.delete(channel);
+  }
+
+  /** Channel-level messages from other instances. */
+  onMessage(m: InstanceMessage): void {
+    switch (m.kind) {
+      case 'revoke': {
+        const s = this.current(m.channel);
+        if (s && s.epoch < m.epoch) {
+          this.o.log({ event: 'lease-lost', channel: m.channel, reason: 'the client reconnected through another instance' });
+          s.terminate('taken over through another instance');
+        }
+        return;
+      }
+      case 'check': {
+        // Nothing held here (a stale lease): "not alive"; the lease then expires by itself.
+        void this.checkHolder(m.channel).then((alive) =>
+          this.o.store.send(m.from, { kind: 'check-result', channel: m.channel, alive }),
+        );
+        return;
+      }
+      case 'check-result': {
+        const c = this.checks.get(m.channel);
+        if (c) this.recordCheck(m.channel, c.epoch, m.alive);
+        return;
+      }
+      case 'received':
+      case 'acked':
+      case 'answer':
+      case 'gone':
+        this.o.router.deliver(m);
+        return;
+    }
   }
 
   /** One heartbeat tick: drop clients that did not pong since the last tick, ping the rest. */
@@ -147,13 +294,45 @@ export class RelayHub {
     }
   }
 
+  /**
+   * Compare-and-renew every lease held here. Lost (another instance took the channel): stop sending at once.
+   * Unknown (store unreachable): keep serving until the lease would have expired, then stop too, since another
+   * instance may have taken the channel after that.
+   */
+  private renewLeases(): void {
+    for (const s of [...this.sessions.values()]) {
+      void this.o.store.renew(s.channel, s.o.lease).then((r) => {
+        if (s.closed) return;
+        const now = this.o.now();
+        if (r === 'kept') return void this.renewedAt.set(s, now);
+        if (r === 'lost') {
+          this.o.log({ event: 'lease-lost', channel: s.channel, reason: 'another instance holds the channel' });
+          return s.terminate('lease lost');
+        }
+        this.o.metrics.countStoreError();
+        if (now - (this.renewedAt.get(s) ?? now) > this.o.leaseTtlMs) {
+          this.o.log({ event: 'lease-lost', channel: s.channel, reason: 'expired while the store was unreachable' });
+          s.terminate('lease expired');
+        }
+      });
+    }
+  }
+
   /** Stop accepting clients and close the ones connected; resolves once they are gone (or after `graceMs`). */
   async closeAll(graceMs: number): Promise<void> {
     this.closing = true;
+    if (this.renewTimer) clearInterval(this.renewTimer);
     const open = [...this.sessions.values()];
     for (const s of open) s.close(1001, 'relay shutting down');
-    const deadline = Date.now() + graceMs;
-    while (open.some((s) => !s.closed) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (this.sessions.size > 0) {
+      let done!: () => void;
+      const allClosed = new Promise<void>((r) => (done = r));
+      this.closedWaiters.add(done);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([allClosed, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+      this.closedWaiters.delete(done);
+    }
     for (const s of open) s.terminate('relay shutting down');
     this.wss.close();
   }

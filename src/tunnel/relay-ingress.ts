@@ -7,24 +7,33 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { fromRawHeaders, toFlatHeaders } from '../core/headers.js';
 import type { Answer, HeaderList } from '../core/types.js';
+import { bearerToken, matchToken } from './auth.js';
 import { channelProblem } from './channel.js';
-import { PROBE_PREFIX, PROTOCOL_VERSION } from './protocol.js';
-import type { TokenBuckets } from './rate-limit.js';
+import { PROBE_PREFIX } from './protocol.js';
+import type { FailureLimiter, TokenBuckets } from './rate-limit.js';
+import type { RelayLog } from './relay-events.js';
 import type { RelayHub } from './relay-hub.js';
 import type { RelayMetrics } from './relay-metrics.js';
-import type { RelayQueue } from './relay-queue.js';
+import type { ReplyRouter } from './relay-router.js';
+import type { Depth, EnqueueResult, RelayStore } from './relay-store.js';
 
 export interface IngressOptions {
   hub: RelayHub;
-  queue: RelayQueue;
+  store: RelayStore;
+  router: ReplyRouter;
   metrics: RelayMetrics;
   buckets: TokenBuckets;
   maxBody: number;
   offline: 'queue' | 'reject';
-  /** Retry-After for 503 answers (offline reject, queue full). */
+  /** Retry-After for 503 answers (offline reject, queue full, store unreachable). */
   retryAfterSec: number;
+  /** Tokens that unlock per-channel metrics (the relay's tokens and the metrics token). */
+  metricsTokens: readonly string[];
+  authFailures: FailureLimiter;
   remoteAddr: (req: IncomingMessage) => string;
-  log: (event: object) => void;
+  /** `scheme://host[/prefix]` the sender reached, without the channel (from --public-url, or the request). */
+  publicBase: (req: IncomingMessage) => string;
+  log: RelayLog;
   now: () => number;
   isClosing: () => boolean;
 }
@@ -41,6 +50,9 @@ const HOP_BY_HOP = new Set([
 const NONCE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function createIngress(o: IngressOptions) {
+  const unavailable = (res: ServerResponse): void =>
+    json(res, 503, { error: 'the relay cannot store requests right now' }, { 'Retry-After': String(o.retryAfterSec) });
+
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = o.now();
     const target = originForm(req.url ?? '/');
@@ -48,12 +60,15 @@ export function createIngress(o: IngressOptions) {
     const pathname = q < 0 ? target : target.slice(0, q);
 
     if (o.isClosing()) return json(res, 503, { error: 'relay is shutting down' }, { Connection: 'close' });
-    if (pathname === '/healthz')
-      return json(res, 200, { ok: true, protocol: PROTOCOL_VERSION, clients: o.hub.connectedClients });
+    // Readiness only: nothing about clients or channels.
+    if (pathname === '/healthz') {
+      req.resume();
+      const ready = o.store.available;
+      return json(res, ready ? 200 : 503, { ready });
+    }
     if (pathname === '/metrics') {
-      const text = o.metrics.render({ connectedClients: o.hub.connectedClients, depths: o.queue.depths() });
-      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
-      return void res.end(text);
+      req.resume();
+      return metrics(req, res);
     }
 
     // `/<channel>` then the rest exactly as sent: `/a/b?x`, `?x` or nothing.
@@ -61,7 +76,18 @@ export function createIngress(o: IngressOptions) {
     const channel = m?.[1] ?? '';
     const rest = m?.[2] ?? '';
     const path = rest.startsWith('/') ? rest : `/${rest}`;
-    if (channelProblem(channel) !== null || !o.queue.isKnownChannel(channel)) {
+    let known = false;
+    if (channelProblem(channel) === null) {
+      try {
+        known = await o.store.isKnownChannel(channel);
+      } catch {
+        req.resume();
+        o.metrics.countStoreError();
+        o.metrics.countRequest('', 503);
+        return unavailable(res);
+      }
+    }
+    if (!known) {
       req.resume();
       o.metrics.countRequest('', 404);
       return json(res, 404, { error: 'unknown channel' });
@@ -69,7 +95,7 @@ export function createIngress(o: IngressOptions) {
 
     const done = (status: number, outcome: string): void => {
       o.metrics.countRequest(channel, status);
-      o.log({ event: 'request', channel, method: req.method, path: pathOnly(path), status, outcome, ms: o.now() - started });
+      o.log({ event: 'request', channel, method: req.method ?? '', path: pathOnly(path), status, outcome, ms: o.now() - started });
     };
 
     if (!o.buckets.take(channel, started)) {
@@ -83,7 +109,7 @@ export function createIngress(o: IngressOptions) {
       const nonce = path.slice(PROBE_PREFIX.length);
       if (!NONCE.test(nonce)) return json(res, 400, { ok: false, error: 'bad probe nonce' });
       const session = o.hub.current(channel);
-      if (!session) return json(res, 503, { ok: false, error: 'no client connected' });
+      if (!session) return json(res, 503, { ok: false, error: 'no client connected here' });
       const ok = await session.probe(nonce);
       return json(res, ok ? 200 : 504, { ok, nonce });
     }
@@ -100,36 +126,54 @@ export function createIngress(o: IngressOptions) {
       channel,
       method: req.method ?? 'GET',
       path,
+      url: `${o.publicBase(req)}/${channel}${rest}`,
       headers: fromRawHeaders(req.rawHeaders),
       body,
       receivedAt: started,
       remoteAddr: o.remoteAddr(req),
       httpVersion: req.httpVersion,
+      replyTo: o.store.instanceId,
     };
     // Looked up after the body is read: the client may have come or gone meanwhile.
-    const session = o.hub.current(channel);
-    if (!session && o.offline === 'reject') {
+    let session = o.hub.current(channel);
+    if (!session && o.offline === 'reject' && !o.store.shared) {
       done(503, 'offline-rejected');
       return offlineReject(res, channel, o.retryAfterSec);
     }
-    // Persist first (committed with this loop turn's group): from here on a crash of either side loses nothing.
-    const enq = o.queue.enqueue(row);
-    if (!enq.ok) {
-      done(503, 'queue-full');
-      return json(
-        res,
-        503,
-        { error: `queue for channel "${channel}" is full` },
-        { 'Retry-After': String(o.retryAfterSec) },
-      );
+    // Waiting starts before the request is queued: with a shared store the answer can come back through another
+    // instance, and must find us listening.
+    const answered = o.router.open(row.id);
+    // Persist first: from here on a crash of either side loses nothing.
+    let enq: EnqueueResult;
+    try {
+      enq = await o.store.enqueue(row);
+    } catch {
+      enq = { ok: false, reason: 'unavailable' };
     }
-    if (!session) return answerQueued();
+    if (!enq.ok) {
+      o.router.cancel(row.id);
+      if (enq.reason === 'unavailable') {
+        o.metrics.countStoreError();
+        done(503, 'store-unavailable');
+        return unavailable(res);
+      }
+      done(503, 'queue-full');
+      return json(res, 503, { error: `queue for channel "${channel}" is full` }, { 'Retry-After': String(o.retryAfterSec) });
+    }
+    session = o.hub.current(channel);
+    if (session) session.dispatch({ ...row, seq: enq.seq });
+    else if (enq.listeners !== null && enq.listeners > 0) o.router.remote(row.id);
+    else {
+      o.router.cancel(row.id);
+      if (o.offline === 'reject') return rejectQueued();
+      return answerQueued();
+    }
 
-    const outcome = await session.dispatch({ ...row, seq: enq.seq });
+    const outcome = await answered;
     if (outcome.kind === 'answer') {
       o.metrics.observeLatency((o.now() - started) / 1000);
       const status = writeAnswer(res, outcome.answer, req.method ?? 'GET');
-      return done(status, status === 502 ? 'bad-answer' : 'answered');
+      return done(status, status === 502 ? 'bad-answer' : outcome.remote ? 'answered-elsewhere' : 'answered');
     }
     if (outcome.kind === 'timeout') {
       done(504, outcome.acked ? 'timeout-after-ack' : 'timeout');
@@ -140,17 +184,20 @@ export function createIngress(o: IngressOptions) {
       done(202, 'delivered-unanswered');
       return json(res, 202, { queued: false, delivered: true, id: row.id, channel });
     }
-    if (o.offline === 'reject') {
-      o.queue.ack(channel, row.id); // the sender will retry; do not also deliver this copy later
+    if (o.offline === 'reject') return rejectQueued();
+    return answerQueued();
+
+    /** The sender will retry: this copy must not be delivered too. */
+    function rejectQueued(): void {
+      o.store.ack(channel, row.id);
       done(503, 'offline-rejected');
       return offlineReject(res, channel, o.retryAfterSec);
     }
-    return answerQueued();
 
-    /** "Queued" is a promise: made only once the row is on disk. */
+    /** "Queued" is a promise: made only once the row is durable. */
     async function answerQueued(): Promise<void> {
-      if (!(await o.queue.flushed())) {
-        o.queue.ack(channel, row.id); // not durable: the sender retries, so this copy must not be delivered too
+      if (!(await o.store.durable().catch(() => false))) {
+        o.store.ack(channel, row.id); // not durable: the sender retries, so this copy must not be delivered too
         done(503, 'store-failed');
         return json(res, 503, { error: 'the relay could not store the request' }, { 'Retry-After': String(o.retryAfterSec) });
       }
@@ -158,6 +205,35 @@ export function createIngress(o: IngressOptions) {
       return json(res, 202, { queued: true, id: row.id, channel });
     }
   };
+
+  /** Aggregates for anyone; per-channel series only for a caller with a relay token or the metrics token. */
+  async function metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const presented = req.headers.authorization;
+    let detail = false;
+    if (presented !== undefined) {
+      const addr = o.remoteAddr(req);
+      const now = o.now();
+      if (o.authFailures.blocked(addr, now))
+        return json(res, 429, { error: 'too many failed attempts' }, { 'Retry-After': String(o.authFailures.retryAfterSec(addr, now)) });
+      const token = bearerToken(presented);
+      if (token === null || matchToken(token, o.metricsTokens) < 0) {
+        o.authFailures.fail(addr, now);
+        o.metrics.countAuthFailure();
+        o.log({ event: 'auth-failed', remoteAddr: addr, reason: token === null ? 'missing token' : 'wrong token', where: 'metrics' });
+        return json(res, 401, { error: 'wrong token' }, { 'WWW-Authenticate': 'Bearer' });
+      }
+      detail = true;
+    }
+    let depths: Array<[string, Depth]> = [];
+    try {
+      depths = await o.store.depths(o.hub.channels());
+    } catch {
+      o.metrics.countStoreError();
+    }
+    const text = o.metrics.render({ connectedClients: o.hub.connectedClients, depths, detail });
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(text);
+  }
 }
 
 /** Write the client's answer with its header list kept (case, order, repeats). Returns the status sent. */

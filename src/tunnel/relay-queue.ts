@@ -11,34 +11,16 @@
  */
 import { nextTurn } from '../core/turn.js';
 import type { HeaderList } from '../core/types.js';
-import { openSqlite, type SqliteDatabase, type SqliteTransaction } from '../store/open.js';
+import { openWritableSqlite, type SqliteDatabase, type SqliteTransaction } from '../store/open.js';
+import type { Depth, NewQueuedRequest, QueuedRequest } from './relay-store.js';
 
-export interface QueuedRequest {
-  /** Arrival order, across restarts too: above every seq ever written (AUTOINCREMENT keeps the high-water mark). */
-  seq: number;
-  id: string;
-  channel: string;
-  method: string;
-  path: string;
-  headers: HeaderList;
-  body: Buffer;
-  receivedAt: number;
-  remoteAddr: string;
-  httpVersion: string;
-}
-
-export type NewQueuedRequest = Omit<QueuedRequest, 'seq'>;
+export type { Depth, NewQueuedRequest, QueuedRequest };
 
 export interface QueueLimits {
   /** Max queued requests per channel. */
   maxCount: number;
   /** Max queued body bytes per channel. */
   maxBytes: number;
-}
-
-export interface Depth {
-  count: number;
-  bytes: number;
 }
 
 export type EnqueueResult = { ok: true; seq: number } | { ok: false; reason: 'full' };
@@ -50,6 +32,7 @@ CREATE TABLE IF NOT EXISTS queue (
   channel TEXT NOT NULL,
   method TEXT NOT NULL,
   path TEXT NOT NULL,
+  url TEXT NOT NULL DEFAULT '',
   headers TEXT NOT NULL,
   body BLOB NOT NULL,
   body_size INTEGER NOT NULL,
@@ -71,6 +54,7 @@ interface Row {
   channel: string;
   method: string;
   path: string;
+  url: string;
   headers: string;
   body: Buffer;
   received_at: number;
@@ -105,16 +89,16 @@ export class RelayQueue {
     path: string,
     private readonly limits: QueueLimits,
   ) {
-    this.db = openSqlite(path);
-    if (this.db.pragma('page_count', { simple: true }) === 0) this.db.pragma('page_size = 8192');
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openWritableSqlite(path, { name: 'the relay queue', hint: 'pass --db PATH (or set HOOKDEV_RELAY_DB) in an existing folder' }, (db) => {
+      db.exec(SCHEMA);
+      // Queues written before the public URL was kept per request.
+      const cols = db.prepare('PRAGMA table_info(queue)').all() as Array<{ name: string }>;
+      if (!cols.some((c) => c.name === 'url')) db.exec("ALTER TABLE queue ADD COLUMN url TEXT NOT NULL DEFAULT ''");
+    });
     this.stmts = {
       insert: this.db.prepare(
-        `INSERT INTO queue (seq, id, channel, method, path, headers, body, body_size, received_at, remote_addr, http_version)
-         VALUES (@seq, @id, @channel, @method, @path, @headers, @body, @bodySize, @receivedAt, @remoteAddr, @httpVersion)`,
+        `INSERT INTO queue (seq, id, channel, method, path, url, headers, body, body_size, received_at, remote_addr, http_version)
+         VALUES (@seq, @id, @channel, @method, @path, @url, @headers, @body, @bodySize, @receivedAt, @remoteAddr, @httpVersion)`,
       ),
       del: this.db.prepare('DELETE FROM queue WHERE id = ? AND channel = ?'),
       sizes: this.db.prepare('SELECT seq, body_size FROM queue WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?'),
@@ -125,7 +109,21 @@ export class RelayQueue {
       ),
     };
     this.writeTx = this.db.transaction((rows: QueuedRequest[], acked: Array<[string, string]>) => {
-      for (const r of rows) this.stmts.insert.run({ ...r, headers: JSON.stringify(r.headers), bodySize: r.body.length });
+      for (const r of rows)
+        this.stmts.insert.run({
+          seq: r.seq,
+          id: r.id,
+          channel: r.channel,
+          method: r.method,
+          path: r.path,
+          url: r.url,
+          headers: JSON.stringify(r.headers),
+          body: r.body,
+          bodySize: r.body.length,
+          receivedAt: r.receivedAt,
+          remoteAddr: r.remoteAddr,
+          httpVersion: r.httpVersion,
+        });
       for (const [channel, id] of acked) this.stmts.del.run(id, channel);
     });
     for (const r of this.db.prepare('SELECT id, channel, body_size FROM queue').iterate() as Iterable<{
@@ -274,10 +272,12 @@ function toQueued(r: Row): QueuedRequest {
     channel: r.channel,
     method: r.method,
     path: r.path,
+    url: r.url,
     headers,
     body: r.body,
     receivedAt: r.received_at,
     remoteAddr: r.remote_addr,
     httpVersion: r.http_version,
+    replyTo: '', // read back from disk: any sender still waiting is found by id in this process
   };
 }

@@ -1,22 +1,39 @@
 /**
- * `startRelay`: wires the public HTTP ingress, the WebSocket hub, the durable queue, limits,
- * heartbeat and metrics into one server. It never prints: events go to `log`.
+ * `startRelay`: wires the public HTTP ingress, the WebSocket hub, the store (SQLite queue, or Redis shared by
+ * several instances), limits, heartbeat and metrics into one server. It never prints: events go to `log`.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CONNECT_PATH } from './protocol.js';
 import { FailureLimiter, TokenBuckets } from './rate-limit.js';
+import type { RelayEvent, RelayLog } from './relay-events.js';
 import { RelayHub } from './relay-hub.js';
 import { createIngress } from './relay-ingress.js';
 import { RelayMetrics } from './relay-metrics.js';
-import { RelayQueue } from './relay-queue.js';
+import { ReplyRouter } from './relay-router.js';
+import type { RelayStore } from './relay-store.js';
+import { SqliteRelayStore } from './relay-store-sqlite.js';
+
+export type { RelayEvent };
 
 export interface RelayOptions {
   /** Tokens a client may present as `Authorization: Bearer <token>`. At least one. */
   tokens: string[];
-  /** SQLite file for the queue (`:memory:` for throwaway relays). */
+  /** SQLite file for the queue (`:memory:` for throwaway relays); unused with `store`. */
   dbPath: string;
+  /** `redis://host:port[/db]`: queue, leases and routing shared by every instance using the same Redis. */
+  store?: string;
+  /** This instance's name in the shared store and in metrics. Default `<hostname>-<random>`. */
+  instanceId?: string;
+  /** Prefix of every Redis key and channel. Default `hd:`. */
+  keyPrefix?: string;
+  /** Another token that unlocks per-channel metrics (besides the client tokens). */
+  metricsToken?: string;
+  /** How long a silent holder of a channel gets to answer a ping when another client asks for it. Default 3 s. */
+  holderCheckMs?: number;
+  /** Lease time to live in a shared store (renewed every third of it). Default 10 s. */
+  leaseTtlMs?: number;
   /** TCP port; 0 picks a free one. Default 8080. */
   port?: number;
   /** Default `0.0.0.0`. */
@@ -49,8 +66,8 @@ export interface RelayOptions {
   trustProxy?: boolean;
   /** Serve https/wss with this certificate and key (PEM). */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Receives one plain object per event; never sees tokens. */
-  log?: (event: object) => void;
+  /** Receives one typed event per fact; never sees tokens. */
+  log?: RelayLog;
   /** Clock, epoch ms. */
   now?: () => number;
 }
@@ -61,6 +78,7 @@ export interface Relay {
   /** Where clients connect (`ws(s)://…/_hookdev/connect`). */
   connectUrl: string;
   port: number;
+  instanceId: string;
   /** Stop accepting, let in-flight requests finish (bounded by the response timeout), then close. */
   close(): Promise<void>;
 }
@@ -77,6 +95,8 @@ export const RELAY_DEFAULTS = {
   heartbeatMs: 15_000,
   probeTimeoutMs: 5_000,
   retryAfterSec: 30,
+  holderCheckMs: 3_000,
+  leaseTtlMs: 10_000,
 } as const;
 
 export async function startRelay(options: RelayOptions): Promise<Relay> {
@@ -94,8 +114,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     return req.socket.remoteAddress ?? '';
   };
 
-  const queue = new RelayQueue(o.dbPath, { maxCount: o.queueCap, maxBytes: o.queueCapBytes });
-  const metrics = new RelayMetrics();
+  const limits = { maxCount: o.queueCap, maxBytes: o.queueCapBytes };
+  let store: RelayStore;
+  if (o.store) {
+    // Lazy: ioredis is loaded only when a Redis store is selected.
+    const { RedisRelayStore } = await import('./relay-store-redis.js');
+    store = new RedisRelayStore({ url: o.store, instanceId: o.instanceId, keyPrefix: o.keyPrefix, limits, log, now });
+  } else store = new SqliteRelayStore(o.dbPath, limits, o.instanceId ?? 'local');
+  const metrics = new RelayMetrics(o.store ? store.instanceId : undefined);
+  const router = new ReplyRouter({ responseTimeoutMs: o.responseTimeoutMs, receiptTimeoutMs: o.receiptTimeoutMs });
   const authFailures = new FailureLimiter(
     o.authFailureLimit?.max ?? 10,
     o.authFailureLimit?.windowMs ?? 60_000,
@@ -107,36 +134,67 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   let publicUrl = '';
   let closing = false;
   let active = 0;
+  /** Resolved when `active` drops to zero during close. */
+  let drained: (() => void) | null = null;
 
   const hub = new RelayHub({
     tokens,
     get publicUrl() {
       return publicUrl;
     },
-    queue,
+    store,
+    router,
     metrics,
     authFailures,
     maxPayload: o.maxBody + 1024 * 1024, // answers carry a JSON header besides the body
     receiptTimeoutMs: o.receiptTimeoutMs,
-    responseTimeoutMs: o.responseTimeoutMs,
     probeTimeoutMs: o.probeTimeoutMs,
+    holderCheckMs: o.holderCheckMs,
+    leaseTtlMs: o.leaseTtlMs,
     remoteAddr,
     log,
     now,
   });
+  const scheme = o.tls ? 'https' : 'http';
   const ingress = createIngress({
     hub,
-    queue,
+    store,
+    router,
     metrics,
     buckets,
     maxBody: o.maxBody,
     offline: o.offline ?? 'queue',
     retryAfterSec: o.retryAfterSec,
+    metricsTokens: o.metricsToken ? [...tokens, o.metricsToken] : tokens,
+    authFailures,
     remoteAddr,
+    publicBase: (req) => {
+      if (o.publicUrl) return publicUrl;
+      // No --public-url: the scheme and host the sender reached (through a proxy you run: what it says).
+      const fwd = (name: string): string | undefined => {
+        if (!o.trustProxy) return undefined;
+        const v = req.headers[name];
+        return (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim() || undefined;
+      };
+      const host = fwd('x-forwarded-host') ?? req.headers.host ?? new URL(publicUrl).host;
+      return `${fwd('x-forwarded-proto') ?? scheme}://${host}`;
+    },
     log,
     now,
     isClosing: () => closing,
   });
+
+  try {
+    await store.start({
+      onWake: (channel, seq) => hub.current(channel)?.wake(seq),
+      onMessage: (m) => hub.onMessage(m),
+      onAvailability: (available, detail) =>
+        log(available ? { event: 'store-available', detail } : { event: 'store-unavailable', detail }),
+    });
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
 
   server.on('request', (req, res) => {
     active += 1;
@@ -148,6 +206,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       })
       .finally(() => {
         active -= 1;
+        if (active === 0) drained?.();
       });
   });
   server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
@@ -171,11 +230,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     });
   } catch (err) {
     clearInterval(heartbeat);
-    queue.close();
+    await store.close();
     throw err;
   }
   const port = (server.address() as AddressInfo).port;
-  const scheme = o.tls ? 'https' : 'http';
   publicUrl = (o.publicUrl ?? `${scheme}://${displayHost(o.host)}:${port}`).replace(/\/+$/, '');
   const connectUrl = `${o.tls ? 'wss' : 'ws'}://${displayHost(o.host)}:${port}${CONNECT_PATH}`;
 
@@ -186,16 +244,23 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       server.close();
       server.closeIdleConnections();
       // Drain: senders waiting on a client answer get it (or their 504) before the sockets go.
-      const deadline = Date.now() + o.responseTimeoutMs + 1000;
-      while (active > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (active > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          new Promise<void>((r) => (drained = r)),
+          new Promise<void>((r) => (timer = setTimeout(r, o.responseTimeoutMs + 1000))),
+        ]);
+        clearTimeout(timer);
+      }
       await hub.closeAll(1000);
+      router.closeAll();
       clearInterval(heartbeat);
       server.closeAllConnections();
-      queue.close();
+      await store.close();
       log({ event: 'closed' });
     })());
 
-  return { url: publicUrl, connectUrl, port, close };
+  return { url: publicUrl, connectUrl, port, instanceId: store.instanceId, close };
 }
 
 function displayHost(host: string): string {

@@ -1,69 +1,76 @@
 /**
- * One connected client on the relay side: sends request frames in queue order, matches answers by id,
- * and decides quickly when the socket is dead (no receipt for a frame) so senders never hang on it.
+ * One connected client on the relay side: sends request frames in queue order, passes the client's receipts and
+ * answers to whichever instance's sender waits for them, and decides quickly when the socket is dead (no receipt
+ * for a frame) so senders never hang on it.
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import type { Answer } from '../core/types.js';
 import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from './protocol.js';
-import type { QueuedRequest, RelayQueue } from './relay-queue.js';
-
-export type DispatchOutcome =
-  | { kind: 'answer'; answer: Answer }
-  /** Connected, but no answer in time. `acked`: the client committed it anyway. */
-  | { kind: 'timeout'; acked: boolean }
-  /** The client went away before answering; unless `acked`, the request is still queued. */
-  | { kind: 'gone'; acked: boolean };
+import type { RelayLog } from './relay-events.js';
+import type { RelayMetrics } from './relay-metrics.js';
+import type { ReplyRouter } from './relay-router.js';
+import type { InstanceMessage, LeaseHolder, QueuedRequest, RelayStore } from './relay-store.js';
 
 export interface SessionOptions {
   channel: string;
-  clientId: string;
-  tokenIndex: number;
+  lease: LeaseHolder;
   remoteAddr: string;
   publicUrl: string;
-  queue: RelayQueue;
+  store: RelayStore;
+  router: ReplyRouter;
+  metrics: RelayMetrics;
   /** A sent frame with no `received` in this time means the client is gone. */
   receiptTimeoutMs: number;
-  responseTimeoutMs: number;
   probeTimeoutMs: number;
-  log: (event: object) => void;
+  log: RelayLog;
+  now: () => number;
   /** Called once when the session ends, whatever the cause. */
   onClose: (session: ClientSession) => void;
   /** The upgraded TCP/TLS socket under `ws`: request frames of one event-loop turn are written with one call. */
   socket?: Duplex;
 }
 
-interface Waiter {
-  resolve: (o: DispatchOutcome) => void;
-  timer: NodeJS.Timeout;
+interface Inflight {
+  /** Runs until the `received` receipt. */
+  timer: NodeJS.Timeout | null;
+  /** Instance whose sender waits ('' or this one: looked up locally by id). */
+  replyTo: string;
   acked: boolean;
 }
 
 /** Frames larger than this get one more second of receipt allowance per MB (slow uplinks). */
 const BYTES_PER_EXTRA_SECOND = 1_000_000;
 const PAGE = 50;
+/** After a failed queue read (store unreachable) the pump tries again this much later. */
+const RETRY_READ_MS = 500;
 
 export class ClientSession {
   /** Set false at each heartbeat ping; any pong or frame sets it back. */
   alive = true;
+  /** Last pong or frame from the client (epoch ms). */
+  lastSeen: number;
   closed = false;
-  /** Senders waiting for the client's answer, by relay id. */
-  private readonly waiters = new Map<string, Waiter>();
-  /** Ids sent on this socket and not yet acked; the timer runs until the `received` receipt. */
-  private readonly inflight = new Map<string, NodeJS.Timeout | null>();
+  /** Ids sent on this socket and not yet answered. */
+  private readonly inflight = new Map<string, Inflight>();
   private readonly probes = new Map<string, (ok: boolean) => void>();
+  private readonly pongWaiters = new Set<() => void>();
   /** Highest queue seq sent on this socket: frames go out in arrival order. */
   private lastSentSeq = 0;
   private pumping = false;
+  private repump = false;
+  private retryTimer: NodeJS.Timeout | null = null;
   private corked = false;
+  private started = false;
 
   constructor(
     readonly ws: WebSocket,
     readonly o: SessionOptions,
   ) {
+    this.lastSeen = o.now();
     ws.on('message', (data) => this.onMessage(data as Buffer));
     ws.on('pong', () => {
-      this.alive = true;
+      this.seen();
+      for (const w of [...this.pongWaiters]) w();
     });
     ws.on('close', () => this.onClosed());
     ws.on('error', (err) => this.o.log({ event: 'client-error', channel: o.channel, error: err.message }));
@@ -73,29 +80,43 @@ export class ClientSession {
     return this.o.channel;
   }
 
+  get clientId(): string {
+    return this.o.lease.clientId;
+  }
+
+  get epoch(): number {
+    return this.o.lease.epoch;
+  }
+
   /** Greet the client and deliver whatever waited in the queue. */
-  start(): void {
-    const queued = this.o.queue.depth(this.o.channel).count;
-    this.ws.send(
-      encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, publicUrl: this.o.publicUrl, queued }),
-      { binary: true },
-    );
+  async start(): Promise<void> {
+    let queued = 0;
+    try {
+      queued = (await this.o.store.depth(this.o.channel)).count;
+    } catch {
+      // The count is informative only; delivery below reads the queue itself.
+    }
+    if (this.closed) return;
+    this.ws.send(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, publicUrl: this.o.publicUrl, queued }), {
+      binary: true,
+    });
+    this.started = true;
     void this.pump();
   }
 
-  /** Send a request that is already in the queue, and wait for the client's answer. */
-  dispatch(row: QueuedRequest): Promise<DispatchOutcome> {
-    if (this.closed) return Promise.resolve({ kind: 'gone', acked: false });
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        const w = this.waiters.get(row.id);
-        this.settle(row.id, { kind: 'timeout', acked: w?.acked ?? false });
-      }, this.o.responseTimeoutMs);
-      this.waiters.set(row.id, { resolve, timer, acked: false });
-      // Fast path: nothing older is waiting to go out, send the row we hold instead of re-reading it.
-      if (!this.pumping && row.seq > this.lastSentSeq) this.sendRow(row);
-      else void this.pump();
-    });
+  /** A request queued on this instance for this channel: send it (fast path) or let the pump find it. */
+  dispatch(row: QueuedRequest): void {
+    if (this.closed) return;
+    // Fast path: nothing older is waiting to go out, send the row we hold instead of re-reading it. With a shared
+    // store, other instances queue too: only the very next seq of the channel is known to have nothing before it.
+    const next = this.o.store.shared ? row.seq === this.lastSentSeq + 1 : row.seq > this.lastSentSeq;
+    if (this.started && !this.pumping && next) this.sendRow(row);
+    else void this.pump();
+  }
+
+  /** The store says a request with this seq was queued (possibly through another instance). */
+  wake(seq: number): void {
+    if (!this.closed && this.started && seq > this.lastSentSeq) void this.pump();
   }
 
   /** End-to-end probe: true if the client echoed it in time. */
@@ -115,7 +136,28 @@ export class ClientSession {
     });
   }
 
-  /** Drop the client now: answers pending senders as gone, keeps their rows queued. */
+  /** Is the client still there? True at once if it spoke within `withinMs`, else after a ping answered in time. */
+  checkAlive(withinMs: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    if (this.o.now() - this.lastSeen < withinMs) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (ok: boolean): void => {
+        clearTimeout(timer);
+        this.pongWaiters.delete(onPong);
+        resolve(ok);
+      };
+      const onPong = (): void => done(true);
+      const timer = setTimeout(() => done(false), withinMs);
+      this.pongWaiters.add(onPong);
+      try {
+        this.ws.ping();
+      } catch {
+        done(false);
+      }
+    });
+  }
+
+  /** Drop the client now: pending senders hear `gone`, their rows stay queued. */
   terminate(reason: string): void {
     if (this.closed) return;
     this.o.log({ event: 'client-terminated', channel: this.o.channel, reason });
@@ -131,18 +173,36 @@ export class ClientSession {
 
   /** Send queued rows after `lastSentSeq`, page by page, waiting for each page to hit the socket. */
   private async pump(): Promise<void> {
-    if (this.pumping) return;
+    if (this.pumping) {
+      this.repump = true; // something was queued while this pass was reading: read once more before stopping
+      return;
+    }
     this.pumping = true;
     try {
-      // The read that finds nothing and the reset of `pumping` happen with no await between them,
-      // so a row enqueued meanwhile is either read here or sent by dispatch's fast path.
       for (;;) {
+        this.repump = false;
         if (this.closed) return;
-        const rows = this.o.queue.pending(this.o.channel, this.lastSentSeq, PAGE);
-        if (rows.length === 0) return;
+        let rows: QueuedRequest[];
+        try {
+          rows = await this.o.store.pending(this.o.channel, this.lastSentSeq, PAGE, this.o.lease.epoch);
+        } catch (err) {
+          if ((err as Error).message.includes('FENCED')) {
+            this.o.log({ event: 'lease-lost', channel: this.o.channel, reason: 'fenced: another instance holds the channel' });
+            this.terminate('lease lost');
+            return;
+          }
+          this.o.metrics.countStoreError();
+          this.retryTimer ??= setTimeout(() => {
+            this.retryTimer = null;
+            void this.pump();
+          }, RETRY_READ_MS);
+          return;
+        }
+        if (this.closed) return;
         let written: Promise<void> = Promise.resolve();
-        for (const r of rows) written = this.sendRow(r);
+        for (const r of rows) if (r.seq > this.lastSentSeq) written = this.sendRow(r);
         await written;
+        if (rows.length === 0 && !this.repump) return;
       }
     } finally {
       this.pumping = false;
@@ -157,6 +217,7 @@ export class ClientSession {
       id: row.id,
       method: row.method,
       path: row.path,
+      url: row.url,
       headers: row.headers,
       receivedAt: row.receivedAt,
       remoteAddr: row.remoteAddr,
@@ -164,10 +225,11 @@ export class ClientSession {
       body: row.body,
     });
     const allowance = this.o.receiptTimeoutMs + Math.floor(frame.length / BYTES_PER_EXTRA_SECOND) * 1000;
-    this.inflight.set(
-      row.id,
-      setTimeout(() => this.terminate('no-receipt'), allowance),
-    );
+    this.inflight.set(row.id, {
+      timer: setTimeout(() => this.terminate('no-receipt'), allowance),
+      replyTo: row.replyTo,
+      acked: false,
+    });
     this.cork();
     return new Promise((resolve) => {
       try {
@@ -197,8 +259,13 @@ export class ClientSession {
     });
   }
 
-  private onMessage(data: Buffer): void {
+  private seen(): void {
     this.alive = true;
+    this.lastSeen = this.o.now();
+  }
+
+  private onMessage(data: Buffer): void {
+    this.seen();
     const r = decodeFrame(data);
     if (!r.ok) {
       this.o.log({ event: 'bad-frame', channel: this.o.channel, error: r.error });
@@ -208,50 +275,59 @@ export class ClientSession {
     switch (f.type) {
       case 'received':
         this.receipt(f.id);
+        this.route(f.id, { kind: 'received', id: f.id });
         break;
       case 'ack': {
         this.receipt(f.id);
-        this.inflight.delete(f.id);
-        this.o.queue.ack(this.o.channel, f.id);
-        const w = this.waiters.get(f.id);
-        if (w) w.acked = true;
+        this.o.store.ack(this.o.channel, f.id);
+        const i = this.inflight.get(f.id);
+        if (i) i.acked = true;
+        this.route(f.id, { kind: 'acked', id: f.id });
         break;
       }
       case 'response':
         this.receipt(f.id);
-        this.settle(f.id, { kind: 'answer', answer: { status: f.status, headers: f.headers, body: f.body } });
+        this.route(f.id, { kind: 'answer', id: f.id, answer: { status: f.status, headers: f.headers, body: f.body } });
+        this.inflight.delete(f.id);
         break;
       case 'probe-reply':
         this.probes.get(f.id)?.(true);
         break;
-      default:
-        // Unknown or relay-bound-only types from a newer client: ignore.
+      case 'request':
+      case 'hello':
+      case 'probe':
+      case 'unknown':
+        // Relay-bound-only types, or unknown ones from a newer client: ignore.
         break;
     }
   }
 
-  private receipt(id: string): void {
-    const t = this.inflight.get(id);
-    if (t) {
-      clearTimeout(t);
-      this.inflight.set(id, null);
-    }
+  /** Tell the sender's instance: this one (by id), or the one named in the row. */
+  private route(id: string, m: InstanceMessage): void {
+    if (this.o.router.has(id)) return this.o.router.deliver(m);
+    const replyTo = this.inflight.get(id)?.replyTo ?? '';
+    if (replyTo === '' || replyTo === this.o.store.instanceId) return;
+    if (m.kind === 'answer') this.o.metrics.countHandoff();
+    this.o.store.send(replyTo, m);
   }
 
-  private settle(id: string, outcome: DispatchOutcome): void {
-    const w = this.waiters.get(id);
-    if (!w) return;
-    this.waiters.delete(id);
-    clearTimeout(w.timer);
-    w.resolve(outcome);
+  private receipt(id: string): void {
+    const i = this.inflight.get(id);
+    if (i?.timer) {
+      clearTimeout(i.timer);
+      i.timer = null;
+    }
   }
 
   private onClosed(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.inflight.values()) if (t) clearTimeout(t);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const [id, i] of [...this.inflight]) {
+      if (i.timer) clearTimeout(i.timer);
+      this.route(id, { kind: 'gone', id, acked: i.acked });
+    }
     this.inflight.clear();
-    for (const [id, w] of [...this.waiters]) this.settle(id, { kind: 'gone', acked: w.acked });
     for (const done of [...this.probes.values()]) done(false);
     this.o.onClose(this);
   }

@@ -1,5 +1,5 @@
 import type { PipelineEvent } from '../core/events.js';
-import type { TunnelState } from '../tunnel/client.js';
+import type { TunnelEvent, TunnelState } from '../tunnel/client.js';
 
 /** Tunnel states as events for the renderers: the user must always see whether the tunnel is alive. */
 export function describeTunnelState(s: TunnelState): PipelineEvent | null {
@@ -13,7 +13,16 @@ export function describeTunnelState(s: TunnelState): PipelineEvent | null {
         detail: { publicUrl: s.publicUrl, queued: s.queued },
       };
     case 'offline':
-      return { type: 'state', component: 'relay', state: 'offline', message: `offline: ${s.reason} (the relay queues meanwhile)` };
+      return {
+        type: 'state', component: 'relay', state: 'offline',
+        message: s.relayQueues ? `offline: ${s.reason} (the relay queues meanwhile)` : `cannot reach the relay: ${s.reason}`,
+      };
+    case 'waiting':
+      return {
+        type: 'state', component: 'relay', state: 'waiting',
+        message: `waiting for the channel: ${s.reason}; asking again in ${Math.max(1, Math.round(s.delayMs / 1000))}s`,
+        detail: { delayMs: s.delayMs },
+      };
     case 'reconnecting':
       return {
         type: 'state', component: 'relay', state: 'reconnecting',
@@ -21,7 +30,7 @@ export function describeTunnelState(s: TunnelState): PipelineEvent | null {
         detail: { delayMs: s.delayMs, attempt: s.attempt },
       };
     case 'degraded':
-      return { type: 'warning', message: `relay looks connected but a probe through the public URL failed: ${s.reason}` };
+      return { type: 'warning', message: `relay looks connected, but requests do not get through: ${s.reason}` };
     case 'failed':
       return { type: 'error', message: s.error.message };
     case 'closed':
@@ -29,18 +38,16 @@ export function describeTunnelState(s: TunnelState): PipelineEvent | null {
   }
 }
 
-/** The tunnel client's log entries as events; routine ones (probe ok) stay quiet, refusals arrive as states. */
-export function describeTunnelLog(entry: Record<string, unknown>): PipelineEvent | null {
-  const { event, ...detail } = entry;
-  switch (event) {
-    case 'tunnel-probe-ok':
-    case 'tunnel-refused':
+/** The tunnel client's other reports as events; routine ones (probe ok) stay quiet. */
+export function describeTunnelLog(e: TunnelEvent): PipelineEvent | null {
+  switch (e.event) {
+    case 'probe-ok':
       return null;
-    case 'tunnel-heartbeat-timeout':
-      return { type: 'warning', message: `relay connection went silent for ${detail.silentMs} ms; reconnecting`, detail };
-    case 'tunnel-probe-failed':
-      return { type: 'warning', message: `probe through the public URL failed: ${String(detail.message)}`, detail };
-    default:
-      return { type: 'warning', message: `relay: ${String(event)}${detail.error ? `: ${String(detail.error)}` : ''}`, detail };
+    case 'bad-frame':
+      return { type: 'warning', message: `relay sent a frame this version cannot read: ${e.error}` };
+    case 'handler-error':
+      return { type: 'error', message: `could not handle a relayed request (the relay keeps it): ${e.error}`, detail: { relayId: e.relayId } };
+    case 'onstate-error':
+      return { type: 'warning', message: `tunnel state renderer failed: ${e.error}` };
   }
 }

@@ -18,6 +18,11 @@ export function tempDir(): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** /metrics as an operator with a relay token sees it (per-channel series included). */
+export async function authorizedMetrics(relay: { url: string }, token = TOKEN): Promise<string> {
+  return fetch(`${relay.url}/metrics`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.text());
+}
+
 export interface TestRelay extends Relay {
   logs: Array<Record<string, unknown>>;
   dbPath: string;
@@ -35,7 +40,7 @@ export async function startTestRelay(options: Partial<RelayOptions> & { dbPath: 
     heartbeatMs: 1000,
     probeTimeoutMs: 1000,
     rateLimit: 1000,
-    log: (e) => logs.push(e as Record<string, unknown>),
+    log: (e) => logs.push(e as unknown as Record<string, unknown>),
     ...options,
   });
   return Object.assign(relay, { logs, dbPath: options.dbPath });
@@ -82,7 +87,7 @@ export function startTestClient(relay: { connectUrl: string }, options: Partial<
     handshakeTimeoutMs: 2000,
     closeTimeoutMs: 500,
     onState: (s) => states.push(s),
-    log: (e) => logs.push(e as Record<string, unknown>),
+    log: (e) => logs.push(e as unknown as Record<string, unknown>),
     ...options,
   });
   return { tunnel, states, logs };

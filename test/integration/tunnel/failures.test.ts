@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Answer, IncomingWebhook } from '../../../src/core/types.js';
 import { decodeFrame, encodeFrame, type Frame } from '../../../src/tunnel/protocol.js';
 import {
+  authorizedMetrics,
   CONNECT_PATH,
   connectRaw,
   ok,
@@ -172,7 +173,7 @@ describe('tunnel failure modes', () => {
     const res = await send(`${relay.url}/slow-one/x`, { body: 'slow' });
     expect(res.status).toBe(504);
     g.releaseAll();
-    await waitFor(async () => (await fetch(`${relay.url}/metrics`).then((r) => r.text())).includes('hookdev_relay_queue_depth{channel="slow-one"} 0'), {
+    await waitFor(async () => (await authorizedMetrics(relay)).includes('hookdev_relay_channel_queue_depth{channel="slow-one"} 0'), {
       what: 'ack after the timeout',
     });
   });
@@ -189,6 +190,7 @@ describe('tunnel failure modes', () => {
       id: 'same-id',
       method: 'POST',
       path: '/x',
+      url: '',
       headers: [],
       receivedAt: 1,
       remoteAddr: '1.2.3.4',
@@ -216,15 +218,15 @@ describe('tunnel failure modes', () => {
     await c.tunnel.ready;
     const res = await send(`${relay.url}/broken-one/x`, { body: 'x' });
     expect(res.status).toBe(502);
-    const metrics = await fetch(`${relay.url}/metrics`).then((r) => r.text());
-    expect(metrics).toContain('hookdev_relay_queue_depth{channel="broken-one"} 1');
+    const metrics = await authorizedMetrics(relay);
+    expect(metrics).toContain('hookdev_relay_channel_queue_depth{channel="broken-one"} 1');
   });
 
   it('end-to-end probe passes through the public URL, and warns (degraded) when it does not reach the client', async () => {
     const relay = await relayFor();
     const good = startTestClient(relay, { channel: 'probe-one', onRequest: recorder().handler, probeIntervalMs: 50 });
     cleanups.push(() => good.tunnel.close());
-    await waitFor(() => good.logs.find((l) => l.event === 'tunnel-probe-ok'), { what: 'probe ok' });
+    await waitFor(() => good.logs.find((l) => l.event === 'probe-ok'), { what: 'probe ok' });
     expect(good.states.some((s) => s.state === 'degraded')).toBe(false);
 
     // A relay whose advertised public URL leads somewhere else (misconfigured proxy, wrong --public-url).
@@ -233,7 +235,13 @@ describe('tunnel failure modes', () => {
     cleanups.push(() => bad.tunnel.close());
     const degraded = await waitFor(() => bad.states.find((s) => s.state === 'degraded'), { what: 'degraded' });
     expect(degraded).toMatchObject({ reason: expect.stringMatching(/probe through .* answered 404/) });
-    expect(bad.logs).toContainEqual(expect.objectContaining({ event: 'tunnel-probe-failed', level: 'warn' }));
+    // Each fact once: later failing probes (counted as 404s where they land) add no second report.
+    await waitFor(async () => {
+      const m = /hookdev_relay_requests_total\{status="404"\} (\d+)/.exec(await fetch(`${relay.url}/metrics`).then((r) => r.text()));
+      return Number(m?.[1] ?? 0) >= 4;
+    }, { what: 'more failing probes' });
+    expect(bad.states.filter((s) => s.state === 'degraded')).toHaveLength(1);
+    expect(bad.logs).toEqual([]);
   });
 
   it('relay close drains in-flight requests before closing', async () => {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recorder, send, startTestClient, startTestRelay, tempDir, waitFor, type TestRelay } from '../../helpers/tunnel.js';
+import { authorizedMetrics, recorder, send, startTestClient, startTestRelay, tempDir, waitFor, type TestRelay } from '../../helpers/tunnel.js';
 
 async function queueDepth(relay: TestRelay, channel: string): Promise<number> {
-  const text = await fetch(`${relay.url}/metrics`).then((r) => r.text());
-  const m = new RegExp(`hookdev_relay_queue_depth\\{channel="${channel}"\\} (\\d+)`).exec(text);
+  const text = await authorizedMetrics(relay);
+  const m = new RegExp(`hookdev_relay_channel_queue_depth\\{channel="${channel}"\\} (\\d+)`).exec(text);
   return m ? Number(m[1]) : 0;
 }
 

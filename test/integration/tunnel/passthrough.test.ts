@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncomingWebhook } from '../../../src/core/types.js';
-import { recorder, send, startTestClient, startTestRelay, tempDir, type TestClient, type TestRelay } from '../../helpers/tunnel.js';
+import { authorizedMetrics, recorder, send, startTestClient, startTestRelay, tempDir, type TestClient, type TestRelay } from '../../helpers/tunnel.js';
 
 describe('tunnel passthrough (real relay, real client)', () => {
   const tmp = tempDir();
@@ -113,16 +113,24 @@ describe('tunnel passthrough (real relay, real client)', () => {
     expect(invalid.status).toBe(404);
   });
 
-  it('serves /healthz and /metrics', async () => {
+  it('serves /healthz (readiness only) and /metrics without channel names; per-channel figures need a token', async () => {
     const h = await send(`${relay.url}/healthz`, { method: 'GET' });
     expect(h.status).toBe(200);
-    expect(JSON.parse(h.body.toString())).toMatchObject({ ok: true, clients: 1 });
+    expect(JSON.parse(h.body.toString())).toEqual({ ready: true });
     const m = (await send(`${relay.url}/metrics`, { method: 'GET' })).body.toString();
-    expect(m).toMatch(new RegExp(`hookdev_relay_requests_total\\{channel="${channel}",status="200"\\} \\d+`));
+    expect(m).not.toContain(channel);
+    expect(m).toMatch(/hookdev_relay_requests_total\{status="200"\} \d+/);
     expect(m).toContain('hookdev_relay_connected_clients 1');
-    expect(m).toContain(`hookdev_relay_queue_depth{channel="${channel}"} 0`);
+    expect(m).toContain('hookdev_relay_queue_depth 0');
     expect(m).toMatch(/hookdev_relay_tunnel_latency_seconds_count [1-9]/);
-    expect(m).toContain(`hookdev_relay_requests_total{channel="${channel}",status="413"} 1`);
+    expect(m).toContain('hookdev_relay_requests_total{status="413"} 1');
+    const wrong = await send(`${relay.url}/metrics`, { method: 'GET', headers: [['Authorization', 'Bearer not-the-token']] });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.toString()).not.toContain(channel);
+    const detailed = await authorizedMetrics(relay);
+    expect(detailed).toMatch(new RegExp(`hookdev_relay_channel_requests_total\\{channel="${channel}",status="200"\\} \\d+`));
+    expect(detailed).toContain(`hookdev_relay_channel_queue_depth{channel="${channel}"} 0`);
+    expect(detailed).toContain(`hookdev_relay_channel_requests_total{channel="${channel}",status="413"} 1`);
   });
 
   it('logs requests without queries or tokens', () => {

@@ -7,6 +7,7 @@ const request: KnownFrame = {
   id: 'r-1',
   method: 'POST',
   path: '/hooks/a?x=%20&y=1',
+  url: 'https://relay.example/chan-a/hooks/a?x=%20&y=1',
   headers: [
     ['Content-Type', 'application/json'],
     ['X-Dup', 'a'],

@@ -108,16 +108,36 @@ describe('metrics', () => {
     m.countRequest('chan-a', 202);
     m.observeLatency(0.02);
     m.countAuthFailure();
-    const text = m.render({ connectedClients: 1, depths: [['chan-a', { count: 3, bytes: 10 }]] });
-    expect(text).toContain('hookdev_relay_requests_total{channel="chan-a",status="200"} 2');
-    expect(text).toContain('hookdev_relay_requests_total{channel="chan-a",status="202"} 1');
+    const text = m.render({ connectedClients: 1, depths: [['chan-a', { count: 3, bytes: 10 }]], detail: false });
+    // Channel names are the secret part of public URLs: never in the public exposition.
+    expect(text).not.toContain('chan-a');
+    expect(text).toContain('hookdev_relay_requests_total{status="200"} 2');
+    expect(text).toContain('hookdev_relay_requests_total{status="202"} 1');
     expect(text).toContain('hookdev_relay_tunnel_latency_seconds_bucket{le="0.01"} 0');
     expect(text).toContain('hookdev_relay_tunnel_latency_seconds_bucket{le="0.025"} 1');
     expect(text).toContain('hookdev_relay_tunnel_latency_seconds_bucket{le="+Inf"} 1');
     expect(text).toContain('hookdev_relay_connected_clients 1');
-    expect(text).toContain('hookdev_relay_queue_depth{channel="chan-a"} 3');
+    expect(text).toContain('hookdev_relay_queue_depth 3');
     expect(text).toContain('hookdev_relay_auth_failures_total 1');
     expect(text.endsWith('\n')).toBe(true);
+    const detailed = m.render({ connectedClients: 1, depths: [['chan-a', { count: 3, bytes: 10 }]], detail: true });
+    expect(detailed).toContain('hookdev_relay_channel_requests_total{channel="chan-a",status="200"} 2');
+    expect(detailed).toContain('hookdev_relay_channel_queue_depth{channel="chan-a"} 3');
+  });
+
+  it('labels every series with the instance when several share a store', () => {
+    const m = new RelayMetrics('relay-a');
+    m.countRequest('chan-a', 200);
+    m.countLeaseTakeover();
+    m.countStoreError();
+    m.countHandoff();
+    const text = m.render({ connectedClients: 0, depths: [], detail: false });
+    expect(text).toContain('hookdev_relay_requests_total{instance="relay-a",status="200"} 1');
+    expect(text).toContain('hookdev_relay_lease_takeovers_total{instance="relay-a"} 1');
+    expect(text).toContain('hookdev_relay_store_errors_total{instance="relay-a"} 1');
+    expect(text).toContain('hookdev_relay_handoffs_total{instance="relay-a"} 1');
+    const series = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    expect(series.every((l) => l.includes('instance="relay-a"'))).toBe(true);
   });
 });
 

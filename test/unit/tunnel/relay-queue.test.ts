@@ -12,6 +12,8 @@ function req(id: string, channel = 'chan-a', body = Buffer.from(id)): NewQueuedR
     channel,
     method: 'POST',
     path: `/p/${id}?q=1`,
+    url: `https://relay.example/${channel}/p/${id}?q=1`,
+    replyTo: '',
     headers: [['X-A', '1'], ['x-a', '2']],
     body,
     receivedAt: 1000,
