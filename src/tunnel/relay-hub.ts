@@ -36,18 +36,26 @@ export interface HubOptions {
   now: () => number;
 }
 
-/** What the last check of a channel's holder found (a later claim by another client reads it). */
+/** The running or last check of a channel's holder (a later claim by another client reads it). */
 interface HolderCheck {
   epoch: number;
-  state: 'pending' | 'alive';
+  state: 'pending' | 'alive' | 'dead';
   at: number;
+  result: Promise<boolean>;
 }
+
+/** A live holder answers a ping in milliseconds: a conflicting claim waits this long for a clear answer. */
+const QUICK_CHECK_MS = 500;
+/** How long an "alive" verdict stands before a new claim pings the holder again. */
+const ALIVE_MEMO_MS = 1000;
 
 export class RelayHub {
   private readonly sessions = new Map<string, ClientSession>();
   /** Last time each session's lease was confirmed by the store. */
   private readonly renewedAt = new WeakMap<ClientSession, number>();
   private readonly checks = new Map<string, HolderCheck>();
+  /** Checks asked of other instances, by channel: resolved by their `check-result`. */
+  private readonly remoteChecks = new Map<string, (alive: boolean) => void>();
   private readonly wss: WebSocketServer;
   private readonly renewTimer: NodeJS.Timeout | null;
   private closing = false;
@@ -140,7 +148,7 @@ export class RelayHub {
       this.o.metrics.countStoreError();
       return refuse(socket, 503, 'the relay cannot reach its store; try again shortly', { 'Retry-After': '2' });
     }
-    if (claim.kind === 'held') return this.refuseHeld(socket, c.channel, claim.holder);
+    if (claim.kind === 'held') return void (await this.refuseHeld(socket, c.channel, claim.holder));
     const lease: LeaseHolder = { instance: store.instanceId, clientId: c.clientId, tokenIndex: c.tokenIndex, epoch: claim.epoch };
     if (socket.destroyed || this.closing) {
       store.release(c.channel, lease);
@@ -194,39 +202,64 @@ export class RelayHub {
   }
 
   /**
-   * Another client holds the channel. A live holder means a refusal (409); a holder that has been silent is
-   * pinged first, and the asking client is told to wait (409 + `X-Hookdev-Holder-Check: pending` + Retry-After):
-   * if the holder does not answer in time it is dropped, and the next attempt gets the channel.
+   * Another client holds the channel. Its holder is pinged (here, or by the instance holding it): a live holder
+   * answers within milliseconds and the asking client is refused (409). A holder that does not answer at once may
+   * be frozen: the asking client is told to wait (409 + `X-Hookdev-Holder-Check: pending` + Retry-After); if the
+   * holder stays silent it is dropped, its lease freed, and the next attempt gets the channel.
    */
-  private refuseHeld(socket: Duplex, channel: string, holder: LeaseHolder): void {
+  private async refuseHeld(socket: Duplex, channel: string, holder: LeaseHolder): Promise<void> {
     const now = this.o.now();
-    const check = this.checks.get(channel);
-    const claimed = `channel "${channel}" is already claimed by another client`;
-    if (check && check.epoch === holder.epoch) {
-      if (check.state === 'alive' && now - check.at < 30_000) return refuse(socket, 409, claimed);
-      if (check.state === 'pending' && now - check.at < 2 * this.o.holderCheckMs + 1000) return this.refuseWaiting(socket, channel);
+    let c = this.checks.get(channel);
+    const stale =
+      !c ||
+      c.epoch !== holder.epoch ||
+      c.state === 'dead' ||
+      (c.state === 'alive' && now - c.at > ALIVE_MEMO_MS) ||
+      (c.state === 'pending' && now - c.at > 2 * this.o.holderCheckMs + 1000);
+    if (stale) {
+      const check: HolderCheck = { epoch: holder.epoch, state: 'pending', at: now, result: this.startCheck(channel, holder) };
+      void check.result.then((alive) => {
+        check.state = alive ? 'alive' : 'dead';
+        check.at = this.o.now();
+      });
+      this.checks.set(channel, check);
+      c = check;
     }
-    if (holder.instance === this.o.store.instanceId) {
-      const session = this.current(channel);
-      if (session && session.epoch === holder.epoch && now - session.lastSeen < this.o.holderCheckMs)
-        return refuse(socket, 409, claimed);
-    }
-    this.checks.set(channel, { epoch: holder.epoch, state: 'pending', at: now });
-    if (holder.instance === this.o.store.instanceId) {
-      void this.checkHolder(channel).then((alive) => this.recordCheck(channel, holder.epoch, alive));
-    } else {
-      this.o.store.send(holder.instance, { kind: 'check', channel, from: this.o.store.instanceId });
-    }
-    this.refuseWaiting(socket, channel);
+    let timer: NodeJS.Timeout | undefined;
+    const quick = await Promise.race([
+      c!.result,
+      new Promise<null>((r) => (timer = setTimeout(() => r(null), QUICK_CHECK_MS))),
+    ]);
+    clearTimeout(timer);
+    if (quick === true) return refuse(socket, 409, `channel "${channel}" is already claimed by another client`);
+    // Dropped just now (try again at once), or still being checked.
+    this.refuseWaiting(socket, channel, quick === false ? 1 : Math.max(1, Math.ceil(this.o.holderCheckMs / 1000)));
   }
 
-  private refuseWaiting(socket: Duplex, channel: string): void {
+  private refuseWaiting(socket: Duplex, channel: string, retryAfterSec: number): void {
     refuse(
       socket,
       409,
-      `channel "${channel}" is held by a client that has not answered lately; checking whether it is still there`,
-      { 'Retry-After': String(Math.max(1, Math.ceil(this.o.holderCheckMs / 1000))), [H_HOLDER_CHECK]: 'pending' },
+      `channel "${channel}" is held by a client that does not answer; waiting to see whether it is still there`,
+      { 'Retry-After': String(retryAfterSec), [H_HOLDER_CHECK]: 'pending' },
     );
+  }
+
+  /** Ping the holder, here or through its instance; resolves true when it answered in time. */
+  private startCheck(channel: string, holder: LeaseHolder): Promise<boolean> {
+    if (holder.instance === this.o.store.instanceId) return this.checkHolder(channel);
+    this.o.store.send(holder.instance, { kind: 'check', channel, from: this.o.store.instanceId });
+    return new Promise((resolve) => {
+      // A silent instance (dead or frozen itself): its lease expires by itself; until then the answer is "wait".
+      const timer = setTimeout(() => done(false), 2 * this.o.holderCheckMs);
+      const done = (alive: boolean): void => {
+        clearTimeout(timer);
+        this.remoteChecks.delete(channel);
+        resolve(alive);
+      };
+      this.remoteChecks.get(channel)?.(false);
+      this.remoteChecks.set(channel, done);
+    });
   }
 
   /** Ping this instance's holder of the channel; drop it (freeing the lease) when it does not answer in time. */
@@ -237,13 +270,6 @@ export class RelayHub {
     this.o.log({ event: 'holder-check', channel, alive });
     if (!alive) session.terminate('did not answer a ping while another client asked for its channel');
     return alive;
-  }
-
-  private recordCheck(channel: string, epoch: number, alive: boolean): void {
-    const c = this.checks.get(channel);
-    if (!c || c.epoch !== epoch) return;
-    if (alive) this.checks.set(channel, { epoch, state: 'alive', at: this.o.now() });
-    else this.checks.delete(channel);
   }
 
   /** Channel-level messages from other instances. */
@@ -264,11 +290,9 @@ export class RelayHub {
         );
         return;
       }
-      case 'check-result': {
-        const c = this.checks.get(m.channel);
-        if (c) this.recordCheck(m.channel, c.epoch, m.alive);
+      case 'check-result':
+        this.remoteChecks.get(m.channel)?.(m.alive);
         return;
-      }
       case 'received':
       case 'acked':
       case 'answer':

@@ -136,10 +136,12 @@ export class ClientSession {
     });
   }
 
-  /** Is the client still there? True at once if it spoke within `withinMs`, else after a ping answered in time. */
+  /**
+   * Is the client still there? Asked with a ping even when it spoke a moment ago: a process frozen just now
+   * (SIGSTOP, a laptop lid) spoke a moment ago too.
+   */
   checkAlive(withinMs: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
-    if (this.o.now() - this.lastSeen < withinMs) return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = (ok: boolean): void => {
         clearTimeout(timer);

@@ -142,4 +142,151 @@ describe('relay instances sharing one Redis', () => {
     expect(history(db).map((r) => r.body.toString())).toEqual(sent);
     await l.stop();
   });
+
+  it('SIGKILL of the delivering instance under load: every request answered 2xx/202 is in the history exactly once', async () => {
+    lb.prefer(inst.b.port);
+    const db = tmp.path('kill.db');
+    const l = listen('kill-one', db);
+    await connected(l);
+    expect(lb.routed.at(-1)).toBe(inst.b.port);
+    let stop = false;
+    const accepted: string[] = [];
+    const statuses = new Map<number, number>();
+    let n = 0;
+    const sender = async (target: () => Instance, tag: string): Promise<void> => {
+      while (!stop) {
+        const body = `${tag}-${n++}`;
+        try {
+          const r = await send(`${target().url}/kill-one/x`, { body });
+          statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+          if (r.status >= 200 && r.status < 300) accepted.push(body);
+        } catch {
+          // connection trouble: not answered, so not promised
+        }
+      }
+    };
+    const senders = [sender(() => inst.a, 'a'), sender(() => inst.c, 'c'), sender(() => inst.a, 'a2'), sender(() => inst.c, 'c2')];
+    await waitFor(() => accepted.length >= 150, { what: 'load before the kill', timeoutMs: 20_000 });
+    await inst.b.proc.stop('SIGKILL'); // the instance holding the client's socket
+    procs.delete(inst.b.proc);
+    const before = accepted.length;
+    // The client reconnects through the balancer to another instance, which takes the channel over at once.
+    await l.waitForEvent((e) => e.event === 'state' && e.state === 'connected' && l.events.filter((x) => x.state === 'connected').length >= 2, 20_000);
+    await waitFor(() => accepted.length >= before + 150, { what: 'load after the kill', timeoutMs: 20_000 });
+    stop = true;
+    await Promise.all(senders);
+    await waitFor(() => history(db).length >= accepted.length, { what: 'every accepted request delivered', timeoutMs: 20_000 });
+    const bodies = history(db).map((r) => r.body.toString());
+    const counts = new Map<string, number>();
+    for (const b of bodies) counts.set(b, (counts.get(b) ?? 0) + 1);
+    expect([...counts.values()].every((c) => c === 1)).toBe(true); // nothing twice
+    expect(accepted.filter((b) => counts.get(b) !== 1)).toEqual([]); // nothing answered 2xx/202 lost
+    expect((statuses.get(202) ?? 0) + (statuses.get(200) ?? 0)).toBe(accepted.length);
+    await l.stop();
+    await startInstance('b', inst.b.port);
+  });
+
+  it('SIGKILL of Redis with requests queued: 503 + Retry-After and not ready meanwhile, nothing lost, recovery by itself', async () => {
+    await register('redis-crash');
+    const sent: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const target = [inst.a, inst.b, inst.c][i % 3]!;
+      const r = await send(`${target.url}/redis-crash/q/${i}`, { body: `queued-${i}` });
+      expect(r.status).toBe(202);
+      sent.push(`queued-${i}`);
+    }
+    await redis.kill();
+    await waitFor(async () => (await fetch(`${inst.a.url}/healthz`)).status === 503, { what: 'A not ready' });
+    const health = await fetch(`${inst.a.url}/healthz`);
+    expect(await health.json()).toEqual({ ready: false });
+    const down = await send(`${inst.a.url}/redis-crash/q/down`, { body: 'while-down' });
+    expect(down.status).toBe(503);
+    expect(down.headers.some(([k]) => k.toLowerCase() === 'retry-after')).toBe(true);
+    const unknownDown = await send(`${inst.c.url}/never-claimed/x`, { body: 'x' });
+    expect(unknownDown.status).toBe(503); // cannot tell whether the channel exists: never 2xx, never a false 404
+
+    await redis.start();
+    for (const i of [inst.a, inst.b, inst.c])
+      await waitFor(async () => (await fetch(`${i.url}/healthz`)).status === 200, { what: `${i.name} ready again`, timeoutMs: 15_000 });
+    expect((await metrics(inst.a)).match(/^hookdev_relay_store_errors_total\{instance="a"\} (\d+)$/m)?.[1]).not.toBe('0');
+
+    lb.prefer(inst.c.port);
+    const db = tmp.path('redis-crash.db');
+    const l = listen('redis-crash', db);
+    await connected(l);
+    await waitFor(() => history(db).length === 9, { what: 'the queue after the Redis restart', timeoutMs: 10_000 });
+    expect(history(db).map((r) => r.body.toString())).toEqual(sent);
+    const after = await send(`${inst.b.url}/redis-crash/q/after`, { body: 'after' });
+    expect(after.status).toBe(200);
+    await l.stop();
+  });
+
+  it('one client per channel cluster-wide: another client is refused; the same client moving instances takes over', async () => {
+    const wsOf = (i: Instance): string => `${i.url.replace('http', 'ws')}/_hookdev/connect`;
+    const first = connectRaw(wsOf(inst.a), { token: TOKEN, channel: 'lease-one', clientId: 'client-1' });
+    await first.opened;
+
+    const states: TunnelState[] = [];
+    const other = connectTunnel({
+      relayUrl: wsOf(inst.c),
+      channel: 'lease-one',
+      token: TOKEN,
+      onRequest: async () => ({ status: 200, headers: [], body: Buffer.alloc(0) }),
+      onState: (s) => states.push(s),
+      probeIntervalMs: 0,
+    });
+    const refused = await other.done.then(() => null, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(TunnelRefusedError);
+    expect((refused as TunnelRefusedError).reason).toBe('claimed');
+
+    const moved = connectRaw(wsOf(inst.b), { token: TOKEN, channel: 'lease-one', clientId: 'client-1' });
+    await moved.opened;
+    await first.closed; // A dropped its socket: the lease moved to B
+    expect(metric(await metrics(inst.b), /^hookdev_relay_lease_takeovers_total\{instance="b"\} (\d+)$/m)).toBe(1);
+    // A request on C now goes to the socket on B.
+    void send(`${inst.c.url}/lease-one/after-move`, { body: 'moved' }).catch(() => undefined);
+    await waitFor(() => moved.frames.find((f) => f.type === 'request'), { what: 'request on the moved socket' });
+    // Queue depth is reported only by the instance holding the lease; channel names only to token holders.
+    expect(await metrics(inst.b, TOKEN)).toMatch(/hookdev_relay_channel_queue_depth\{instance="b",channel="lease-one"\} \d+/);
+    for (const i of [inst.a, inst.c]) expect(await metrics(i, TOKEN)).not.toContain('lease-one');
+    for (const i of [inst.a, inst.b, inst.c]) {
+      const text = await metrics(i);
+      expect(text).not.toContain('lease-one');
+      const series = text.split('\n').filter((x) => x !== '' && !x.startsWith('#'));
+      expect(series.every((x) => x.includes(`instance="${i.name}"`))).toBe(true);
+    }
+    moved.ws.terminate();
+  });
+
+  it('a frozen holder (SIGSTOP) is pinged and handed over; the new client says it is waiting', async () => {
+    lb.prefer(inst.a.port);
+    const frozen = listen('frozen-one', tmp.path('frozen-1.db'));
+    await connected(frozen);
+    process.kill(frozen.child.pid!, 'SIGSTOP');
+    try {
+      lb.prefer(inst.c.port);
+      const db = tmp.path('frozen-2.db');
+      const next = listen('frozen-one', db);
+      await next.waitForEvent((e) => e.event === 'state' && e.state === 'waiting', 20_000);
+      await connected(next);
+      const r = await send(`${inst.b.url}/frozen-one/x`, { body: 'to-the-new-one' });
+      expect(r.status).toBe(200);
+      expect(history(db).map((x) => x.body.toString())).toEqual(['to-the-new-one']);
+      await next.stop();
+    } finally {
+      process.kill(frozen.child.pid!, 'SIGCONT');
+      await frozen.stop('SIGKILL');
+    }
+  });
+
+  it('caps are enforced in the shared store: a full queue answers 503 + Retry-After on every instance', async () => {
+    const capped = spawnRelay('d', 0, ['--queue-cap', '3']);
+    const d = Number((await capped.waitForEvent((e) => e.event === 'listening')).port);
+    await register('capped-one');
+    for (const i of [inst.a, inst.b, inst.c]) expect((await send(`${i.url}/capped-one/x`, { body: 'x' })).status).toBe(202);
+    const full = await send(`http://127.0.0.1:${d}/capped-one/x`, { body: 'x' });
+    expect(full.status).toBe(503);
+    expect(full.headers.some(([k]) => k.toLowerCase() === 'retry-after')).toBe(true);
+    await capped.stop();
+  });
 });
