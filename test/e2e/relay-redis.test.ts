@@ -289,4 +289,27 @@ describe('relay instances sharing one Redis', () => {
     expect(full.headers.some(([k]) => k.toLowerCase() === 'retry-after')).toBe(true);
     await capped.stop();
   });
+
+  it.each([
+    [['--appendonly', 'no'], /appendonly no: a Redis restart loses queued requests/],
+    [['--appendfsync', 'everysec'], /everysec: a Redis crash can lose up to about 1 s/],
+  ])('warns at start-up when Redis cannot keep the 202 promise (%s)', async (flags, warning) => {
+    const weak = await startTestRedis(flags);
+    try {
+      const p = startCli(['relay', '--port', '0', '--host', '127.0.0.1', '--token', TOKEN, '--store', weak.url], {
+        env: { XDG_CONFIG_HOME: tmp.path('config') },
+      });
+      procs.add(p);
+      const w = await p.waitForEvent((e) => e.event === 'warning' && warning.test(String(e.message)));
+      expect(String(w.message)).toContain('appendfsync always');
+      await p.stop();
+    } finally {
+      await weak.cleanup();
+    }
+  });
+
+  it('with appendonly yes + appendfsync always, says nothing about persistence', () => {
+    for (const i of [inst.a, inst.b, inst.c])
+      expect(i.proc.events.filter((e) => e.event === 'warning' && /append/.test(String(e.message)))).toEqual([]);
+  });
 });

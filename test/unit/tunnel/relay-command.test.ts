@@ -56,8 +56,21 @@ describe('relay command options', () => {
     [{ publicUrl: 'relay.example.com' }, /--public-url/],
     [{ port: '70000' }, /--port/],
     [{ rateLimit: 'fast' }, /--rate-limit/],
+    [{ store: 'http://127.0.0.1:6379' }, /--store expects redis:/],
+    [{ store: 'redis://127.0.0.1:6379/x' }, /database number/],
+    [{ store: 'not a url' }, /--store/],
+    [{ instanceId: 'a' }, /go with --store/],
+    [{ store: 'redis://127.0.0.1:6379', instanceId: 'a|b' }, /--instance-id/],
   ])('rejects %o', (flags, re) => {
     expect(() => parseRelayOptions({ token: ['t'], ...flags }, {})).toThrow(re);
+  });
+
+  it('takes the shared store from --store, else HOOKDEV_RELAY_STORE; ids and prefix only with it', () => {
+    const o = parseRelayOptions({ token: ['t'], store: 'redis://127.0.0.1:6379/2', instanceId: 'relay-a', keyPrefix: 'team:' }, {});
+    expect(o.relay).toMatchObject({ store: 'redis://127.0.0.1:6379/2', instanceId: 'relay-a', keyPrefix: 'team:' });
+    expect(parseRelayOptions({ token: ['t'] }, { HOOKDEV_RELAY_STORE: 'redis://r:6379' }).relay.store).toBe('redis://r:6379');
+    expect(parseRelayOptions({ token: ['t'] }, { HOOKDEV_RELAY_STORE: '' }).relay.store).toBeUndefined();
+    expect(parseRelayOptions({ token: ['t'], metricsToken: 'm' }, {}).relay.metricsToken).toBe('m');
   });
 
   it('parses rates', () => {
