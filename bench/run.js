@@ -13,6 +13,7 @@ const sections = [
   ['forward', async () => { const m = await import('./forward.js'); m.printForward(await m.benchForward()); }],
   ['relay', async () => { const m = await import('./relay.js'); m.printRelay(await m.benchRelay()); }],
   ['send', async () => { const m = await import('./send.js'); m.printSend(await m.benchSend()); }],
+  ['relay-redis', async () => { const m = await import('./relay-redis.js'); m.printRelayRedis(await m.benchRelayRedis()); }],
   ['ceilings', async () => { const m = await import('./ceilings.js'); m.printCeilings(await m.benchCeilings()); }],
 ];
 for (const [name, run] of sections) {
