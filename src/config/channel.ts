@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { channelProblem } from '../tunnel/channel.js';
 import { userConfigDir } from './paths.js';
 
 /** An unguessable channel name (about 100 bits), URL-safe: the public URL is the only secret it guards. */
@@ -20,7 +21,7 @@ export function defaultChannel(env: NodeJS.ProcessEnv = process.env): string {
   const file = join(userConfigDir(env), 'channel');
   try {
     const saved = readFileSync(file, 'utf8').trim();
-    if (/^[a-z0-9-]{3,64}$/.test(saved)) return saved;
+    if (channelProblem(saved) === null) return saved;
   } catch {
     // first run: create it below
   }
