@@ -108,7 +108,7 @@ async function scenario(kind, n, ctx) {
   }
 }
 
-export async function benchRelayRedis({ durationMs = 4000, warmupMs = 1000, latencyMs = 2000 } = {}) {
+export async function benchRelayRedis({ durationMs = 4000, warmupMs = 1000, latencyMs = 2000, instances = [1, 2, 3] } = {}) {
   const tmp = tempDir();
   const body = jsonBody(2048);
   const opts = { durationMs, warmupMs, latencyMs };
@@ -119,7 +119,7 @@ export async function benchRelayRedis({ durationMs = 4000, warmupMs = 1000, late
     app = d.app;
     const ctx = { tmp, token, body, opts, app };
     const rows = [await scenario('sqlite', 1, ctx)];
-    for (const n of [1, 2, 3]) rows.push(await scenario('redis', n, ctx));
+    for (const n of instances) rows.push(await scenario('redis', n, ctx));
     return { direct: d.direct, rows };
   } finally {
     if (app) await app.stop();
