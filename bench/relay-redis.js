@@ -5,22 +5,12 @@
 // shows what the shared store costs, not how it scales.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { BIN, jsonBody, startServer, tempDir } from './procs.js';
+import { BIN, cpuMs, jsonBody, startServer, tempDir } from './procs.js';
 import { measureDirect } from './forward.js';
 import { runLoad } from './load.js';
 
 const RATE = '1000000/s';
-
-function cpuSeconds(pid) {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks (100/s on Linux)
-  } catch {
-    return 0;
-  }
-}
 
 function freePort() {
   return new Promise((resolve) => {
@@ -61,9 +51,9 @@ async function measureSplit(ports, path, body, { durationMs, warmupMs, latencyMs
   const per = Math.ceil(32 / ports.length);
   const all = (ms) => Promise.all(ports.map((port) => runLoad({ port, path, body, headers, connections: per, durationMs: ms })));
   await all(warmupMs);
-  const cpu0 = pids.map(cpuSeconds);
+  const cpu0 = pids.map(cpuMs);
   const parts = await all(durationMs);
-  const cpu1 = pids.map(cpuSeconds);
+  const cpu1 = pids.map(cpuMs);
   const requests = parts.reduce((s, x) => s + x.requests, 0);
   const load = {
     rps: parts.reduce((s, x) => s + x.rps, 0),
@@ -71,7 +61,7 @@ async function measureSplit(ports, path, body, { durationMs, warmupMs, latencyMs
     non2xx: parts.reduce((s, x) => s + x.non2xx, 0),
     requests,
   };
-  const cpu = cpu1.map((c, i) => c - cpu0[i]);
+  const cpu = cpu1.map((c, i) => (c - cpu0[i]) / 1000); // seconds
   const single = await runLoad({ port: ports.at(-1), path, body, headers, connections: 1, durationMs: latencyMs });
   return { load, single, cpu, requests };
 }
