@@ -106,3 +106,41 @@ describe('channel claims', () => {
     ).toThrow(UsageError);
   });
 });
+
+describe('a silent holder of a channel', () => {
+  const tmp = tempDir();
+  let relay: TestRelay;
+  beforeAll(async () => {
+    relay = await startTestRelay({ dbPath: join(tmp.dir, 'relay.db'), holderCheckMs: 300, heartbeatMs: 60_000 });
+  });
+  afterAll(async () => {
+    await relay.close();
+    tmp.cleanup();
+  });
+
+  it('is pinged when another client asks; a live one keeps its channel and the other is refused at once', async () => {
+    const holder = connectRaw(relay.connectUrl, { channel: 'live-one', clientId: 'holder' });
+    await holder.opened;
+    const other = startTestClient(relay, { channel: 'live-one', onRequest: recorder().handler });
+    const err = await other.tunnel.done.then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(TunnelRefusedError);
+    expect(other.states.some((s) => s.state === 'waiting')).toBe(false);
+    expect(relay.logs).toContainEqual(expect.objectContaining({ event: 'holder-check', channel: 'live-one', alive: true }));
+    holder.ws.close();
+  });
+
+  it('one that does not answer the ping (frozen) is dropped; the new client waits, then gets the channel', async () => {
+    const frozen = connectRaw(relay.connectUrl, { channel: 'frozen-one', clientId: 'frozen', autoPong: false });
+    await frozen.opened;
+    const rec = recorder();
+    const next = startTestClient(relay, { channel: 'frozen-one', onRequest: rec.handler });
+    await next.tunnel.ready;
+    expect(next.states.map((s) => s.state)).toContain('waiting');
+    await frozen.closed;
+    expect(relay.logs).toContainEqual(expect.objectContaining({ event: 'holder-check', channel: 'frozen-one', alive: false }));
+    const res = await fetch(`${relay.url}/frozen-one/x`, { method: 'POST', body: 'to the new holder' });
+    expect(res.status).toBe(200);
+    expect(rec.requests.map((r) => r.body.toString())).toEqual(['to the new holder']);
+    await next.tunnel.close();
+  });
+});
