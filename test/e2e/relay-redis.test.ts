@@ -290,6 +290,28 @@ describe('relay instances sharing one Redis', () => {
     await capped.stop();
   });
 
+  it('a paused instance (SIGSTOP) loses its channel to the reconnected client and, resumed, stops serving it', async () => {
+    lb.prefer(inst.b.port);
+    const db = tmp.path('paused.db');
+    const l = listen('paused-one', db);
+    await connected(l);
+    expect(lb.routed.at(-1)).toBe(inst.b.port);
+    const bPid = inst.b.proc.child.pid!;
+    process.kill(bPid, 'SIGSTOP');
+    try {
+      lb.prefer(inst.a.port); // the balancer's health check takes the frozen instance out
+      await l.waitForEvent((e) => e.event === 'state' && e.state === 'connected' && l.events.filter((x) => x.state === 'connected').length >= 2, 30_000);
+      for (let i = 0; i < 5; i++) expect((await send(`${inst.c.url}/paused-one/p/${i}`, { body: `p-${i}` })).status).toBe(200);
+    } finally {
+      process.kill(bPid, 'SIGCONT');
+    }
+    await inst.b.proc.waitForEvent((e) => (e.event === 'lease-lost' || e.event === 'client-terminated') && e.channel === 'paused-one', 20_000);
+    for (let i = 5; i < 8; i++) expect((await send(`${inst.b.url}/paused-one/p/${i}`, { body: `p-${i}` })).status).toBe(200);
+    expect(history(db).map((r) => r.body.toString())).toEqual(['p-0', 'p-1', 'p-2', 'p-3', 'p-4', 'p-5', 'p-6', 'p-7']);
+    expect(metric(await metrics(inst.a), /^hookdev_relay_lease_takeovers_total\{instance="a"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
+    await l.stop();
+  });
+
   it.each([
     [['--appendonly', 'no'], /appendonly no: a Redis restart loses queued requests/],
     [['--appendfsync', 'everysec'], /everysec: a Redis crash can lose up to about 1 s/],
