@@ -175,6 +175,7 @@ export class ClientSession {
 
   /** Send queued rows after `lastSentSeq`, page by page, waiting for each page to hit the socket. */
   private async pump(): Promise<void> {
+    if (!this.started) return; // start() pumps once the hello is out: no request frame goes before it
     if (this.pumping) {
       this.repump = true; // something was queued while this pass was reading: read once more before stopping
       return;
