@@ -137,6 +137,8 @@ interface Scripts {
 }
 
 const MAX_PAGE_BYTES = 32 * 1024 * 1024;
+/** How long start-up waits for the first connection to Redis before listening anyway (not ready). */
+const START_WAIT_MS = 2000;
 
 export class RedisRelayStore implements RelayStore {
   readonly shared = true;
@@ -212,9 +214,14 @@ export class RedisRelayStore implements RelayStore {
       c.on('close', () => this.updateAvailability());
       c.on('end', () => this.updateAvailability());
     }
-    // Not fatal when Redis is away at start-up: the instance reports not ready and recovers when it returns.
-    await Promise.all([this.cmd.connect().catch(() => undefined), this.sub.connect().catch(() => undefined)]);
-    await this.sub.subscribe(inst).catch(() => undefined);
+    // Not fatal when Redis is away at start-up: the instance listens, reports not ready, and recovers when Redis
+    // comes (ioredis keeps reconnecting). So the first connection is awaited briefly, not until it succeeds.
+    const connected = Promise.all([this.cmd.connect().catch(() => undefined), this.sub.connect().catch(() => undefined)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([connected, new Promise<void>((r) => (timer = setTimeout(r, START_WAIT_MS)))]);
+    clearTimeout(timer);
+    // Queued by the subscriber connection until it is ready; resubscribed after every reconnect.
+    void this.sub.subscribe(inst).catch(() => undefined);
     this.updateAvailability();
   }
 

@@ -45,13 +45,6 @@ async function startInstance(name: 'a' | 'b' | 'c', port = 0): Promise<Instance>
   return i;
 }
 
-/** SIGKILL an instance and start it again on the same port (the balancer knows it by port). */
-async function restartInstance(name: 'a' | 'b' | 'c'): Promise<void> {
-  await inst[name].proc.stop('SIGKILL');
-  procs.delete(inst[name].proc);
-  await startInstance(name, inst[name].port);
-}
-
 function listen(channel: string, db: string, extra: string[] = []): RunningCli {
   const p = startCli(
     ['listen', '--port', '0', '--db', db, '--relay', lb.wsUrl, '--channel', channel, '--token', TOKEN, '--json', ...extra],
@@ -310,6 +303,26 @@ describe('relay instances sharing one Redis', () => {
     expect(history(db).map((r) => r.body.toString())).toEqual(['p-0', 'p-1', 'p-2', 'p-3', 'p-4', 'p-5', 'p-6', 'p-7']);
     expect(metric(await metrics(inst.a), /^hookdev_relay_lease_takeovers_total\{instance="a"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
     await l.stop();
+  });
+
+  it('starts while Redis is away: listening but not ready, 503 to senders, ready once Redis comes', async () => {
+    const later = await startTestRedis();
+    await later.kill();
+    try {
+      const p = startCli(['relay', '--port', '0', '--host', '127.0.0.1', '--token', TOKEN, '--store', later.url, '--instance-id', 'late'], {
+        env: { XDG_CONFIG_HOME: tmp.path('config') },
+      });
+      procs.add(p);
+      const url = `http://127.0.0.1:${String((await p.waitForEvent((e) => e.event === 'listening')).port)}`;
+      expect((await fetch(`${url}/healthz`)).status).toBe(503);
+      expect((await send(`${url}/some-channel/x`, { body: 'x' })).status).toBe(503);
+      await later.start();
+      await waitFor(async () => (await fetch(`${url}/healthz`)).status === 200, { what: 'ready once Redis is up', timeoutMs: 15_000 });
+      await p.waitForEvent((e) => e.event === 'store-available');
+      await p.stop();
+    } finally {
+      await later.cleanup();
+    }
   });
 
   it.each([
