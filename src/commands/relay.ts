@@ -17,6 +17,7 @@ export interface RelayFlags {
   offline?: string;
   rateLimit?: string;
   queueCap?: string;
+  queueCapBytes?: string;
   responseTimeout?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -78,6 +79,7 @@ export function parseRelayOptions(flags: RelayFlags, env: NodeJS.ProcessEnv): Re
     offline,
     rateLimit: flags.rateLimit === undefined ? undefined : parseRate(flags.rateLimit),
     queueCap: parseIntFlag('--queue-cap', flags.queueCap, 1),
+    queueCapBytes: parseSize('--queue-cap-bytes', flags.queueCapBytes),
     responseTimeoutMs: parseDurationFlag('--response-timeout', flags.responseTimeout),
     store,
     instanceId: store ? instanceId : undefined,
@@ -128,6 +130,7 @@ export function register(program: Command): void {
     .option('--offline <mode>', 'no client connected: queue (answer 202, the default) or reject (answer 503 + Retry-After)')
     .option('--rate-limit <rate>', 'requests per channel, e.g. 50/s or 600/m (default 50/s); over it gets 429')
     .option('--queue-cap <n>', 'most requests kept per channel while its client is away (default 10000)')
+    .option('--queue-cap-bytes <size>', 'most body bytes kept per channel (default 1gb; with --store, Redis holds them in memory)')
     .option('--response-timeout <duration>', "how long a sender waits for the client's answer (default 25s) before 504")
     .option('--tls-cert <file>', 'serve https/wss with this PEM certificate (with --tls-key)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')

@@ -30,6 +30,7 @@ describe('relay command options', () => {
         offline: 'reject',
         rateLimit: '600/m',
         queueCap: '7',
+        queueCapBytes: '64mb',
         responseTimeout: '10s',
       },
       {},
@@ -43,6 +44,7 @@ describe('relay command options', () => {
       offline: 'reject',
       rateLimit: 10,
       queueCap: 7,
+      queueCapBytes: 64 * 1024 * 1024,
       responseTimeoutMs: 10_000,
     });
     const d = parseRelayOptions({ token: ['t'] }, {});
