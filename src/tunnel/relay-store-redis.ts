@@ -249,6 +249,9 @@ export class RedisRelayStore implements RelayStore {
         this.o.log({ event: 'warning', message: `Redis at ${where} uses appendfsync everysec: a Redis crash can lose up to about 1 s of queued requests answered 202; ${advice} to close that window` });
       else if (fsync !== 'always')
         this.o.log({ event: 'warning', message: `Redis at ${where} uses appendfsync ${fsync}: a Redis crash can lose queued requests answered 202 (the OS decides when they reach the disk); ${advice}` });
+      const [, policy] = (await this.cmd.config('GET', 'maxmemory-policy')) as [string, string];
+      if (policy?.startsWith('allkeys'))
+        this.o.log({ event: 'warning', message: `Redis at ${where} uses maxmemory-policy ${policy}: under memory pressure it would evict queued requests answered 202; use noeviction (a full Redis then makes the relay answer 503)` });
     } catch (err) {
       this.o.log({ event: 'warning', message: `could not check the persistence settings of Redis at ${where} (${(err as Error).message}); queued requests survive a Redis restart only with appendonly yes + appendfsync always` });
     }

