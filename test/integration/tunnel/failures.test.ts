@@ -134,6 +134,8 @@ describe('tunnel failure modes', () => {
     expect(r.delayMs).toBeGreaterThanOrEqual(0);
     expect(r.delayMs).toBeLessThanOrEqual(200);
     await waitFor(() => fake.sockets.length >= 2, { what: 'second connection' });
+    // One fact, said once: the offline state carries the reason; no separate warning for the same timeout.
+    expect(c.logs).toEqual([]);
   });
 
   it('relay drops a client that stops answering pings', async () => {
