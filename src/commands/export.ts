@@ -13,7 +13,7 @@ export function register(program: Command): void {
   program
     .command('export')
     .description('write captured requests as NDJSON (round-trips with import) or HAR')
-    .option('--format <format>', 'ndjson or har', 'ndjson')
+    .option('--format <format>', 'ndjson or har (default ndjson)')
     .option('-o, --out <file>', 'write to a file instead of stdout')
     .option('-n, --limit <n>', 'at most this many (oldest first)')
     .option('--method <method>', 'only this HTTP method')

@@ -34,7 +34,7 @@ export function register(program: Command): void {
     .command('list')
     .alias('ls')
     .description('list captured requests, newest first')
-    .option('-n, --limit <n>', 'how many', '50')
+    .option('-n, --limit <n>', 'how many (default 50)')
     .option('--method <method>', 'only this HTTP method')
     .option('--path <text>', 'only URLs containing this text')
     .option('--since <when>', 'only since a duration ago (30m, 2h, 7d) or an ISO time')

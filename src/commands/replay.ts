@@ -104,7 +104,7 @@ export function register(program: Command, io: () => CommandIO = processIO): voi
     .option('--preserve-host', "keep the sender's Host header")
     .option('--resign', "sign again with the provider's secret and a fresh timestamp")
     .option('--secret <provider=secret>', 'secret for --resign (repeatable; or HOOKDEV_SECRET_<PROVIDER>)', collect, [])
-    .option('--times <n>', 'send each request n times (idempotency test)', '1')
+    .option('--times <n>', 'send each request n times (idempotency test; default 1)')
     .option('--shuffle', 'send in random order (ordering test)')
     .option('--delay <ms>', 'pause between sends, e.g. 500 or 500ms')
     .option('--timeout <ms>', 'give up on an answer after this long (default 30s)')

@@ -51,7 +51,7 @@ export function register(program: Command): void {
     .option('--body-file <file>', 'raw body to check, - for stdin (when no id is given)')
     .option('-H, --header <header>', "a request header, 'Name: value' (repeatable)", collect, [])
     .option('--url <url>', 'the full URL the sender used (Twilio and Square sign it)')
-    .option('--method <method>', 'HTTP method', 'POST')
+    .option('--method <method>', 'HTTP method (default: the captured one, or POST)')
     .option('--now <unix-seconds>', 'judge timestamps as of this time (default: when captured, or now)')
     .option('--tolerance <seconds>', "override the provider's timestamp window (0 disables the check)")
     .option('--db <path>', 'history database')
@@ -87,7 +87,7 @@ async function loadSubject(id: string | undefined, flags: VerifyFlags): Promise<
         body: r.body,
         headers,
         url: flags.url ?? senderUrl({ ...r, headers, relayId: r.relayId }),
-        method: flags.method && flags.method !== 'POST' ? flags.method : r.method,
+        method: flags.method?.toUpperCase() ?? r.method,
         // A capture is judged as of when it arrived, so old captures can be checked with a secret added later.
         now: nowFlag ?? Math.floor(r.receivedAt / 1000),
         id: r.id,
