@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reindentJson } from '../core/json-indent.js';
 
 export interface EditResult {
   body: Buffer;
@@ -28,21 +29,20 @@ export function editableText(body: Buffer): string | null {
   } catch {
     return null;
   }
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === 'object') return JSON.stringify(parsed, null, 2) + '\n';
-  } catch {
-    // not JSON: edit as is
-  }
-  return text;
+  // Re-indented token by token: numbers, escapes and duplicate keys stay exactly as received.
+  const pretty = reindentJson(text);
+  return pretty === null ? text : `${pretty}\n`;
 }
 
 /**
  * What to send after the editor closed: the original bytes when the text is as written (some editors add a final
- * newline on save: that alone is no edit), else the new text, its added final newline dropped if the original had none.
+ * newline on save: that alone is no edit; nor is re-indenting JSON without changing a token), else the new text,
+ * its added final newline dropped if the original had none.
  */
 export function editedBody(original: Buffer, written: string, after: string): EditResult {
   if (after === written || after === `${written}\n`) return { body: original, edited: false };
+  const pretty = reindentJson(after);
+  if (pretty !== null && `${pretty}\n` === written) return { body: original, edited: false };
   const keepNewline = original.length > 0 && original[original.length - 1] === 0x0a;
   const text = !keepNewline && after.endsWith('\n') ? after.slice(0, -1).replace(/\r$/, '') : after;
   return { body: Buffer.from(text, 'utf8'), edited: true };

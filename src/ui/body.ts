@@ -1,5 +1,6 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { getHeader } from '../core/headers.js';
+import { reindentJson } from '../core/json-indent.js';
 import type { HeaderList } from '../core/types.js';
 
 /** Decode gzip/deflate/br for display only; the stored bytes never change. Null when not encoded or undecodable. */
@@ -45,13 +46,6 @@ export function renderBody(body: Buffer): string {
   if (body.length === 0) return '(empty body)';
   if (!isText(body)) return hexDump(body);
   const text = body.toString('utf8');
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return JSON.stringify(JSON.parse(text), null, 2);
-    } catch {
-      return text;
-    }
-  }
-  return text;
+  // Token-level re-indent: the numbers and escapes shown are the bytes received.
+  return reindentJson(text) ?? text;
 }
