@@ -1,7 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { register, type CommandIO } from '../../src/commands/replay.js';
 import { exitCodeFor, HookdevError } from '../../src/core/errors.js';
@@ -81,11 +80,4 @@ export async function runReplayInProcess(args: string[], env: NodeJS.ProcessEnv 
     if ((err as { code?: string }).code?.startsWith('commander.')) return { code: 2, stdout, stderr };
     throw err;
   }
-}
-
-/** True once `replay` is wired into src/cli.ts and built into dist/ (then the real binary is tested too). */
-export function replayWiredAndBuilt(): boolean {
-  const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
-  const dist = fileURLToPath(new URL('../../dist/commands/replay.js', import.meta.url));
-  return existsSync(dist) && existsSync(cli) && /commands\/replay\.js/.test(readFileSync(cli, 'utf8'));
 }
