@@ -30,7 +30,41 @@ export interface IncomingWebhook {
   declaredSize?: number | null;
 }
 
-export type SignatureStatus = 'valid' | 'invalid' | 'unsigned' | 'no-secret';
+export const SIGNATURE_STATUSES = ['valid', 'invalid', 'unsigned', 'no-secret'] as const;
+export type SignatureStatus = (typeof SIGNATURE_STATUSES)[number];
+
+/** Why a provider's verification failed. */
+export const VERIFY_FAILURE_CODES = [
+  'missing_header',
+  'malformed_header',
+  'too_old',
+  'too_new',
+  'no_match',
+  'wrong_scheme',
+  'bad_secret',
+  'empty_body',
+  'missing_timestamp',
+  /** The body could not be read the way the provider needs (Linear: not JSON). */
+  'bad_body',
+  /** The provider signs the URL (Twilio, Square) and the URL is missing or not absolute. */
+  'bad_url',
+] as const;
+export type VerifyFailureCode = (typeof VERIFY_FAILURE_CODES)[number];
+
+/** A verdict's machine-readable reason: a provider's failure, or a provider name nobody knows. */
+export type ReasonCode = VerifyFailureCode | 'unknown_provider';
+const REASON_CODES: ReadonlySet<string> = new Set<ReasonCode>([...VERIFY_FAILURE_CODES, 'unknown_provider']);
+
+export function isReasonCode(v: unknown): v is ReasonCode {
+  return typeof v === 'string' && REASON_CODES.has(v);
+}
+
+/** The verdict's details kept beside its status and reason in the history. */
+export interface SignatureDetail {
+  code: ReasonCode | null;
+  diagnosis: string | null;
+  warnings: string[];
+}
 
 /** What the signature layer concluded about one request. */
 export interface Verdict {
@@ -41,7 +75,7 @@ export interface Verdict {
   /** One line a person can act on. */
   reason: string;
   /** Machine-readable reason code (missing_header, too_old, no_match, ...). */
-  code?: string | null;
+  code?: ReasonCode | null;
   /** Longer explanation when no signature matched: which culprit explains it. */
   diagnosis?: string | null;
   warnings?: string[];
@@ -65,13 +99,16 @@ export interface StoredRequest {
   eventId: string | null;
   signatureStatus: SignatureStatus | null;
   signatureReason: string | null;
-  signatureDetail: string | null;
+  /** Parsed once from the stored JSON column (store/rows.ts). */
+  signatureDetail: SignatureDetail | null;
   duplicateOf: number | null;
   relayId: string | null;
   rejectedStatus: number | null;
   rejectedReason: string | null;
   /** The status the sender was answered with. */
   responseStatus: number | null;
+  /** Set on imported rows: the key of the exported original (what makes a second import add nothing). */
+  importKey: string | null;
 }
 
 export type DeliveryKind = 'forward' | 'replay' | 'send';

@@ -1,4 +1,4 @@
-import type { HeaderList, Verdict } from '../core/types.js';
+import type { HeaderList, Verdict, VerifyFailureCode } from '../core/types.js';
 
 /** Everything a verifier may look at. Pure data: the clock is passed in. */
 export interface VerifyInput {
@@ -21,24 +21,11 @@ export interface VerifyInput {
   tolerance?: number;
 }
 
-export type ReasonCode =
-  | 'missing_header'
-  | 'malformed_header'
-  | 'too_old'
-  | 'too_new'
-  | 'no_match'
-  | 'wrong_scheme'
-  | 'bad_secret'
-  | 'empty_body'
-  | 'missing_timestamp'
-  /** The body could not be read the way the provider needs (Linear: not JSON). */
-  | 'bad_body'
-  /** The provider signs the URL (Twilio, Square) and the URL is missing or not absolute. */
-  | 'bad_url';
+export type { ReasonCode, VerifyFailureCode } from '../core/types.js';
 
 export type VerifyResult =
   | { ok: true; secretIndex: number; warnings: string[] }
-  | { ok: false; code: ReasonCode; reason: string; warnings: string[] };
+  | { ok: false; code: VerifyFailureCode; reason: string; warnings: string[] };
 
 export interface SignInput {
   body: Buffer;

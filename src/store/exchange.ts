@@ -1,4 +1,6 @@
-import type { HeaderList, StoredRequest, Verdict } from '../core/types.js';
+import { createHash } from 'node:crypto';
+import { SIGNATURE_STATUSES, type HeaderList, type RequestSource, type StoredRequest, type Verdict } from '../core/types.js';
+import { parseSignatureDetail, signatureDetailColumn } from './rows.js';
 import type { NewRequest } from './store.js';
 
 /** One line of `hookdev export --format ndjson`: every field needed to rebuild the request exactly. */
@@ -20,6 +22,8 @@ export interface ExportRecord {
   relayId: string | null;
   rejected: { status: number; reason: string | null } | null;
   responseStatus: number | null;
+  /** Set on rows that were themselves imported: the key of the original, so a second import still finds it. */
+  importKey: string | null;
 }
 
 export function toExportRecord(r: StoredRequest): ExportRecord {
@@ -37,68 +41,179 @@ export function toExportRecord(r: StoredRequest): ExportRecord {
     provider: r.provider,
     eventType: r.eventType,
     eventId: r.eventId,
-    signature: r.signatureStatus ? { status: r.signatureStatus, reason: r.signatureReason, detail: r.signatureDetail } : null,
+    signature: r.signatureStatus
+      ? { status: r.signatureStatus, reason: r.signatureReason, detail: r.signatureDetail ? signatureDetailColumn(r.signatureDetail) : null }
+      : null,
     relayId: r.relayId,
     rejected: r.rejectedStatus ? { status: r.rejectedStatus, reason: r.rejectedReason } : null,
     responseStatus: r.responseStatus,
+    importKey: r.importKey,
   };
+}
+
+/**
+ * What makes an exported request the same one again: its id where it was first captured, its arrival time and its
+ * body. Two imports of one file, or a file imported back into the history it came from, add nothing.
+ */
+export function importKeyOf(originalId: number, receivedAt: number, body: Buffer): string {
+  return `${originalId}:${receivedAt}:${createHash('sha256').update(body).digest('hex')}`;
+}
+
+const IMPORT_KEY = /^(\d+):(\d+):[0-9a-f]{64}$/;
+
+/** The id the request had where it was first captured (for finding it among that history's own rows). */
+export function originalIdOf(importKey: string): number {
+  return Number(IMPORT_KEY.exec(importKey)?.[1] ?? NaN);
+}
+
+/** An import line's field that is not what an export writes: the field's path and what was expected. */
+class FieldError extends Error {}
+
+type Json = Record<string, unknown>;
+
+function str(o: Json, key: string, path = key): string {
+  const v = o[key];
+  if (typeof v !== 'string') throw new FieldError(`${path}: expected a string, got ${describe(v)}`);
+  return v;
+}
+
+function strOrNull(o: Json, key: string, path = key): string | null {
+  const v = o[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw new FieldError(`${path}: expected a string or null, got ${describe(v)}`);
+  return v;
+}
+
+function int(o: Json, key: string, min: number, max: number, path = key): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new FieldError(`${path}: expected a whole number from ${min} to ${max}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+function intOrNull(o: Json, key: string, min: number, max: number, path = key): number | null {
+  return o[key] === undefined || o[key] === null ? null : int(o, key, min, max, path);
+}
+
+function objOrNull(o: Json, key: string): Json | null {
+  const v = o[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new FieldError(`${key}: expected an object or null, got ${describe(v)}`);
+  return v as Json;
+}
+
+function oneOf<T extends string>(o: Json, key: string, allowed: readonly T[], path = key): T {
+  const v = o[key];
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw new FieldError(`${path}: expected one of ${allowed.join(', ')}, got ${describe(v)}`);
+  }
+  return v as T;
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  const text = JSON.stringify(v);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
 
 function isHeaderList(v: unknown): v is HeaderList {
   return Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
 }
 
-/** Parse one NDJSON line back into a request to insert; returns an error string for a bad line. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const SOURCES: readonly RequestSource[] = ['http', 'relay', 'import'];
+
+/**
+ * Parse and check one NDJSON line into a request to insert; every field is checked, and a bad one is named by its
+ * path (`signature.status: expected one of …`). Returns that message for a bad line.
+ */
 export function fromExportLine(line: string): NewRequest | string {
-  let o: Partial<ExportRecord>;
+  let parsed: unknown;
   try {
-    o = JSON.parse(line) as Partial<ExportRecord>;
+    parsed = JSON.parse(line);
   } catch {
     return 'not valid JSON';
   }
-  if (!o || typeof o !== 'object') return 'not a JSON object';
-  if (typeof o.method !== 'string' || typeof o.url !== 'string') return 'missing method or url';
-  if (!isHeaderList(o.headers)) return 'headers must be a list of [name, value] pairs';
-  if (typeof o.bodyBase64 !== 'string') return 'missing bodyBase64';
-  const receivedAt = typeof o.receivedAt === 'string' ? Date.parse(o.receivedAt) : NaN;
-  if (Number.isNaN(receivedAt)) return 'receivedAt must be an ISO 8601 time';
-  const body = Buffer.from(o.bodyBase64, 'base64');
-  const sig = o.signature;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return 'not a JSON object';
+  try {
+    return checkRecord(parsed as Json);
+  } catch (err) {
+    if (err instanceof FieldError) return err.message;
+    throw err;
+  }
+}
+
+function checkRecord(o: Json): NewRequest {
+  const id = int(o, 'id', 1, Number.MAX_SAFE_INTEGER);
+  const receivedText = str(o, 'receivedAt');
+  const receivedAt = Date.parse(receivedText);
+  if (Number.isNaN(receivedAt) || !/^\d{4}-\d{2}-\d{2}T/.test(receivedText)) {
+    throw new FieldError(`receivedAt: expected an ISO 8601 time, got ${describe(receivedText)}`);
+  }
+  // Older exports may lack a source: those rows came from an import of unknown origin.
+  const source = o.source === undefined ? 'import' : oneOf(o, 'source', SOURCES);
+  const method = str(o, 'method');
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) throw new FieldError(`method: expected an HTTP method, got ${describe(method)}`);
+  const url = str(o, 'url');
+  const httpVersion = o.httpVersion === undefined ? '1.1' : str(o, 'httpVersion');
+  const remoteAddr = o.remoteAddr === undefined ? '' : str(o, 'remoteAddr');
+  const headers = o.headers;
+  if (!isHeaderList(headers)) throw new FieldError('headers: expected a list of [name, value] pairs of strings');
+  const bodyBase64 = str(o, 'bodyBase64');
+  if (!BASE64.test(bodyBase64)) throw new FieldError('bodyBase64: expected base64 text');
+  const body = Buffer.from(bodyBase64, 'base64');
+  const provider = strOrNull(o, 'provider');
+  const eventType = strOrNull(o, 'eventType');
+  const eventId = strOrNull(o, 'eventId');
+  const relayId = strOrNull(o, 'relayId');
+  if (relayId === '') throw new FieldError('relayId: expected a relay request id or null, got ""');
+  const rejectedObj = objOrNull(o, 'rejected');
+  const rejected = rejectedObj
+    ? { status: int(rejectedObj, 'status', 400, 599, 'rejected.status'), reason: strOrNull(rejectedObj, 'reason', 'rejected.reason') ?? '' }
+    : null;
+  const bodySize = o.bodySize === undefined ? body.length : int(o, 'bodySize', 0, Number.MAX_SAFE_INTEGER);
+  if (!rejected && bodySize !== body.length) {
+    throw new FieldError(`bodySize: ${bodySize} does not match the ${body.length} bytes of bodyBase64`);
+  }
+  const responseStatus = intOrNull(o, 'responseStatus', 100, 599);
+  const sigObj = objOrNull(o, 'signature');
   let verdict: Verdict | null = null;
-  if (o.provider || sig) {
-    let detail: { code?: string; diagnosis?: string; warnings?: string[] } = {};
-    try {
-      detail = sig?.detail ? (JSON.parse(sig.detail) as typeof detail) : {};
-    } catch {
-      detail = {};
-    }
+  if (provider !== null || sigObj) {
+    const status = sigObj ? oneOf(sigObj, 'status', SIGNATURE_STATUSES, 'signature.status') : 'unsigned';
+    const detailText = sigObj ? strOrNull(sigObj, 'detail', 'signature.detail') : null;
+    const detail = parseSignatureDetail(detailText);
+    if (detailText !== null && detail === null) throw new FieldError('signature.detail: expected the JSON text an export writes');
     verdict = {
-      provider: o.provider ?? null,
-      eventType: o.eventType ?? null,
-      eventId: o.eventId ?? null,
-      status: (sig?.status ?? 'unsigned') as Verdict['status'],
-      reason: sig?.reason ?? '',
-      code: detail.code ?? null,
-      diagnosis: detail.diagnosis ?? null,
-      warnings: detail.warnings ?? [],
+      provider,
+      eventType,
+      eventId,
+      status,
+      reason: (sigObj && strOrNull(sigObj, 'reason', 'signature.reason')) ?? '',
+      code: detail?.code ?? null,
+      diagnosis: detail?.diagnosis ?? null,
+      warnings: detail?.warnings ?? [],
     };
   }
+  const carried = strOrNull(o, 'importKey');
+  if (carried !== null && !IMPORT_KEY.test(carried)) throw new FieldError(`importKey: expected id:time:sha256, got ${describe(carried)}`);
   return {
     incoming: {
-      source: 'import',
-      method: o.method,
-      url: o.url,
-      httpVersion: typeof o.httpVersion === 'string' ? o.httpVersion : '1.1',
-      remoteAddr: typeof o.remoteAddr === 'string' ? o.remoteAddr : '',
-      headers: o.headers,
+      source,
+      method,
+      url,
+      httpVersion,
+      remoteAddr,
+      headers,
       body,
       receivedAt,
-      relayId: o.relayId ?? null,
-      rejected: o.rejected ? { status: o.rejected.status, reason: o.rejected.reason ?? '' } : null,
-      declaredSize: o.rejected ? (o.bodySize ?? 0) : null,
+      relayId,
+      rejected,
+      declaredSize: rejected ? bodySize : null,
     },
     verdict,
-    responseStatus: o.responseStatus ?? null,
+    responseStatus,
+    importKey: carried ?? importKeyOf(id, receivedAt, body),
   };
 }
 

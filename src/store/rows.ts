@@ -1,4 +1,14 @@
-import type { Delivery, HeaderList, StoredRequest } from '../core/types.js';
+import {
+  isReasonCode,
+  SIGNATURE_STATUSES,
+  type Delivery,
+  type HeaderList,
+  type RequestSource,
+  type SignatureDetail,
+  type SignatureStatus,
+  type StoredRequest,
+  type Verdict,
+} from '../core/types.js';
 
 /** The columns of `requests` as better-sqlite3 returns them. */
 export interface RequestRow {
@@ -24,6 +34,7 @@ export interface RequestRow {
   rejected_status: number | null;
   rejected_reason: string | null;
   response_status: number | null;
+  import_key: string | null;
 }
 
 export interface DeliveryRow {
@@ -50,11 +61,38 @@ function parseHeaders(json: string): HeaderList {
   }
 }
 
+/** The `signature_detail` column: the verdict's code, diagnosis and warnings, as one JSON text. */
+export function signatureDetailColumn(v: Pick<Verdict, 'code' | 'diagnosis' | 'warnings'>): string {
+  return JSON.stringify({ code: v.code ?? null, diagnosis: v.diagnosis ?? null, warnings: v.warnings ?? [] });
+}
+
+/** Read back once, here: a column another version wrote oddly yields nulls, never a throw. */
+export function parseSignatureDetail(json: string | null): SignatureDetail | null {
+  if (json === null) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  return {
+    code: isReasonCode(o.code) ? o.code : null,
+    diagnosis: typeof o.diagnosis === 'string' ? o.diagnosis : null,
+    warnings: Array.isArray(o.warnings) ? o.warnings.filter((w): w is string => typeof w === 'string') : [],
+  };
+}
+
+const STATUSES: ReadonlySet<string> = new Set(SIGNATURE_STATUSES);
+const SOURCES: ReadonlySet<string> = new Set<RequestSource>(['http', 'relay', 'import']);
+
 export function requestFromRow(row: RequestRow): StoredRequest {
   return {
     id: row.id,
     receivedAt: row.received_at,
-    source: row.source as StoredRequest['source'],
+    // Rows imported by older versions said 'import'; unknown values read as that too.
+    source: (SOURCES.has(row.source) ? row.source : 'import') as RequestSource,
     method: row.method,
     url: row.url,
     httpVersion: row.http_version,
@@ -66,14 +104,15 @@ export function requestFromRow(row: RequestRow): StoredRequest {
     provider: row.provider,
     eventType: row.event_type,
     eventId: row.event_id,
-    signatureStatus: row.signature_status as StoredRequest['signatureStatus'],
+    signatureStatus: row.signature_status !== null && STATUSES.has(row.signature_status) ? (row.signature_status as SignatureStatus) : null,
     signatureReason: row.signature_reason,
-    signatureDetail: row.signature_detail,
+    signatureDetail: parseSignatureDetail(row.signature_detail),
     duplicateOf: row.duplicate_of,
     relayId: row.relay_id,
     rejectedStatus: row.rejected_status,
     rejectedReason: row.rejected_reason,
     responseStatus: row.response_status,
+    importKey: row.import_key,
   };
 }
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 /** Numbered migrations, run in order at open. Never edit one that has shipped: add the next. */
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: readonly string[] = [
   // 1: requests, deliveries, meta
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,6 +49,47 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX deliveries_request ON deliveries(request_id);
   `,
+  // 2: ids never repeat (AUTOINCREMENT: after a full prune, `replay 1` must not mean a new request), and imported
+  // rows carry the key of the exported original (import_key), so importing a file twice adds nothing. SQLite cannot
+  // add AUTOINCREMENT to a table: it is rebuilt (foreign keys are off meanwhile, see migrate).
+  `
+  CREATE TABLE requests_v2 (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    received_at INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    method TEXT NOT NULL,
+    url TEXT NOT NULL,
+    http_version TEXT NOT NULL DEFAULT '1.1',
+    remote_addr TEXT NOT NULL DEFAULT '',
+    headers TEXT NOT NULL,
+    body BLOB NOT NULL,
+    body_size INTEGER NOT NULL,
+    content_type TEXT,
+    provider TEXT,
+    event_type TEXT,
+    event_id TEXT,
+    signature_status TEXT,
+    signature_reason TEXT,
+    signature_detail TEXT,
+    duplicate_of INTEGER,
+    relay_id TEXT,
+    rejected_status INTEGER,
+    rejected_reason TEXT,
+    response_status INTEGER,
+    import_key TEXT
+  );
+  INSERT INTO requests_v2 (id, received_at, source, method, url, http_version, remote_addr, headers, body, body_size,
+    content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail, duplicate_of,
+    relay_id, rejected_status, rejected_reason, response_status)
+  SELECT id, received_at, source, method, url, http_version, remote_addr, headers, body, body_size,
+    content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail, duplicate_of,
+    relay_id, rejected_status, rejected_reason, response_status FROM requests;
+  DROP TABLE requests;
+  ALTER TABLE requests_v2 RENAME TO requests;
+  CREATE UNIQUE INDEX requests_relay ON requests(relay_id) WHERE relay_id IS NOT NULL;
+  CREATE INDEX requests_event ON requests(provider, event_id) WHERE event_id IS NOT NULL;
+  CREATE UNIQUE INDEX requests_import ON requests(import_key) WHERE import_key IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -69,13 +110,24 @@ export function migrate(db: Database.Database): void {
       `database schema version ${version} is newer than this hookdev understands (${SCHEMA_VERSION})`,
     );
   }
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
-      db.prepare(
-        `INSERT INTO meta (key, value) VALUES ('schema_version', ?)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
-      ).run(String(v + 1));
-    })();
+  if (version === SCHEMA_VERSION) return;
+  // A table rebuild drops the old table: with foreign keys on, that would first delete every delivery (cascade).
+  // The pragma cannot change inside a transaction, so it is switched around them.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[v]!);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length) throw new Error(`migration ${v + 1} left ${broken.length} rows without their parent`);
+        db.prepare(
+          `INSERT INTO meta (key, value) VALUES ('schema_version', ?)
+           ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+        ).run(String(v + 1));
+      })();
+    }
+  } finally {
+    if (foreignKeys) db.pragma('foreign_keys = ON');
   }
 }

@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import type { Delivery, IncomingWebhook, NewDelivery, StoredRequest, Verdict } from '../core/types.js';
 import { getHeader } from '../core/headers.js';
 import { nextTurn } from '../core/turn.js';
+import { originalIdOf } from './exchange.js';
 import { openDatabase } from './open.js';
-import { deliveryFromRow, requestFromRow, type DeliveryRow, type RequestRow } from './rows.js';
+import { deliveryFromRow, requestFromRow, signatureDetailColumn, type DeliveryRow, type RequestRow } from './rows.js';
 
 /** A request ready to be written: what came in, plus what the signature layer said about it. */
 export interface NewRequest {
@@ -11,13 +12,15 @@ export interface NewRequest {
   verdict: Verdict | null;
   /** The status the sender will get, when known before the commit. */
   responseStatus?: number | null;
+  /** Set by `import`: the exported original's key (see importKeyOf); a row with that key already is not added again. */
+  importKey?: string | null;
 }
 
 export interface InsertResult {
   id: number;
   /** The first request with the same provider event id, when this one repeats it. */
   duplicateOf: number | null;
-  /** True when the relay id was already in the history: nothing was written. */
+  /** True when the request was already in the history (same relay id, or same import key): nothing was written. */
   redelivered: boolean;
 }
 
@@ -44,7 +47,7 @@ export interface OpenOptions {
 
 const SUMMARY_COLUMNS = `id, received_at, source, method, url, http_version, remote_addr, headers, NULL AS body,
   body_size, content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
-  duplicate_of, relay_id, rejected_status, rejected_reason, response_status`;
+  duplicate_of, relay_id, rejected_status, rejected_reason, response_status, import_key`;
 
 /** The history: one SQLite file in WAL mode so other processes can read while `listen` writes. */
 export class Store {
@@ -53,6 +56,8 @@ export class Store {
   private readonly insertStmt: Database.Statement;
   private readonly findEventStmt: Database.Statement;
   private readonly findRelayStmt: Database.Statement;
+  private readonly findImportStmt: Database.Statement;
+  private readonly findOriginalStmt: Database.Statement;
   private readonly getStmt: Database.Statement;
   private readonly insertTx: Database.Transaction<(items: NewRequest[]) => InsertResult[]>;
   private readonly deliveryStmt: Database.Statement;
@@ -69,13 +74,18 @@ export class Store {
     this.insertStmt = this.db.prepare(
       `INSERT INTO requests (received_at, source, method, url, http_version, remote_addr, headers, body, body_size,
         content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
-        duplicate_of, relay_id, rejected_status, rejected_reason, response_status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        duplicate_of, relay_id, rejected_status, rejected_reason, response_status, import_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.findEventStmt = this.db.prepare(
       `SELECT id FROM requests WHERE provider = ? AND event_id = ? ORDER BY id LIMIT 1`,
     );
     this.findRelayStmt = this.db.prepare(`SELECT id FROM requests WHERE relay_id = ?`);
+    this.findImportStmt = this.db.prepare(`SELECT id FROM requests WHERE import_key = ?`);
+    // The original itself, when a file is imported back into the history it was exported from.
+    this.findOriginalStmt = this.db.prepare(
+      `SELECT id FROM requests WHERE id = ? AND received_at = ? AND body = ? AND import_key IS NULL`,
+    );
     this.getStmt = this.db.prepare(`SELECT * FROM requests WHERE id = ?`);
     this.insertTx = this.db.transaction((batch: NewRequest[]) => {
       const results = batch.map((item) => this.insertOne(item));
@@ -158,9 +168,14 @@ export class Store {
     for (const [id, status] of statuses) this.statusStmt.run(status, id);
   }
 
-  private insertOne({ incoming, verdict, responseStatus }: NewRequest): InsertResult {
+  private insertOne({ incoming, verdict, responseStatus, importKey }: NewRequest): InsertResult {
     if (incoming.relayId) {
       const seen = this.findRelayStmt.get(incoming.relayId) as { id: number } | undefined;
+      if (seen) return { id: seen.id, duplicateOf: null, redelivered: true };
+    }
+    if (importKey) {
+      const seen = (this.findImportStmt.get(importKey) ??
+        this.findOriginalStmt.get(originalIdOf(importKey), incoming.receivedAt, incoming.body)) as { id: number } | undefined;
       if (seen) return { id: seen.id, duplicateOf: null, redelivered: true };
     }
     let duplicateOf: number | null = null;
@@ -168,9 +183,7 @@ export class Store {
       const first = this.findEventStmt.get(verdict.provider, verdict.eventId) as { id: number } | undefined;
       duplicateOf = first?.id ?? null;
     }
-    const detail = verdict
-      ? JSON.stringify({ code: verdict.code ?? null, diagnosis: verdict.diagnosis ?? null, warnings: verdict.warnings ?? [] })
-      : null;
+    const detail = verdict ? signatureDetailColumn(verdict) : null;
     const info = this.insertStmt.run(
       incoming.receivedAt,
       incoming.source,
@@ -193,6 +206,7 @@ export class Store {
       incoming.rejected?.status ?? null,
       incoming.rejected?.reason ?? null,
       responseStatus ?? incoming.rejected?.status ?? null,
+      importKey ?? null,
     );
     return { id: Number(info.lastInsertRowid), duplicateOf, redelivered: false };
   }

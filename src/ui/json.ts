@@ -1,13 +1,9 @@
-import type { Delivery, IncomingWebhook, StoredRequest, Verdict } from '../core/types.js';
+import type { Delivery, IncomingWebhook, SignatureDetail, StoredRequest, Verdict } from '../core/types.js';
 
-export function signatureDetail(r: StoredRequest): { code: string | null; diagnosis: string | null; warnings: string[] } {
-  if (!r.signatureDetail) return { code: null, diagnosis: null, warnings: [] };
-  try {
-    const v = JSON.parse(r.signatureDetail) as { code?: string; diagnosis?: string; warnings?: string[] };
-    return { code: v.code ?? null, diagnosis: v.diagnosis ?? null, warnings: v.warnings ?? [] };
-  } catch {
-    return { code: null, diagnosis: null, warnings: [] };
-  }
+const NO_DETAIL: SignatureDetail = { code: null, diagnosis: null, warnings: [] };
+
+export function signatureDetail(r: StoredRequest): SignatureDetail {
+  return r.signatureDetail ?? NO_DETAIL;
 }
 
 let isoSecond = NaN;

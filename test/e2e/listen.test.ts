@@ -134,7 +134,7 @@ describe('hookdev listen → list / show (real binary)', () => {
     const strip = (l: string) => {
       const o = JSON.parse(l);
       delete o.id;
-      delete o.source;
+      delete o.importKey; // set on imported rows: the original's key
       return o;
     };
     const a = readFileSync(out, 'utf8').trim().split('\n').map(strip);

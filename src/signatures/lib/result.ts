@@ -1,4 +1,4 @@
-import type { ReasonCode, VerifyResult } from '../types.js';
+import type { VerifyFailureCode, VerifyResult } from '../types.js';
 import { plural } from './text.js';
 
 export type Failure = Extract<VerifyResult, { ok: false }>;
@@ -7,7 +7,7 @@ export function ok(secretIndex: number, warnings: string[] = []): VerifyResult {
   return { ok: true, secretIndex, warnings };
 }
 
-export function fail(code: ReasonCode, reason: string, warnings: string[] = []): Failure {
+export function fail(code: VerifyFailureCode, reason: string, warnings: string[] = []): Failure {
   return { ok: false, code, reason, warnings };
 }
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { GroupCommitter, openStore, type Store } from '../../../src/store/index.js';
+import { GroupCommitter, openStore, type NewRequest, type Store } from '../../../src/store/index.js';
 import { fromExportLine, toExportRecord } from '../../../src/store/exchange.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/store/schema.js';
 import type { IncomingWebhook, Verdict } from '../../../src/core/types.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 
@@ -22,6 +23,12 @@ function incoming(over: Partial<IncomingWebhook> = {}): IncomingWebhook {
 const verdict = (eventId: string | null): Verdict => ({
   provider: 'stripe', eventType: 'charge.succeeded', eventId, status: 'valid', reason: 'signature matched',
 });
+
+function parsedLine(line: string): NewRequest {
+  const parsed = fromExportLine(line);
+  if (typeof parsed === 'string') throw new Error(parsed);
+  return parsed;
+}
 
 describe('Store', () => {
   const tmp = makeTempDir();
@@ -48,7 +55,7 @@ describe('Store', () => {
   it('runs in WAL mode with the schema version recorded', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     const raw = new Database(store.path, { readonly: true });
-    expect(raw.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get()).toEqual({ value: '1' });
+    expect(raw.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get()).toEqual({ value: String(SCHEMA_VERSION) });
     raw.close();
   });
 
@@ -119,9 +126,88 @@ describe('Store', () => {
     const a = store.get(r!.id)!;
     const b = other.get(r2!.id)!;
     other.close();
-    expect({ ...b, id: 0, source: 'x' }).toEqual({ ...a, id: 0, source: 'x' });
+    expect(b.importKey).toMatch(/^\d+:1700000000123:[0-9a-f]{64}$/);
+    expect({ ...b, id: 0, importKey: null }).toEqual({ ...a, id: 0 });
     expect(fromExportLine('{nope')).toBe('not valid JSON');
-    expect(fromExportLine('{"method":"GET","url":"/","headers":[["a"]],"bodyBase64":""}')).toMatch(/headers/);
+    expect(fromExportLine('{"id":1,"receivedAt":"2024-01-01T00:00:00Z","method":"GET","url":"/","headers":[["a"]],"bodyBase64":""}')).toMatch(/^headers: /);
+  });
+
+  it('checks every field of an import line and names it', () => {
+    const good = toExportRecord(store.get(store.insertMany([{ incoming: incoming(), verdict: verdict('e') }])[0]!.id)!);
+    expect(typeof fromExportLine(JSON.stringify(good))).toBe('object');
+    const bad = (over: Record<string, unknown>) => fromExportLine(JSON.stringify({ ...good, ...over }));
+    expect(bad({ id: 0 })).toMatch(/^id: expected a whole number/);
+    expect(bad({ receivedAt: 'yesterday' })).toMatch(/^receivedAt: expected an ISO 8601 time/);
+    expect(bad({ source: 'ftp' })).toBe('source: expected one of http, relay, import, got "ftp"');
+    expect(bad({ method: 'GE T' })).toMatch(/^method: /);
+    expect(bad({ url: 5 })).toBe('url: expected a string, got 5');
+    expect(bad({ bodyBase64: '***' })).toBe('bodyBase64: expected base64 text');
+    expect(bad({ bodySize: 3 })).toMatch(/^bodySize: 3 does not match the 7 bytes/);
+    expect(bad({ provider: 7 })).toMatch(/^provider: expected a string or null/);
+    expect(bad({ signature: { status: 'ok', reason: null, detail: null } })).toBe(
+      'signature.status: expected one of valid, invalid, unsigned, no-secret, got "ok"',
+    );
+    expect(bad({ signature: { status: 'valid', reason: null, detail: '{oops' } })).toMatch(/^signature\.detail: /);
+    expect(bad({ relayId: 12 })).toMatch(/^relayId: expected a string or null/);
+    expect(bad({ relayId: '' })).toMatch(/^relayId: /);
+    expect(bad({ rejected: { status: 200, reason: null } })).toMatch(/^rejected\.status: expected a whole number from 400 to 599/);
+    expect(bad({ rejected: 'yes' })).toMatch(/^rejected: expected an object or null/);
+    expect(bad({ responseStatus: 42 })).toMatch(/^responseStatus: expected a whole number from 100 to 599, got 42/);
+    expect(bad({ importKey: 'x' })).toMatch(/^importKey: /);
+  });
+
+  it('imports a line once: again from the same file, or back into the history it came from', () => {
+    const [r] = store.insertMany([{ incoming: incoming(), verdict: null }]);
+    const line = JSON.stringify(toExportRecord(store.get(r!.id)!));
+    const item = () => parsedLine(line);
+    expect(store.insertMany([item()])[0]).toEqual({ id: r!.id, duplicateOf: null, redelivered: true });
+    const other = openStore(tmp.path(`other-${n}.db`));
+    try {
+      const [first, again] = other.insertMany([item(), item()]);
+      expect(first!.redelivered).toBe(false);
+      expect(again).toEqual({ id: first!.id, duplicateOf: null, redelivered: true });
+      expect(other.get(first!.id)!.source).toBe('http');
+      // Exported again from there, it is still the same request for the original history and for a third one.
+      const relayed = JSON.stringify(toExportRecord(other.get(first!.id)!));
+      expect(store.insertMany([parsedLine(relayed)])[0]!.redelivered).toBe(true);
+      expect(other.insertMany([parsedLine(relayed)])[0]!.redelivered).toBe(true);
+    } finally {
+      other.close();
+    }
+    expect(store.count()).toBe(1);
+  });
+
+  it('never reuses an id, even after a full prune', () => {
+    store.insertMany([{ incoming: incoming(), verdict: null }, { incoming: incoming(), verdict: null }]);
+    store.prune({ keep: 0 });
+    expect(store.count()).toBe(0);
+    const [r] = store.insertMany([{ incoming: incoming(), verdict: null }]);
+    expect(r!.id).toBe(3);
+  });
+});
+
+describe('migrating an existing history', () => {
+  it('rebuilds a version 1 history with every row and delivery kept, ids never reused from then on', () => {
+    const tmp = makeTempDir();
+    const path = tmp.path('v1.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.exec(`INSERT INTO meta VALUES ('schema_version', '1')`);
+    const ins = raw.prepare(`INSERT INTO requests (received_at, source, method, url, headers, body, body_size) VALUES (?, 'import', 'POST', ?, '[]', ?, 1)`);
+    for (const i of [1, 2, 3]) ins.run(i, `/r${i}`, Buffer.from([i]));
+    raw.exec(`INSERT INTO deliveries (request_id, kind, target, started_at) VALUES (3, 'forward', 'http://x', 0)`);
+    raw.close();
+    const store = openStore(path);
+    try {
+      expect(store.list({ ascending: true }).map((r) => [r.id, r.url, r.source])).toEqual([[1, '/r1', 'import'], [2, '/r2', 'import'], [3, '/r3', 'import']]);
+      expect(store.deliveries(3)).toHaveLength(1);
+      store.prune({ keep: 0 });
+      expect(store.insertMany([{ incoming: incoming(), verdict: null }])[0]!.id).toBe(4);
+      expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    } finally {
+      store.close();
+      tmp.cleanup();
+    }
   });
 });
 
