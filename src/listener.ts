@@ -21,7 +21,7 @@ export interface ListenerConfig {
   provider?: string;
   passthrough: boolean;
   /** Builds the forwarding layer once the store is open (null: no forwarding). */
-  makeDeliverer?: (ctx: { store: import('./store/index.js').Store; events: EventHub }) => Promise<Deliverer | null>;
+  makeDeliverer?: (ctx: { deliveries: import('./store/index.js').DeliverySink; events: EventHub }) => Promise<Deliverer | null>;
 }
 
 export interface RunningListener {
@@ -30,6 +30,8 @@ export interface RunningListener {
   pipeline: Pipeline;
   events: EventHub;
   store: import('./store/index.js').Store;
+  /** The one owner of queued writes to `store` (flush() it before reading what was just queued). */
+  writes: import('./store/index.js').WriteBatcher;
   close(): Promise<void>;
 }
 
@@ -54,10 +56,10 @@ export async function startListener(config: ListenerConfig, events = new EventHu
     import('./capture/server.js'),
     import('./signatures/index.js'),
   ]);
-  const { startCheckpointer } = await import('./store/index.js');
+  const { startCheckpointer, WriteBatcher } = await import('./store/index.js');
   const store = openStore(config.dbPath);
   const checkpointer = await startCheckpointer(store);
-  store.onBackgroundError = (err) => events.emit({ type: 'error', message: `could not save a delivery record: ${err.message}` });
+  const writes = new WriteBatcher(store, (err) => events.emit({ type: 'error', message: `could not save a delivery record: ${err.message}` }));
   const analyze = (incoming: IncomingWebhook): Verdict =>
     signatures.analyze({
       body: incoming.body,
@@ -71,14 +73,14 @@ export async function startListener(config: ListenerConfig, events = new EventHu
     });
   let deliverer: Deliverer | null = null;
   try {
-    deliverer = config.makeDeliverer ? await config.makeDeliverer({ store, events }) : null;
+    deliverer = config.makeDeliverer ? await config.makeDeliverer({ deliveries: writes, events }) : null;
   } catch (err) {
     await checkpointer.stop();
     store.close();
     throw err;
   }
   const pipeline = new Pipeline({
-    store,
+    writes,
     analyze,
     response: config.response,
     deliverer: deliverer ?? undefined,
@@ -106,6 +108,7 @@ export async function startListener(config: ListenerConfig, events = new EventHu
     pipeline,
     events,
     store,
+    writes,
     async close() {
       if (closed) return;
       closed = true;

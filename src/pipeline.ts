@@ -1,6 +1,6 @@
 import { EventHub, type PipelineEvent } from './core/events.js';
 import type { Answer, HeaderList, IncomingWebhook, Verdict } from './core/types.js';
-import { GroupCommitter, type InsertResult, type Store } from './store/index.js';
+import type { InsertResult, WriteBatcher } from './store/index.js';
 
 /** How the sender is answered when the app's own response is not passed through. */
 export interface ResponsePolicy {
@@ -28,7 +28,8 @@ export interface Deliverer {
 }
 
 export interface PipelineOptions {
-  store: Store;
+  /** The history's one write batcher: requests are recorded through it, answer statuses queued on it. */
+  writes: WriteBatcher;
   /** Signature analysis: pure, given the request; null when nothing is configured. */
   analyze?: (incoming: IncomingWebhook) => Verdict | null;
   response?: ResponsePolicy;
@@ -41,14 +42,12 @@ export interface PipelineOptions {
 /** record → verify → deliver → answer, the same for every door. */
 export class Pipeline {
   readonly events: EventHub;
-  private readonly committer: GroupCommitter;
   private readonly response: ResponsePolicy;
   /** The configured answer, built once: it is the same for every request. */
   private readonly fixedAnswer: Answer;
 
   constructor(private readonly options: PipelineOptions) {
     this.events = options.events ?? new EventHub();
-    this.committer = new GroupCommitter(options.store);
     this.response = options.response ?? DEFAULT_RESPONSE;
     const r = this.response;
     this.fixedAnswer = { status: r.status, headers: r.headers, body: r.body };
@@ -61,7 +60,7 @@ export class Pipeline {
     let result: InsertResult;
     try {
       const passthrough = Boolean(this.options.deliverer && this.options.passthrough);
-      result = await this.committer.record({ incoming, verdict, responseStatus: passthrough ? null : this.response.status });
+      result = await this.options.writes.record({ incoming, verdict, responseStatus: passthrough ? null : this.response.status });
     } catch (err) {
       this.events.emit({ type: 'error', message: `could not save request: ${(err as Error).message}` });
       // Not committed, so not acknowledged: the sender will retry.
@@ -81,7 +80,7 @@ export class Pipeline {
     if (deliverer) {
       if (this.options.passthrough) {
         answer = await deliverer.deliver(result.id, incoming, verdict, true);
-        if (answer) this.options.store.queueResponseStatus(result.id, answer.status);
+        if (answer) this.options.writes.queueResponseStatus(result.id, answer.status);
       } else {
         this.deliverLater(() => deliverer.deliver(result.id, incoming, verdict, false));
       }
@@ -143,9 +142,11 @@ export class Pipeline {
 
   /** Wait until every accepted request is written and every delivery settled. */
   async drain(): Promise<void> {
-    await this.committer.drain();
+    await this.options.writes.drain();
     this.startDeliveries();
     await this.options.deliverer?.drain();
+    // Delivery rows and statuses of the deliveries just settled.
+    await this.options.writes.drain();
   }
 
   /** Drain, then release what the deliverer holds. */

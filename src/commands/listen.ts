@@ -197,7 +197,7 @@ async function runListen(options: ListenOptions): Promise<void> {
   const forward = options.forward;
   if (forward) {
     const { makeForwarder } = await import('../forward/index.js');
-    options.config.makeDeliverer = ({ store, events: hub }) => makeForwarder({ ...forward, store, events: hub });
+    options.config.makeDeliverer = ({ deliveries, events: hub }) => makeForwarder({ ...forward, deliveries, events: hub });
   }
   let listener;
   try {

@@ -218,8 +218,10 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
   });
 
   const plan = replay.planReplays(requests, { times: options.times, shuffle: options.shuffle });
+  const { WriteBatcher } = await import('../store/index.js');
+  const writes = new WriteBatcher(store, (err) => io.stderr.write(`warning: could not save a delivery record: ${err.message}\n`));
   const results = await runReplays({
-    store,
+    deliveries: writes,
     events,
     plan,
     delayMs: options.delayMs,
@@ -232,7 +234,7 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
         setHeaders: options.setHeaders,
         preserveHost: options.preserveHost,
       }),
-  });
+  }).finally(() => writes.flush());
   const summary = replay.summarize(results);
   if (!summary.ok) throw new OperationError(summary.line);
   if (!options.json) io.stdout.write(chalk.dim(summary.line) + '\n');

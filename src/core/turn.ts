@@ -1,8 +1,62 @@
 /**
- * Run `fn` in the check phase of the next event-loop turn. Commits that no answer waits on go there: frames
- * corked until the end of this turn (uncorked by setImmediate) then leave before the disk work, which is not on
- * any request's path.
+ * The order of work in one turn of the event loop, written down once. Everything on a request's path comes first;
+ * what nobody waits for follows, in a fixed order:
+ *
+ *   1. read     poll phase: the turn's requests are read, each handed to the pipeline
+ *   2. answer   check phase (`thisTurn`): their group commit runs, then each sender's answer is written
+ *   3. frames   check phase: WebSocket frames corked during the turn leave (tunnel/ uncorks with setImmediate)
+ *   4. commit   a turn later (`afterTurn('commit', …)`): writes no answer waits on (delivery rows, answer statuses,
+ *               the relay queue's forced commits)
+ *   5. log      right after 4 (`afterTurn('log', …)`): output lines, never ahead of the writes they report
+ *
+ * Under load this is the difference between answering in one turn or the next: disk work and rendering never sit
+ * in front of a sender.
  */
+
+/** Phase 2: after this turn's poll phase, so every request read in the turn joins the same batch. */
+export function thisTurn(fn: () => void): void {
+  setImmediate(fn);
+}
+
+/** What runs a turn later, in this order. */
+export type LatePhase = 'commit' | 'log';
+
+const late: Record<LatePhase, Array<() => void>> = { commit: [], log: [] };
+let lateScheduled = false;
+
+/**
+ * Phases 4 and 5: in the check phase of the next turn (two setImmediate hops: the first lands behind this turn's
+ * frames). One queue for the whole process because the event loop is one: that is what makes the order hold
+ * between the store's writes and the log lines of different owners.
+ */
+export function afterTurn(phase: LatePhase, fn: () => void): void {
+  late[phase].push(fn);
+  if (lateScheduled) return;
+  lateScheduled = true;
+  setImmediate(() => setImmediate(runLate));
+}
+
+function runLate(): void {
+  lateScheduled = false;
+  const commits = late.commit.splice(0);
+  for (const fn of commits) runOne(fn);
+  // Lines written by the commits above go out now, with the rest.
+  const logs = late.log.splice(0);
+  for (const fn of logs) runOne(fn);
+}
+
+/** One owner's failure must not drop the others' work: it is thrown on its own, as it would have been alone. */
+function runOne(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    queueMicrotask(() => {
+      throw err;
+    });
+  }
+}
+
+/** Phase 4 under its older name (the relay queue's forced commit uses it). */
 export function nextTurn(fn: () => void): void {
-  setImmediate(() => setImmediate(fn));
+  afterTurn('commit', fn);
 }

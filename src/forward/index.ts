@@ -4,7 +4,7 @@ import type { Answer, IncomingWebhook, Verdict } from '../core/types.js';
 import type { RouteConfig } from '../config/file.js';
 import type { Deliverer } from '../pipeline.js';
 import { ConfigError } from '../core/errors.js';
-import type { Store } from '../store/index.js';
+import type { DeliverySink } from '../store/index.js';
 import { createFreshClient, createPool } from './client.js';
 import { exchange, type Exchange, type ExchangeOptions, type OutgoingRequest } from './exchange.js';
 import { answerHeaders, outgoingHeaders } from './headers.js';
@@ -14,7 +14,8 @@ import { selectTargets } from './routes.js';
 import { targetUrl } from './target-url.js';
 
 export interface ForwarderOptions {
-  store: Store;
+  /** Where delivery rows go (the listener's write batcher). */
+  deliveries: DeliverySink;
   events: EventHub;
   /** Default targets: every request goes to each (unless a route matches). */
   targets: string[];
@@ -120,7 +121,7 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
         events: options.events,
         send: (req) => exchange(req, exchangeOptions('lane')),
         record: (job: LaneJob, result, extras) =>
-          recordDelivery(options.store, options.events, {
+          recordDelivery(options.deliveries, options.events, {
             requestId: job.requestId,
             kind: 'forward',
             target: job.request.url,
@@ -149,7 +150,7 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
   /** Passthrough: one direct try (no waiting: the sender is on the line), answered with what the app said. */
   async function direct(id: number, req: OutgoingRequest, target: string): Promise<Answer> {
     const result = await exchange(req, exchangeOptions('direct'));
-    recordDelivery(options.store, options.events, {
+    recordDelivery(options.deliveries, options.events, {
       requestId: id,
       kind: 'forward',
       target: req.url,

@@ -1,6 +1,6 @@
 import type { EventHub } from '../core/events.js';
 import type { DeliveryKind, NewDelivery } from '../core/types.js';
-import type { Store } from '../store/index.js';
+import type { DeliverySink } from '../store/index.js';
 import type { Exchange } from './exchange.js';
 
 export interface RecordInput {
@@ -18,8 +18,8 @@ export interface RecordInput {
   error?: string;
 }
 
-/** One attempt → one `deliveries` row (written with the next group commit) and one `delivery` event. */
-export function recordDelivery(store: Store, events: EventHub | undefined, input: RecordInput): NewDelivery & { id?: number } {
+/** One attempt → one `deliveries` row (queued with the write batcher) and one `delivery` event. */
+export function recordDelivery(sink: DeliverySink, events: EventHub | undefined, input: RecordInput): NewDelivery & { id?: number } {
   const r = input.result;
   const body = r.body && r.body.length > input.responseCap ? r.body.subarray(0, input.responseCap) : r.body;
   const delivery: NewDelivery & { id?: number } = {
@@ -36,7 +36,7 @@ export function recordDelivery(store: Store, events: EventHub | undefined, input
     error: input.error ?? r.error,
   };
   // Joins the next group commit rather than paying a commit of its own.
-  store.queueDelivery(delivery);
+  sink.queueDelivery(delivery);
   events?.emit(
     input.waiting
       ? { type: 'delivery', requestId: input.requestId, delivery, waiting: input.waiting }

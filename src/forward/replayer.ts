@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { EventHub } from '../core/events.js';
 import type { StoredRequest } from '../core/types.js';
-import type { Store } from '../store/index.js';
+import type { DeliverySink } from '../store/index.js';
 import { createFreshClient, createPool } from './client.js';
 import { exchange, type Exchange, type OutgoingRequest } from './exchange.js';
 import { FORWARD_DEFAULTS } from './index.js';
@@ -9,7 +9,8 @@ import { recordDelivery } from './record.js';
 import type { PlannedSend } from './replay.js';
 
 export interface ReplayRunOptions {
-  store: Store;
+  /** Where each send's delivery row goes. */
+  deliveries: DeliverySink;
   /** Receives one `delivery` event per send (the renderers print them). */
   events: EventHub;
   plan: PlannedSend<StoredRequest>[];
@@ -40,7 +41,7 @@ export async function runReplays(o: ReplayRunOptions): Promise<Exchange[]> {
         fresh: own ? (origin) => createFreshClient(origin, { connectTimeoutMs }) : undefined,
         clock: o.clock,
       });
-      recordDelivery(o.store, o.events, {
+      recordDelivery(o.deliveries, o.events, {
         requestId: step.request.id,
         kind: 'replay',
         target: req.url,

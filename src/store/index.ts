@@ -1,4 +1,4 @@
 export { Store, openStore } from './store.js';
-export type { NewRequest, InsertResult, ListFilter, OpenOptions } from './store.js';
-export { GroupCommitter } from './group-commit.js';
+export type { NewRequest, InsertResult, ListFilter, OpenOptions, WriteBatch } from './store.js';
+export { WriteBatcher, type DeliverySink } from './batcher.js';
 export { startCheckpointer, type Checkpointer } from './checkpointer.js';

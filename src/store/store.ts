@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Delivery, IncomingWebhook, NewDelivery, StoredRequest, Verdict } from '../core/types.js';
 import { getHeader } from '../core/headers.js';
-import { nextTurn } from '../core/turn.js';
 import { originalIdOf } from './exchange.js';
 import { openDatabase } from './open.js';
 import { deliveryFromRow, requestFromRow, signatureDetailColumn, type DeliveryRow, type RequestRow } from './rows.js';
@@ -22,6 +21,13 @@ export interface InsertResult {
   duplicateOf: number | null;
   /** True when the request was already in the history (same relay id, or same import key): nothing was written. */
   redelivered: boolean;
+}
+
+/** One transaction's worth of writes (see WriteBatcher). */
+export interface WriteBatch {
+  requests: NewRequest[];
+  deliveries: NewDelivery[];
+  statuses: Array<[id: number, status: number]>;
 }
 
 export interface ListFilter {
@@ -49,7 +55,10 @@ const SUMMARY_COLUMNS = `id, received_at, source, method, url, http_version, rem
   body_size, content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
   duplicate_of, relay_id, rejected_status, rejected_reason, response_status, import_key`;
 
-/** The history: one SQLite file in WAL mode so other processes can read while `listen` writes. */
+/**
+ * The history: one SQLite file in WAL mode so other processes can read while `listen` writes. A synchronous
+ * repository: it queues nothing, so every read sees every write made so far (the WriteBatcher owns batching).
+ */
 export class Store {
   readonly db: Database.Database;
   readonly path: string;
@@ -59,14 +68,9 @@ export class Store {
   private readonly findImportStmt: Database.Statement;
   private readonly findOriginalStmt: Database.Statement;
   private readonly getStmt: Database.Statement;
-  private readonly insertTx: Database.Transaction<(items: NewRequest[]) => InsertResult[]>;
+  private readonly writeTx: Database.Transaction<(batch: WriteBatch) => InsertResult[]>;
   private readonly deliveryStmt: Database.Statement;
   private readonly statusStmt: Database.Statement;
-  private readonly followUpTx: Database.Transaction<() => void>;
-  /** Delivery rows and answer statuses waiting for the next group commit (see queueDelivery). */
-  private pendingDeliveries: NewDelivery[] = [];
-  private pendingStatuses: Array<[id: number, status: number]> = [];
-  private followUpScheduled = false;
 
   constructor(path: string, options: OpenOptions = {}) {
     this.path = path;
@@ -87,9 +91,10 @@ export class Store {
       `SELECT id FROM requests WHERE id = ? AND received_at = ? AND body = ? AND import_key IS NULL`,
     );
     this.getStmt = this.db.prepare(`SELECT * FROM requests WHERE id = ?`);
-    this.insertTx = this.db.transaction((batch: NewRequest[]) => {
-      const results = batch.map((item) => this.insertOne(item));
-      this.writeFollowUps();
+    this.writeTx = this.db.transaction((batch: WriteBatch) => {
+      const results = batch.requests.map((item) => this.insertOne(item));
+      for (const d of batch.deliveries) this.runDelivery(d);
+      for (const [id, status] of batch.statuses) this.statusStmt.run(status, id);
       return results;
     });
     this.deliveryStmt = this.db.prepare(
@@ -97,75 +102,25 @@ export class Store {
         response_body, response_truncated, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.statusStmt = this.db.prepare(`UPDATE requests SET response_status = ? WHERE id = ?`);
-    this.followUpTx = this.db.transaction(() => this.writeFollowUps());
   }
 
   /**
-   * Write many requests in one transaction (group commit). Returns one result per item, in order.
+   * Write requests, delivery rows and answer statuses in one transaction; returns one result per request, in order.
    * IMMEDIATE takes the write lock up front: a deferred transaction that reads first (duplicate checks)
    * would fail with SQLITE_BUSY instead of waiting when another connection writes meanwhile.
+   * Queuing and timing belong to the WriteBatcher (batcher.ts); this writes at once.
    */
+  writeBatch(batch: WriteBatch): InsertResult[] {
+    return this.writeTx.immediate(batch);
+  }
+
+  /** Write many requests in one transaction. */
   insertMany(items: NewRequest[]): InsertResult[] {
-    this.groupCommitDue = false;
-    try {
-      return this.insertTx.immediate(items);
-    } finally {
-      // Rows that were to ride along but did not (the transaction failed before writing them) get their own.
-      if (this.pendingDeliveries.length || this.pendingStatuses.length) this.scheduleFollowUps();
-    }
+    return this.writeBatch({ requests: items, deliveries: [], statuses: [] });
   }
 
-  /**
-   * Record a delivery without a commit of its own: it joins the next group commit (at the latest, the end
-   * of this event-loop turn). A commit per delivery would cost more than forwarding the request.
-   */
-  queueDelivery(d: NewDelivery): void {
-    this.pendingDeliveries.push(d);
-    this.scheduleFollowUps();
-  }
-
-  /** Record the answer's status when it was known only after the commit (passthrough); batched like deliveries. */
-  queueResponseStatus(id: number, status: number): void {
-    this.pendingStatuses.push([id, status]);
-    this.scheduleFollowUps();
-  }
-
-  private scheduleFollowUps(): void {
-    if (this.followUpScheduled) return;
-    this.followUpScheduled = true;
-    // Nobody waits for these rows: written a turn later, after this turn's answers and frames have left.
-    nextTurn(() => {
-      // A group commit already due writes the queued rows in its own transaction (insertMany): one commit, not two.
-      if (this.groupCommitDue) this.followUpScheduled = false;
-      else this.flushFollowUps();
-    });
-  }
-
-  /** Set by GroupCommitter while a flush is scheduled (cleared when insertMany runs). */
-  groupCommitDue = false;
-
-  /** Told when a queued write fails (it runs outside any caller, so it cannot throw to one). */
-  onBackgroundError: (err: Error) => void = () => undefined;
-
-  /** Write queued deliveries and statuses now. */
-  flushFollowUps(): void {
-    this.followUpScheduled = false;
-    if (!this.pendingDeliveries.length && !this.pendingStatuses.length) return;
-    if (!this.db.open) return;
-    try {
-      this.followUpTx.immediate();
-    } catch (err) {
-      this.onBackgroundError(err as Error);
-    }
-  }
-
-  private writeFollowUps(): void {
-    const deliveries = this.pendingDeliveries;
-    const statuses = this.pendingStatuses;
-    this.pendingDeliveries = [];
-    this.pendingStatuses = [];
-    for (const d of deliveries) this.runDelivery(d);
-    for (const [id, status] of statuses) this.statusStmt.run(status, id);
+  isOpen(): boolean {
+    return this.db.open;
   }
 
   private insertOne({ incoming, verdict, responseStatus, importKey }: NewRequest): InsertResult {
@@ -211,13 +166,7 @@ export class Store {
     return { id: Number(info.lastInsertRowid), duplicateOf, redelivered: false };
   }
 
-  /** Record the answer's status when it was known only after the commit (passthrough). */
-  setResponseStatus(id: number, status: number): void {
-    this.statusStmt.run(status, id);
-  }
-
   get(id: number): StoredRequest | null {
-    this.flushFollowUps();
     const row = this.getStmt.get(id) as RequestRow | undefined;
     return row ? requestFromRow(row) : null;
   }
@@ -300,7 +249,6 @@ export class Store {
   }
 
   deliveries(requestId: number): Delivery[] {
-    this.flushFollowUps(); // read your own queued writes
     const rows = this.db
       .prepare(`SELECT * FROM deliveries WHERE request_id = ? ORDER BY id`)
       .all(requestId) as DeliveryRow[];
@@ -333,7 +281,6 @@ export class Store {
 
   close(): void {
     if (!this.db.open) return;
-    this.flushFollowUps();
     this.db.close();
   }
 }

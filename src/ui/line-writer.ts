@@ -1,9 +1,9 @@
-import { nextTurn } from '../core/turn.js';
+import { afterTurn } from '../core/turn.js';
 
 /**
  * Coalesces output lines written in one turn of the event loop into one write: under load, a write
- * system call per request line would cost the listener more than the request itself. Written a turn later,
- * after this turn's answers and frames: a log line is never on a request's path.
+ * system call per request line would cost the listener more than the request itself. Written in the log phase
+ * (core/turn.ts): after this turn's answers, frames and commits, never on a request's path.
  */
 export class LineWriter {
   private buffer: string[] = [];
@@ -15,7 +15,7 @@ export class LineWriter {
     this.buffer.push(line);
     if (!this.scheduled) {
       this.scheduled = true;
-      nextTurn(() => this.flush());
+      afterTurn('log', () => this.flush());
     }
   }
 

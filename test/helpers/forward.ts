@@ -144,7 +144,7 @@ export interface TestListener {
 
 /** The real listener (capture server → pipeline → SQLite in a temp dir) with a forwarder built from `fwd`. */
 export async function startForwardingListener(
-  fwd: Omit<ForwarderOptions, 'store' | 'events'>,
+  fwd: Omit<ForwarderOptions, 'deliveries' | 'events'>,
   opts: { passthrough?: boolean; secrets?: Record<string, string[]> } = {},
 ): Promise<TestListener> {
   const tmp = makeTempDir('hookdev-forward-');
@@ -164,7 +164,7 @@ export async function startForwardingListener(
       providerHints: [],
       generic: [],
       passthrough: opts.passthrough ?? false,
-      makeDeliverer: async ({ store, events: e }) => (forwarder = await makeForwarder({ store, events: e, ...fwd })),
+      makeDeliverer: async ({ deliveries, events: e }) => (forwarder = await makeForwarder({ deliveries, events: e, ...fwd })),
     },
     hub,
   );
@@ -182,7 +182,8 @@ export async function startForwardingListener(
   };
 }
 
-/** Deliveries of kind forward for a request, read back from SQLite. */
+/** Deliveries of kind forward for a request, read back from SQLite (queued rows written first). */
 export function deliveriesOf(t: TestListener, requestId: number) {
+  t.listener.writes.flush();
   return t.listener.store.deliveries(requestId);
 }

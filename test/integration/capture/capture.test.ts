@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { startCaptureServer, type CaptureServer } from '../../../src/capture/server.js';
 import { Pipeline } from '../../../src/pipeline.js';
-import { openStore, type Store } from '../../../src/store/index.js';
+import { openStore, WriteBatcher, type Store } from '../../../src/store/index.js';
 import type { PipelineEvent } from '../../../src/core/events.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 import { rawExchange, send } from '../../helpers/http.js';
@@ -18,7 +18,7 @@ describe('capture server + pipeline', () => {
   beforeAll(async () => {
     store = openStore(tmp.path('history.db'));
     pipeline = new Pipeline({
-      store,
+      writes: new WriteBatcher(store),
       response: { status: 202, headers: [['X-Hookdev', 'yes']], body: Buffer.from('got it'), delayMs: 0 },
     });
     pipeline.events.subscribe((e) => events.push(e));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { send, waitFor } from '../../helpers/http.js';
-import { deadPort, startApp, startForwardingListener, type TestApp, type TestListener } from '../../helpers/forward.js';
+import { deadPort, deliveriesOf, startApp, startForwardingListener, type TestApp, type TestListener } from '../../helpers/forward.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -95,7 +95,7 @@ describe('forwarding', () => {
     });
     const l = await listener({ targets: [a.url], responseCap: 10 });
     await send(`${l.url}/h`, { body: 'x' });
-    const d = await waitFor(() => l.listener.store.deliveries(1)[0]);
+    const d = await waitFor(() => deliveriesOf(l, 1)[0]);
     expect(d).toMatchObject({ kind: 'forward', attempt: 1, status: 201, responseTruncated: true, error: null });
     expect(d.target).toBe(`${a.url}/h`);
     expect(d.responseBody!.toString()).toBe('a'.repeat(10));
@@ -131,10 +131,10 @@ describe('forwarding', () => {
     const l = await listener({ targets: [`http://127.0.0.1:${port}`], retryForMs: 300, retryMaxDelayMs: 50 });
     const res = await send(`${l.url}/h`, { body: 'x' });
     expect(res.status).toBe(200);
-    const last = await waitFor(() => l.listener.store.deliveries(1).find((d) => /gave up/.test(d.error ?? '')));
+    const last = await waitFor(() => deliveriesOf(l, 1).find((d) => /gave up/.test(d.error ?? '')));
     expect(last.status).toBeNull();
     expect(last.error).toMatch(/connection refused/);
-    const all = l.listener.store.deliveries(1);
+    const all = deliveriesOf(l, 1);
     expect(all.map((d) => d.attempt)).toEqual(all.map((_, i) => i + 1));
     expect(l.events.some((e) => e.type === 'state' && /unreachable/.test(e.message))).toBe(true);
     expect(l.events.some((e) => e.type === 'warning' && /not delivered/.test(e.message))).toBe(true);
@@ -151,11 +151,11 @@ describe('forwarding', () => {
     await l.listener.pipeline.drain();
     expect(Date.now() - t0).toBeLessThan(2000);
     for (const id of [1, 2]) {
-      const ds = l.listener.store.deliveries(id);
+      const ds = deliveriesOf(l, id);
       expect(ds.at(-1)!.error).toMatch(/hookdev stopped|refused/);
       expect(ds.every((d) => d.status === null)).toBe(true);
     }
-    expect(l.listener.store.deliveries(2).at(-1)!.error).toMatch(/hookdev stopped/);
+    expect(deliveriesOf(l, 2).at(-1)!.error).toMatch(/hookdev stopped/);
     await l.close();
   });
 });
@@ -180,7 +180,7 @@ describe('passthrough', () => {
       ['Set-Cookie', 'b=2'],
     ]);
     expect(res.headers).toContainEqual(['X-Custom-Case', 'One']);
-    expect(l.listener.store.deliveries(1)[0]!.status).toBe(418);
+    expect(deliveriesOf(l, 1)[0]!.status).toBe(418);
   });
 
   it('answers from the first target without waiting for a second, unreachable one', async () => {
@@ -190,7 +190,7 @@ describe('passthrough', () => {
     const res = await send(`${l.url}/h`, { body: 'x' });
     expect(res.status).toBe(202);
     expect(res.body.toString()).toBe('first');
-    await waitFor(() => l.listener.store.deliveries(1).some((d) => d.error === 'connection refused'));
+    await waitFor(() => deliveriesOf(l, 1).some((d) => d.error === 'connection refused'));
   });
 
   it('answers 502 at once when the app is unreachable, and records it', async () => {
@@ -199,7 +199,7 @@ describe('passthrough', () => {
     const res = await send(`${l.url}/h`, { body: 'x' });
     expect(res.status).toBe(502);
     expect(res.body.toString()).toMatch(/unreachable/);
-    const ds = l.listener.store.deliveries(1);
+    const ds = deliveriesOf(l, 1);
     expect(ds).toHaveLength(1);
     expect(ds[0]!.error).toMatch(/connection refused/);
   });
@@ -209,6 +209,6 @@ describe('passthrough', () => {
     const l = await listener({ targets: [a.url], totalTimeoutMs: 200 }, { passthrough: true });
     const res = await send(`${l.url}/h`, { body: 'x' });
     expect(res.status).toBe(504);
-    expect(l.listener.store.deliveries(1)[0]!.error).toMatch(/timed out/);
+    expect(deliveriesOf(l, 1)[0]!.error).toMatch(/timed out/);
   });
 });

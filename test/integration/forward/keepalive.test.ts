@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { send, waitFor } from '../../helpers/http.js';
-import { startApp, startForwardingListener, startRacyApp } from '../../helpers/forward.js';
+import { deliveriesOf, startApp, startForwardingListener, startRacyApp } from '../../helpers/forward.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -30,7 +30,7 @@ describe('kept-alive connections the app closed while idle', () => {
     await waitFor(() => app.received.length === 4);
     await l.forwarder.drain();
     for (let id = 1; id <= 4; id++) {
-      const ds = l.listener.store.deliveries(id);
+      const ds = deliveriesOf(l, id);
       expect(ds).toHaveLength(1);
       expect(ds[0]).toMatchObject({ status: 200, error: null, attempt: 1 });
     }
@@ -49,7 +49,7 @@ describe('kept-alive connections the app closed while idle', () => {
       }
       await l.forwarder.drain();
       for (let id = 1; id <= 3; id++) {
-        const ds = l.listener.store.deliveries(id);
+        const ds = deliveriesOf(l, id);
         expect(ds).toHaveLength(1);
         expect(ds[0]).toMatchObject({ status: 200, error: null });
       }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { send, waitFor } from '../../helpers/http.js';
-import { startApp, startForwardingListener } from '../../helpers/forward.js';
+import { deliveriesOf, startApp, startForwardingListener } from '../../helpers/forward.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -30,7 +30,7 @@ describe('app restart mid-stream', () => {
     expect(app.received.map((r) => r.body.toString())).toEqual(Array.from({ length: 7 }, (_, i) => `event-${i}`));
     expect(l.events.some((e) => e.type === 'state' && e.state === 'reachable' && /app back/.test(e.message))).toBe(true);
     for (let id = 2; id <= 7; id++) {
-      const ds = l.listener.store.deliveries(id);
+      const ds = deliveriesOf(l, id);
       expect(ds.at(-1)!.status).toBe(200);
       expect(ds.filter((d) => d.status !== null)).toHaveLength(1);
     }

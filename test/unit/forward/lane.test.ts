@@ -4,7 +4,7 @@ import { ConfigError } from '../../../src/core/errors.js';
 import type { Exchange, OutgoingRequest } from '../../../src/forward/exchange.js';
 import { makeForwarder } from '../../../src/forward/index.js';
 import { Lane } from '../../../src/forward/lane.js';
-import { openStore } from '../../../src/store/index.js';
+import { openStore, WriteBatcher } from '../../../src/store/index.js';
 import { waitFor } from '../../helpers/http.js';
 
 const ok: Exchange = { startedAt: 0, durationMs: 1, status: 200, headers: [], body: Buffer.alloc(0), truncated: false, error: null, failure: null };
@@ -76,7 +76,7 @@ describe('makeForwarder', () => {
   it('refuses a target that is not an http(s) URL', async () => {
     const store = openStore(':memory:');
     await expect(
-      makeForwarder({ store, events: new EventHub(), targets: ['http://ok'], routes: [{ to: 'localhost:3000' }] }),
+      makeForwarder({ deliveries: new WriteBatcher(store), events: new EventHub(), targets: ['http://ok'], routes: [{ to: 'localhost:3000' }] }),
     ).rejects.toBeInstanceOf(ConfigError);
     store.close();
   });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { GroupCommitter, openStore, type NewRequest, type Store } from '../../../src/store/index.js';
+import { openStore, WriteBatcher, type NewRequest, type Store } from '../../../src/store/index.js';
+import { afterTurn } from '../../../src/core/turn.js';
 import { fromExportLine, toExportRecord } from '../../../src/store/exchange.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/store/schema.js';
 import type { IncomingWebhook, Verdict } from '../../../src/core/types.js';
@@ -225,32 +226,91 @@ describe('opening the history', () => {
   });
 });
 
-describe('GroupCommitter', () => {
+describe('WriteBatcher', () => {
   const tmp = makeTempDir();
+  const delivery = (requestId: number) => ({
+    requestId, kind: 'forward' as const, target: 'http://x', attempt: 1, startedAt: 5, durationMs: 1, status: 200,
+    responseHeaders: null, responseBody: null, responseTruncated: false, error: null,
+  });
+
+  /** Counts the transactions the store runs. */
+  function counted(store: Store): { commits: number } {
+    const c = { commits: 0 };
+    const orig = store.writeBatch.bind(store);
+    store.writeBatch = (batch) => {
+      c.commits++;
+      return orig(batch);
+    };
+    return c;
+  }
+
   it('writes requests arriving in one loop turn in one transaction, resolving only after commit', async () => {
     const store = openStore(tmp.path('g.db'));
-    let commits = 0;
-    const orig = store.insertMany.bind(store);
-    store.insertMany = (items) => {
-      commits++;
-      return orig(items);
-    };
-    const committer = new GroupCommitter(store);
-    const results = await Promise.all(Array.from({ length: 50 }, () => committer.record({ incoming: incoming(), verdict: null })));
-    expect(commits).toBe(1);
+    const c = counted(store);
+    const writes = new WriteBatcher(store);
+    const results = await Promise.all(Array.from({ length: 50 }, () => writes.record({ incoming: incoming(), verdict: null })));
+    expect(c.commits).toBe(1);
     expect(new Set(results.map((r) => r.id)).size).toBe(50);
     // Visible to another connection, i.e. committed, once the promises resolved.
     const reader = new Database(tmp.path('g.db'), { readonly: true });
     expect(reader.prepare('SELECT COUNT(*) AS n FROM requests').get()).toEqual({ n: 50 });
     reader.close();
-    await committer.drain();
+    await writes.drain();
+    store.close();
+  });
+
+  it('follow-ups ride along with a request batch that is due, else get one commit of their own a turn later', async () => {
+    const store = openStore(tmp.path('f1.db'));
+    const c = counted(store);
+    const writes = new WriteBatcher(store);
+    const [first] = await Promise.all([writes.record({ incoming: incoming(), verdict: null })]);
+    expect(c.commits).toBe(1);
+    // Alone: not written yet (nobody waits), then written once, after this turn.
+    writes.queueDelivery(delivery(first!.id));
+    writes.queueResponseStatus(first!.id, 418);
+    expect(store.deliveries(first!.id)).toHaveLength(0);
+    await new Promise<void>((resolve) => afterTurn('log', resolve));
+    expect(c.commits).toBe(2);
+    expect(store.deliveries(first!.id)).toHaveLength(1);
+    expect(store.get(first!.id)!.responseStatus).toBe(418);
+    // With a request batch due: one commit for both.
+    const pending = writes.record({ incoming: incoming(), verdict: null });
+    writes.queueDelivery(delivery(first!.id));
+    await pending;
+    expect(c.commits).toBe(3);
+    expect(store.deliveries(first!.id)).toHaveLength(2);
+    await new Promise<void>((resolve) => afterTurn('log', resolve));
+    expect(c.commits).toBe(3);
+    store.close();
+  });
+
+  it('a bad follow-up row does not refuse the requests it rode with; it is reported', async () => {
+    const store = openStore(tmp.path('f2.db'));
+    const errors: string[] = [];
+    const writes = new WriteBatcher(store, (err) => errors.push(err.message));
+    const pending = writes.record({ incoming: incoming(), verdict: null });
+    writes.queueDelivery(delivery(999_999)); // no such request: the foreign key refuses it
+    const r = await pending;
+    expect(store.get(r.id)).not.toBeNull();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/FOREIGN KEY/);
     store.close();
   });
 
   it('rejects every waiter of a batch that failed to commit', async () => {
     const store = openStore(tmp.path('f.db'));
-    const committer = new GroupCommitter(store);
+    const writes = new WriteBatcher(store);
     store.close();
-    await expect(committer.record({ incoming: incoming(), verdict: null })).rejects.toThrow();
+    await expect(writes.record({ incoming: incoming(), verdict: null })).rejects.toThrow();
+  });
+});
+
+describe('turn phases', () => {
+  it('runs the commit phase before the log phase, whoever asked first', async () => {
+    const order: string[] = [];
+    afterTurn('log', () => order.push('log'));
+    afterTurn('commit', () => order.push('commit'));
+    await new Promise<void>((resolve) => afterTurn('log', resolve));
+    expect(order).toEqual(['commit', 'log']);
   });
 });
