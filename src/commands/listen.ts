@@ -7,7 +7,6 @@ import { resolveDbPath } from '../config/paths.js';
 import { collectSecrets } from '../config/secrets.js';
 import { envValue } from '../config/env.js';
 import type { ListenerConfig } from '../listener.js';
-import { genericDefinitions } from '../config/generic.js';
 import { collect, parseDurationFlag, parseIntFlag, parseSize } from './options.js';
 
 /** Flags as commander hands them over. */
@@ -92,7 +91,7 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
   } else if (flags.channel || flags.token) {
     throw new UsageError('--channel and --token go with --relay URL');
   }
-  const routes = Array.isArray(file.routes) ? file.routes : [];
+  const routes = file.routes ?? [];
   const forward: ForwardSettings | null =
     forwardTo.length || routes.length
       ? {
@@ -126,8 +125,8 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
       },
       limits: maxBody !== undefined ? { maxBody } : {},
       secrets: collectSecrets(flags.secret ?? [], env, file.secrets ?? {}),
-      providerHints: Array.isArray(file.providers) ? file.providers : [],
-      generic: genericDefinitions(file),
+      providerHints: file.providers ?? [],
+      generic: file.generic ?? [],
       provider: flags.provider?.toLowerCase(),
       passthrough: Boolean(flags.passthrough),
     },

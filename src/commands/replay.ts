@@ -6,7 +6,6 @@ import { parseHeaderArg } from '../core/headers.js';
 import type { HeaderList, StoredRequest } from '../core/types.js';
 import type { Signing } from '../forward/replay.js';
 import type { Store } from '../store/index.js';
-import { genericDefinitions } from '../config/generic.js';
 import type { GenericDefinition } from '../signatures/types.js';
 import { collect, parseDurationFlag, parseIdSelector, parseIntFlag, type IdSelector } from './options.js';
 
@@ -79,8 +78,8 @@ export function parseReplayOptions(selector: string, flags: ReplayFlags, env: No
     setHeaders,
     db: flags.db ?? file.db,
     json: Boolean(flags.json),
-    configForwardTo: Array.isArray(file.forwardTo) ? file.forwardTo : [],
-    generic: genericDefinitions(file),
+    configForwardTo: file.forwardTo ?? [],
+    generic: file.generic ?? [],
   };
 }
 

@@ -5,7 +5,6 @@ import { parseHeaderArg } from '../core/headers.js';
 import type { HeaderList, Verdict } from '../core/types.js';
 import { loadConfigFile } from '../config/file.js';
 import { collectSecrets, secretEnvName } from '../config/secrets.js';
-import { genericDefinitions } from '../config/generic.js';
 import { collect, parseIdSelector, parseIntFlag } from './options.js';
 
 export interface VerifyFlags {
@@ -122,7 +121,7 @@ export async function runVerify(id: string | undefined, flags: VerifyFlags): Pro
   }
   const subject = await loadSubject(id, flags);
   const { file } = loadConfigFile();
-  const generic = genericDefinitions(file);
+  const generic = file.generic ?? [];
   const sig = await import('../signatures/index.js');
   const provider = flags.provider
     ? sig.getProvider(flags.provider, generic)

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import type { GenericDefinition } from '../signatures/types.js';
 import { envValue } from './env.js';
+import { parseGenericSchemes } from './generic.js';
 import { userConfigDir } from './paths.js';
 
 /** A forwarding route: requests matching every given field go to `to`. */
@@ -18,14 +20,14 @@ export interface ProviderHint {
   provider: string;
 }
 
-/** The shape of `hookdev.config.json`. Every field is optional. */
+/** `hookdev.config.json`, checked (parseConfigFile). Every field is optional. */
 export interface ConfigFile {
   /** Secrets by provider id: a string or a list (rotation, test + live). */
   secrets?: Record<string, string | string[]>;
   /** Provider hints by path prefix. */
   providers?: ProviderHint[];
   /** Generic HMAC schemes, each usable as a provider id by its name. */
-  generic?: Array<Record<string, unknown>>;
+  generic?: GenericDefinition[];
   /** Default forward targets. */
   forwardTo?: string[];
   /** Routing rules for forwarding. */
@@ -64,8 +66,82 @@ export function loadConfigFile(cwd = process.cwd(), env: NodeJS.ProcessEnv = pro
     throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`,
       'fix the file or point HOOKDEV_CONFIG elsewhere');
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new ConfigError(`config file ${path} must hold a JSON object`);
+  try {
+    return { file: parseConfigFile(parsed), path };
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`config file ${path}: ${err.message}`, err.hint ?? 'fix the file or point HOOKDEV_CONFIG elsewhere');
+    throw err;
   }
-  return { file: parsed as ConfigFile, path };
+}
+
+const FIELDS = ['secrets', 'providers', 'generic', 'forwardTo', 'routes', 'db', 'port'] as const;
+const HTTP_URL = /^https?:\/\/[^/?#]+/i;
+
+/** Check a parsed config file once, here; a mistake names its field path (`forwardTo[1]: expected a URL`). */
+export function parseConfigFile(raw: unknown): ConfigFile {
+  const o = record(raw, 'the file');
+  for (const key of Object.keys(o)) {
+    if (key !== '$schema' && !(FIELDS as readonly string[]).includes(key)) {
+      throw new ConfigError(`${key}: unknown field`, `known fields: ${FIELDS.join(', ')}`);
+    }
+  }
+  const file: ConfigFile = {};
+  if (o.secrets !== undefined) file.secrets = secrets(o.secrets);
+  if (o.providers !== undefined) {
+    file.providers = list(o.providers, 'providers').map((p, i) => {
+      const h = record(p, `providers[${i}]`);
+      return { pathPrefix: text(h.pathPrefix, `providers[${i}].pathPrefix`), provider: text(h.provider, `providers[${i}].provider`).toLowerCase() };
+    });
+  }
+  if (o.generic !== undefined) file.generic = parseGenericSchemes(o.generic);
+  if (o.forwardTo !== undefined) file.forwardTo = list(o.forwardTo, 'forwardTo').map((t, i) => url(t, `forwardTo[${i}]`));
+  if (o.routes !== undefined) {
+    file.routes = list(o.routes, 'routes').map((r, i) => {
+      const where = `routes[${i}]`;
+      const route = record(r, where);
+      const out: RouteConfig = { to: url(route.to, `${where}.to`) };
+      for (const k of ['pathPrefix', 'provider', 'eventType'] as const) {
+        if (route[k] !== undefined) out[k] = text(route[k], `${where}.${k}`);
+      }
+      return out;
+    });
+  }
+  if (o.db !== undefined) file.db = text(o.db, 'db');
+  if (o.port !== undefined) {
+    if (typeof o.port !== 'number' || !Number.isInteger(o.port) || o.port < 0 || o.port > 65535) {
+      throw new ConfigError(`port: expected a whole number from 0 to 65535, got ${JSON.stringify(o.port)}`);
+    }
+    file.port = o.port;
+  }
+  return file;
+}
+
+function record(v: unknown, where: string): Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ConfigError(`${where}: expected an object`);
+  return v as Record<string, unknown>;
+}
+
+function list(v: unknown, where: string): unknown[] {
+  if (!Array.isArray(v)) throw new ConfigError(`${where}: expected a list`);
+  return v;
+}
+
+function text(v: unknown, where: string): string {
+  if (typeof v !== 'string' || v === '') throw new ConfigError(`${where}: expected a non-empty string`);
+  return v;
+}
+
+function url(v: unknown, where: string): string {
+  if (typeof v !== 'string' || !HTTP_URL.test(v)) throw new ConfigError(`${where}: expected a URL like http://localhost:3000/webhooks`);
+  return v;
+}
+
+function secrets(v: unknown): Record<string, string | string[]> {
+  const o = record(v, 'secrets');
+  const out: Record<string, string | string[]> = {};
+  for (const [provider, value] of Object.entries(o)) {
+    const where = `secrets.${provider}`;
+    out[provider] = Array.isArray(value) ? value.map((s, i) => text(s, `${where}[${i}]`)) : text(value, where);
+  }
+  return out;
 }

@@ -77,4 +77,14 @@ describe('environment and config file reach listen and verify (real binary)', ()
     expect(asPost.code).toBe(0);
     dir.cleanup();
   });
+
+  it('a config file mistake is one line naming the field path, exit 2', async () => {
+    const dir = makeTempDir();
+    writeFileSync(dir.path('hookdev.config.json'), JSON.stringify({ forwardTo: ['http://localhost:3000', 'localhost:3001'] }));
+    const r = await runCli(['listen', '--port', '0', '--db', dir.path('x.db')], { cwd: dir.dir, env: { XDG_CONFIG_HOME: dir.path('xdg') } });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`hookdev: config file ${dir.path('hookdev.config.json')}: forwardTo[1]: expected a URL like http://localhost:3000/webhooks`);
+    expect(r.stderr).not.toMatch(/internal error/);
+    dir.cleanup();
+  });
 });
