@@ -1,5 +1,5 @@
 import { EventHub } from './core/events.js';
-import { getHeader } from './core/headers.js';
+import { senderUrl } from './core/sender-url.js';
 import type { IncomingWebhook, Verdict } from './core/types.js';
 import type { CaptureLimits } from './capture/limits.js';
 import type { ProviderHint } from './config/file.js';
@@ -33,15 +33,6 @@ export interface RunningListener {
   /** The one owner of queued writes to `store` (flush() it before reading what was just queued). */
   writes: import('./store/index.js').WriteBatcher;
   close(): Promise<void>;
-}
-
-/** The full URL the sender most likely used: Twilio and Square sign it. */
-export function senderUrl(incoming: IncomingWebhook): string {
-  // Through the relay: the URL the sender used, as the relay saw it (with the `/<channel>` prefix).
-  if (incoming.publicUrl) return incoming.publicUrl;
-  const host = getHeader(incoming.headers, 'x-forwarded-host') ?? getHeader(incoming.headers, 'host') ?? 'localhost';
-  const proto = getHeader(incoming.headers, 'x-forwarded-proto') ?? (incoming.source === 'relay' ? 'https' : 'http');
-  return `${proto.split(',')[0]!.trim()}://${host}${incoming.url}`;
 }
 
 export function providerForPath(hints: ProviderHint[], url: string): string | undefined {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ConfigError, OperationError, UsageError } from '../core/errors.js';
+import { OperationError, UsageError } from '../core/errors.js';
 import { parseHeaderArg } from '../core/headers.js';
 import type { HeaderList } from '../core/types.js';
 import { loadConfigFile, type ConfigFile, type RouteConfig } from '../config/file.js';

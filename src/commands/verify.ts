@@ -77,7 +77,7 @@ async function loadSubject(id: string | undefined, flags: VerifyFlags): Promise<
     if (flags.bodyFile) throw new UsageError('give either a request id or --body-file, not both');
     const sel = parseIdSelector(id);
     const { openHistory, findRequest } = await import('./shared.js');
-    const { senderUrl } = await import('../listener.js');
+    const { senderUrl } = await import('../core/sender-url.js');
     const store = await openHistory(flags.db, { mustExist: true });
     try {
       const r = findRequest(store, sel);
@@ -85,7 +85,7 @@ async function loadSubject(id: string | undefined, flags: VerifyFlags): Promise<
       return {
         body: r.body,
         headers,
-        url: flags.url ?? senderUrl({ ...r, headers, relayId: r.relayId }),
+        url: flags.url ?? senderUrl({ ...r, headers }),
         method: flags.method?.toUpperCase() ?? r.method,
         // A capture is judged as of when it arrived, so old captures can be checked with a secret added later.
         now: nowFlag ?? Math.floor(r.receivedAt / 1000),

@@ -20,9 +20,6 @@ export class ConfigError extends HookdevError {}
 /** The operation ran and failed (invalid signature, target unreachable, not found): exit 1. */
 export class OperationError extends HookdevError {}
 
-/** A network-side failure the user can retry: exit 1. */
-export class NetworkError extends HookdevError {}
-
 export function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError || err instanceof ConfigError) return 2;
   return 1;

@@ -8,14 +8,6 @@ export function getHeader(headers: HeaderList, name: string): string | undefined
   return undefined;
 }
 
-/** Every value of a header, in arrival order. */
-export function getHeaderAll(headers: HeaderList, name: string): string[] {
-  const lower = name.toLowerCase();
-  const out: string[] = [];
-  for (const [k, v] of headers) if (k.length === lower.length && k.toLowerCase() === lower) out.push(v);
-  return out;
-}
-
 export function hasHeader(headers: HeaderList, name: string): boolean {
   return getHeader(headers, name) !== undefined;
 }

@@ -5,8 +5,3 @@ export function makeChalk(stream: NodeJS.WriteStream = process.stdout, env: Node
   const off = (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || !stream.isTTY;
   return new Chalk({ level: off ? 0 : 1 });
 }
-
-/** Write a line to stdout; a closed pipe (`| head`) is not an error worth a stack trace. */
-export function writeLine(text: string): void {
-  process.stdout.write(text + '\n');
-}
