@@ -27,7 +27,7 @@ export interface ForwarderOptions {
   totalTimeoutMs?: number;
   /** Keep retrying an unreachable app this long, then record the delivery as failed. Default 60000. */
   retryForMs?: number;
-  /** First backoff delay while the app is unreachable; doubles up to retryMaxDelayMs. Default 100. */
+  /** Backoff while the app is unreachable: the n-th wait is random in [0, min(retryMaxDelayMs, this·2^n)]. Default 100. */
   retryInitialDelayMs?: number;
   /** Backoff cap. Default 2000. */
   retryMaxDelayMs?: number;

@@ -1,5 +1,6 @@
 import type { EventHub } from '../core/events.js';
 import { formatMs } from '../core/duration.js';
+import { backoffDelay } from '../tunnel/backoff.js';
 import type { Exchange, OutgoingRequest } from './exchange.js';
 
 /** One (request, target) delivery: settles once it reached the app or was given up. */
@@ -25,9 +26,12 @@ export interface LaneDeps {
   send(request: OutgoingRequest): Promise<Exchange>;
   record(job: LaneJob, result: Exchange, extras: RecordExtras): void;
   retryForMs: number;
+  /** Backoff (tunnel/backoff.ts, full jitter): the n-th wait is random in [0, min(maxDelayMs, initialDelayMs·2^n)]. */
   initialDelayMs: number;
   maxDelayMs: number;
   clock: () => number;
+  /** The jitter's randomness; default Math.random. */
+  random?: () => number;
 }
 
 const NOT_SENT: Omit<Exchange, 'startedAt' | 'error'> = {
@@ -42,7 +46,7 @@ const NOT_SENT: Omit<Exchange, 'startedAt' | 'error'> = {
 /**
  * A per-target FIFO. While the app answers, requests go out at once (concurrently). When it stops answering
  * (connection refused: a dev server restarting), the failed request waits and every later one queues behind it;
- * the head is retried with exponential backoff, and once it gets through the queue is sent one by one, in
+ * the head is retried with exponential backoff and jitter, and once it gets through the queue is sent one by one, in
  * arrival order, so the app sees events in the order the sender sent them.
  */
 export class Lane {
@@ -121,15 +125,16 @@ export class Lane {
   }
 
   private async loop(): Promise<void> {
-    let delay = this.deps.initialDelayMs;
+    // Waits since the app was last seen up: the backoff's exponent.
+    let retries = 0;
     let down = true;
     this.announce('unreachable');
     while (this.waiting.length) {
       const head = this.waiting[0]!;
       const expired = () => this.deps.clock() - (head.waitingSince ?? 0) >= this.deps.retryForMs;
       if (head.attempts > 0 && !expired() && !this.closing) {
-        await this.sleep(Math.min(delay, this.deps.retryForMs));
-        delay = Math.min(delay * 2, this.deps.maxDelayMs);
+        const { initialDelayMs, maxDelayMs, random } = this.deps;
+        await this.sleep(Math.min(backoffDelay(retries++, initialDelayMs, maxDelayMs, random), this.deps.retryForMs));
       }
       if (this.closing) {
         this.giveUpAll();
@@ -156,7 +161,7 @@ export class Lane {
       this.deps.record(head, result, {});
       head.settle();
       // Next in line goes at once: the app is up.
-      delay = this.deps.initialDelayMs;
+      retries = 0;
     }
     this.looping = false;
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventHub, type PipelineEvent } from '../../../src/core/events.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import type { Exchange, OutgoingRequest } from '../../../src/forward/exchange.js';
@@ -79,5 +79,48 @@ describe('makeForwarder', () => {
       makeForwarder({ deliveries: new WriteBatcher(store), events: new EventHub(), targets: ['http://ok'], routes: [{ to: 'localhost:3000' }] }),
     ).rejects.toBeInstanceOf(ConfigError);
     store.close();
+  });
+});
+
+describe('Lane retry timing (fake timers, fixed jitter)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** When each attempt went out, in ms since the first, for a lane whose app never answers. */
+  async function attemptTimes(random: () => number): Promise<{ times: number[]; error: string | undefined }> {
+    vi.useFakeTimers({ now: 0 });
+    const times: number[] = [];
+    const recorded: Array<{ error?: string }> = [];
+    const lane = new Lane({
+      target: 'http://app',
+      events: new EventHub(),
+      send: async () => {
+        times.push(Date.now());
+        return refused;
+      },
+      record: (_job, _result, extras) => recorded.push(extras),
+      retryForMs: 1000,
+      initialDelayMs: 100,
+      maxDelayMs: 400,
+      clock: () => Date.now(),
+      random,
+    });
+    const done = lane.submit({ seq: 1, requestId: 1, request: { url: 'http://app/', method: 'POST', headers: [], body: Buffer.alloc(0) }, attempts: 0, waitingSince: null });
+    await vi.advanceTimersByTimeAsync(5000);
+    await done;
+    return { times, error: recorded.at(-1)?.error };
+  }
+
+  it('backs off exponentially up to the cap, and gives up once the window has passed', async () => {
+    // Jitter at its top: the ceiling itself, 100, 200, 400, 400…
+    const top = await attemptTimes(() => 0.999999);
+    expect(top.times).toEqual([0, 99, 298, 697, 1096]);
+    expect(top.error).toBe('gave up after 1.1s: connection refused');
+  });
+
+  it('spreads the waits with jitter (full jitter: uniform below the ceiling)', async () => {
+    const half = await attemptTimes(() => 0.5);
+    expect(half.times).toEqual([0, 50, 150, 350, 550, 750, 950, 1150]);
   });
 });
