@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { OperationError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { parseHeaderArg } from '../core/headers.js';
 import type { HeaderList } from '../core/types.js';
 import { loadConfigFile, type ConfigFile, type RouteConfig } from '../config/file.js';
@@ -198,17 +198,12 @@ async function runListen(options: ListenOptions): Promise<void> {
     const { makeForwarder } = await import('../forward/index.js');
     options.config.makeDeliverer = ({ deliveries, events: hub }) => makeForwarder({ ...forward, deliveries, events: hub });
   }
+  const { bindFailure, stopOnSignals } = await import('./serve.js');
   let listener;
   try {
     listener = await startListener(options.config, events);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') {
-      throw new OperationError(`port ${options.config.port} on ${options.config.host} is already in use`,
-        'stop the other process or pick another port: --port 4748 (or --port 0 for any free port)');
-    }
-    if (e.code === 'EACCES') throw new OperationError(`not allowed to listen on port ${options.config.port}`, 'use a port above 1023');
-    throw err;
+    throw bindFailure(err, options.config) ?? err;
   }
   events.emit({ type: 'listening', url: listener.url, door: 'http', detail: { db: options.config.dbPath, port: listener.port } });
   let tunnel: import('../tunnel/client.js').Tunnel | null = null;
@@ -221,25 +216,16 @@ async function runListen(options: ListenOptions): Promise<void> {
     }
   }
   let failure: unknown = null;
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = () => {
-      if (stopping) return process.exit(130);
-      stopping = true;
-      void (async () => {
-        await tunnel?.close().catch(() => undefined);
-        await listener.close();
-        resolve();
-      })();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    // The relay refusing us later (token revoked, channel taken) ends the listener with exit 1.
-    tunnel?.done.catch((err: unknown) => {
-      failure = err;
-      stop();
-    });
+  const stopper = stopOnSignals(async () => {
+    await tunnel?.close().catch(() => undefined);
+    await listener.close();
   });
+  // The relay refusing us later (token revoked, channel taken) ends the listener with exit 1.
+  tunnel?.done.catch((err: unknown) => {
+    failure = err;
+    stopper.stop();
+  });
+  await stopper.stopped;
   if (failure) throw failure;
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { envValue } from '../config/env.js';
-import { ConfigError, OperationError, UsageError } from '../core/errors.js';
+import { ConfigError, UsageError } from '../core/errors.js';
 import type { RelayEvent } from '../tunnel/relay-events.js';
 import type { RelayOptions } from '../tunnel/relay-server.js';
 import { collect, parseDurationFlag, parseIntFlag, parseSize } from './options.js';
@@ -170,16 +170,12 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
   const print = (event: RelayEvent): void => {
     out.write(JSON.stringify({ ...event, time: new Date().toISOString() }));
   };
+  const { bindFailure, stopOnSignals } = await import('./serve.js');
   let relay;
   try {
     relay = await startRelay({ ...options.relay, tls, log: print });
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE')
-      throw new OperationError(`port ${options.relay.port} is already in use`, 'pick another port with --port');
-    if (e.code === 'EACCES')
-      throw new OperationError(`not allowed to listen on port ${options.relay.port}`, 'use a port above 1023, or run behind a proxy');
-    throw err;
+    throw bindFailure(err, { port: options.relay.port ?? 8080, host: options.relay.host ?? '0.0.0.0' }, 'use a port above 1023, or run behind a proxy') ?? err;
   }
   const { redactUrl } = options.relay.store ? await import('../tunnel/relay-store-redis.js') : { redactUrl: (u: string) => u };
   print({
@@ -192,17 +188,10 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
   });
   if (options.relay.tokens.some((t) => t.length < 16))
     print({ event: 'warning', message: 'a relay token is shorter than 16 characters; use e.g. `openssl rand -hex 32`' });
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const stop = (): void => {
-      if (stopping) return void process.exit(130);
-      stopping = true;
-      print({ event: 'stopping' });
-      void relay.close().then(resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopOnSignals(async () => {
+    print({ event: 'stopping' });
+    await relay.close();
+  }).stopped;
 }
 
 function readTls(files: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
