@@ -8,6 +8,20 @@ export function getHeader(headers: HeaderList, name: string): string | undefined
   return undefined;
 }
 
+/**
+ * Headers that describe one connection, not the message (RFC 9110 §7.6.1), plus the old `Proxy-Connection`:
+ * never passed on by whoever forwards a message (the forwarder, the relay).
+ */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
 export function hasHeader(headers: HeaderList, name: string): boolean {
   return getHeader(headers, name) !== undefined;
 }

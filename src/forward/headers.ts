@@ -1,7 +1,5 @@
+import { HOP_BY_HOP } from '../core/headers.js';
 import type { HeaderList } from '../core/types.js';
-
-/** Headers that describe one connection, not the message (RFC 9110 §7.6.1); never passed on. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 function isHopByHop(lower: string, named: Set<string> | null): boolean {
   return HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || (named !== null && named.has(lower));

@@ -4,6 +4,7 @@ import type { Answer, IncomingWebhook, Verdict } from '../core/types.js';
 import type { RouteConfig } from '../config/file.js';
 import type { Deliverer } from '../pipeline.js';
 import { ConfigError } from '../core/errors.js';
+import { definedOnly } from '../core/objects.js';
 import type { DeliverySink } from '../store/index.js';
 import { createFreshClient, createPool } from './client.js';
 import { exchange, type Exchange, type ExchangeOptions, type OutgoingRequest } from './exchange.js';
@@ -213,7 +214,3 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
 }
 
 const toNull = (): null => null;
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
