@@ -1,13 +1,7 @@
 import type Database from 'better-sqlite3';
 
-/** Numbered migrations, run in order at open. Never edit one that has shipped: add the next. */
-export const MIGRATIONS: readonly string[] = [
-  // 1: requests, deliveries, meta
-  `
-  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-  CREATE TABLE requests (
-    id INTEGER PRIMARY KEY,
-    received_at INTEGER NOT NULL,
+/** The columns of `requests` after its id, as migration 1 made them (migration 2 rebuilds the table with them). */
+const REQUEST_COLUMNS_V1 = `    received_at INTEGER NOT NULL,
     source TEXT NOT NULL,
     method TEXT NOT NULL,
     url TEXT NOT NULL,
@@ -27,7 +21,16 @@ export const MIGRATIONS: readonly string[] = [
     relay_id TEXT,
     rejected_status INTEGER,
     rejected_reason TEXT,
-    response_status INTEGER
+    response_status INTEGER`;
+
+/** Numbered migrations, run in order at open. Never edit one that has shipped: add the next. */
+export const MIGRATIONS: readonly string[] = [
+  // 1: requests, deliveries, meta
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE requests (
+    id INTEGER PRIMARY KEY,
+${REQUEST_COLUMNS_V1}
   );
   -- No index on received_at: ids follow arrival order, so time filters scan from the newest id and stop
   -- early; an extra index costs every insert on the request path about a third of its time.
@@ -55,27 +58,7 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE requests_v2 (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    received_at INTEGER NOT NULL,
-    source TEXT NOT NULL,
-    method TEXT NOT NULL,
-    url TEXT NOT NULL,
-    http_version TEXT NOT NULL DEFAULT '1.1',
-    remote_addr TEXT NOT NULL DEFAULT '',
-    headers TEXT NOT NULL,
-    body BLOB NOT NULL,
-    body_size INTEGER NOT NULL,
-    content_type TEXT,
-    provider TEXT,
-    event_type TEXT,
-    event_id TEXT,
-    signature_status TEXT,
-    signature_reason TEXT,
-    signature_detail TEXT,
-    duplicate_of INTEGER,
-    relay_id TEXT,
-    rejected_status INTEGER,
-    rejected_reason TEXT,
-    response_status INTEGER,
+${REQUEST_COLUMNS_V1},
     import_key TEXT
   );
   INSERT INTO requests_v2 (id, received_at, source, method, url, http_version, remote_addr, headers, body, body_size,

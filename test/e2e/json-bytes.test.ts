@@ -1,7 +1,7 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../helpers/forward.js';
-import { captureInto, emptyConfigFile } from '../helpers/forward-replay.js';
+import { captureInto, emptyConfigFile, replacingEditor } from '../helpers/forward-replay.js';
 import { runCli } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 
@@ -34,14 +34,9 @@ describe('JSON bodies are re-indented, never re-encoded (real binary)', () => {
   });
 
   it('replay --edit: a changed field goes out with every other value as it was', async () => {
-    const script = tmp.path('edit.mjs');
-    writeFileSync(
-      script,
-      `import { readFileSync, writeFileSync } from 'node:fs';\nconst f = process.argv[2];\nwriteFileSync(f, readFileSync(f, 'utf8').replace('"n": 1', '"n": 2'));\n`,
-    );
-    chmodSync(script, 0o755);
     app.received.length = 0;
-    const r = await runCli(['replay', '1', '--to', app.url, '--edit', '--db', db], { env: { ...env(), EDITOR: `${process.execPath} ${script}` } });
+    const editor = replacingEditor(tmp.dir, '"n": 1', '"n": 2');
+    const r = await runCli(['replay', '1', '--to', app.url, '--edit', '--db', db], { env: { ...env(), EDITOR: editor } });
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     const sent = app.received[0]!.body.toString();

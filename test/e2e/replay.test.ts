@@ -1,9 +1,9 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { deadPort, startApp, type TestApp } from '../helpers/forward.js';
-import { captureInto, emptyConfigFile, runReplayInProcess } from '../helpers/forward-replay.js';
+import { captureInto, emptyConfigFile, replacingEditor, runReplayInProcess } from '../helpers/forward-replay.js';
 import { runCli } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 
@@ -197,15 +197,9 @@ describe('replay --edit', () => {
   });
 
   it('an edited body is re-signed when the secret is known, and the SDK accepts it', async () => {
-    const script = tmp.path('edit.mjs');
-    writeFileSync(
-      script,
-      `import { readFileSync, writeFileSync } from 'node:fs';\nconst f = process.argv[2];\nwriteFileSync(f, readFileSync(f, 'utf8').replace('"amount": 100', '"amount": 250'));\n`,
-    );
-    chmodSync(script, 0o755);
     const a = await app(stripeApp());
     const r = await runReplayInProcess(['1', '--to', a.url, '--edit', '--db', db], {
-      EDITOR: `${process.execPath} ${script}`,
+      EDITOR: replacingEditor(tmp.dir, '"amount": 100', '"amount": 250'),
       HOOKDEV_SECRET_STRIPE: SECRET,
     });
     expect(r.code).toBe(0);

@@ -81,3 +81,14 @@ export async function runReplayInProcess(args: string[], env: NodeJS.ProcessEnv 
     throw err;
   }
 }
+
+/** An $EDITOR command (a node script written into `dir`) that replaces `from` with `to` in the file it is given. */
+export function replacingEditor(dir: string, from: string, to: string): string {
+  const script = join(dir, `edit-${editors++}.mjs`);
+  writeFileSync(
+    script,
+    `import { readFileSync, writeFileSync } from 'node:fs';\nconst f = process.argv[2];\nwriteFileSync(f, readFileSync(f, 'utf8').replace(${JSON.stringify(from)}, ${JSON.stringify(to)}));\n`,
+  );
+  return `${process.execPath} ${script}`;
+}
+let editors = 0;
