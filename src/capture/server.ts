@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { fromRawHeaders, toFlatHeaders } from '../core/headers.js';
 import type { Answer, IncomingWebhook, RequestHandler } from '../core/types.js';
+import { readBodyUnder } from './body.js';
 import { DEFAULT_LIMITS, type CaptureLimits } from './limits.js';
 
 export interface CaptureServerOptions {
@@ -65,35 +66,26 @@ export async function startCaptureServer(options: CaptureServerOptions): Promise
       reject(req, res, incoming, declared);
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limits.maxBody) {
-        done = true;
-        reject(req, res, incoming, size);
-        return;
+    readBodyUnder(req, limits.maxBody, (outcome) => {
+      switch (outcome.kind) {
+        case 'body':
+          incoming.body = outcome.body;
+          answerWith(res, options.handler(incoming));
+          return;
+        case 'too-large':
+          reject(req, res, incoming, outcome.size);
+          return;
+        case 'aborted':
+          problem(`client aborted ${incoming.method} ${incoming.url} after ${outcome.size} bytes; nothing was saved`, {
+            method: incoming.method,
+            url: incoming.url,
+            received: outcome.size,
+          });
+          return;
+        default:
+          return outcome satisfies never;
       }
-      chunks.push(chunk);
     });
-    req.on('end', () => {
-      if (done) return;
-      done = true;
-      incoming.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      answerWith(res, options.handler(incoming));
-    });
-    req.on('aborted', () => {
-      if (done) return;
-      done = true;
-      problem(`client aborted ${incoming.method} ${incoming.url} after ${size} bytes; nothing was saved`, {
-        method: incoming.method,
-        url: incoming.url,
-        received: size,
-      });
-    });
-    req.on('error', () => undefined);
   }
 
   function reject(req: IncomingMessage, res: ServerResponse, incoming: IncomingWebhook, size: number): void {
