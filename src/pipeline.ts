@@ -1,4 +1,5 @@
 import { EventHub, type PipelineEvent } from './core/events.js';
+import { afterAnswers } from './core/turn.js';
 import type { Answer, HeaderList, IncomingWebhook, Verdict } from './core/types.js';
 import type { InsertResult, WriteBatcher } from './store/index.js';
 
@@ -111,7 +112,7 @@ export class Pipeline {
    * are written (in arrival order) instead of in front of them.
    */
   private deliverLater(start: () => Promise<unknown>): void {
-    if (this.pendingDeliveries.push(start) === 1) setImmediate(() => this.startDeliveries());
+    if (this.pendingDeliveries.push(start) === 1) afterAnswers(() => this.startDeliveries());
   }
 
   private startDeliveries(): void {
@@ -126,7 +127,7 @@ export class Pipeline {
    */
   private announce(event: PipelineEvent): void {
     if (this.pendingEvents.push(event) === 1) {
-      setImmediate(() => {
+      afterAnswers(() => {
         const events = this.pendingEvents;
         this.pendingEvents = [];
         for (const e of events) this.events.emit(e);

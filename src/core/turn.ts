@@ -4,7 +4,8 @@
  *
  *   1. read     poll phase: the turn's requests are read, each handed to the pipeline
  *   2. answer   check phase (`thisTurn`): their group commit runs, then each sender's answer is written
- *   3. frames   check phase: WebSocket frames corked during the turn leave (tunnel/ uncorks with setImmediate)
+ *   3. frames   check phase: WebSocket frames corked during the turn leave (tunnel/ uncorks with setImmediate);
+ *               work queued by the answers (`afterAnswers`: request events, default-mode forwards) starts
  *   4. commit   a turn later (`afterTurn('commit', …)`): writes no answer waits on (delivery rows, answer statuses,
  *               the relay queue's forced commits)
  *   5. log      right after 4 (`afterTurn('log', …)`): output lines, never ahead of the writes they report
@@ -15,6 +16,11 @@
 
 /** Phase 2: after this turn's poll phase, so every request read in the turn joins the same batch. */
 export function thisTurn(fn: () => void): void {
+  setImmediate(fn);
+}
+
+/** Phase 3: queued while answering, so it runs behind every answer of the turn. */
+export function afterAnswers(fn: () => void): void {
   setImmediate(fn);
 }
 
