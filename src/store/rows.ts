@@ -52,13 +52,16 @@ export interface DeliveryRow {
   error: string | null;
 }
 
+/** A stored header list; pairs that are not two strings (another version's bug) are left out, never thrown on. */
 function parseHeaders(json: string): HeaderList {
+  let v: unknown;
   try {
-    const v = JSON.parse(json) as unknown;
-    return Array.isArray(v) ? (v as HeaderList) : [];
+    v = JSON.parse(json);
   } catch {
     return [];
   }
+  if (!Array.isArray(v)) return [];
+  return v.filter((p): p is [string, string] => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string');
 }
 
 /** The `signature_detail` column: the verdict's code, diagnosis and warnings, as one JSON text. */
