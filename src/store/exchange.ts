@@ -26,7 +26,8 @@ export interface ExportRecord {
   importKey: string | null;
 }
 
-export function toExportRecord(r: StoredRequest): ExportRecord {
+/** The fields every JSON form of a stored request starts with (export lines, `list --json`, `show --json`). */
+export function requestHeadJson(r: StoredRequest): Pick<ExportRecord, 'id' | 'receivedAt' | 'source' | 'method' | 'url' | 'httpVersion' | 'remoteAddr' | 'headers'> {
   return {
     id: r.id,
     receivedAt: new Date(r.receivedAt).toISOString(),
@@ -36,6 +37,12 @@ export function toExportRecord(r: StoredRequest): ExportRecord {
     httpVersion: r.httpVersion,
     remoteAddr: r.remoteAddr,
     headers: r.headers,
+  };
+}
+
+export function toExportRecord(r: StoredRequest): ExportRecord {
+  return {
+    ...requestHeadJson(r),
     bodyBase64: r.body.toString('base64'),
     bodySize: r.bodySize,
     provider: r.provider,

@@ -1,4 +1,5 @@
 import type { Delivery, IncomingWebhook, SignatureDetail, StoredRequest, Verdict } from '../core/types.js';
+import { requestHeadJson } from '../store/exchange.js';
 
 const NO_DETAIL: SignatureDetail = { code: null, diagnosis: null, warnings: [] };
 
@@ -47,14 +48,7 @@ export function deliveryEventJson(requestId: number, d: Omit<Delivery, 'id'>, wa
 export function requestSummaryJson(r: StoredRequest): Record<string, unknown> {
   const detail = signatureDetail(r);
   return {
-    id: r.id,
-    receivedAt: new Date(r.receivedAt).toISOString(),
-    source: r.source,
-    method: r.method,
-    url: r.url,
-    httpVersion: r.httpVersion,
-    remoteAddr: r.remoteAddr,
-    headers: r.headers,
+    ...requestHeadJson(r),
     bodySize: r.bodySize,
     contentType: r.contentType,
     provider: r.provider,
