@@ -82,15 +82,10 @@ export interface Verdict {
 }
 
 /** A request as read back from the history. */
-export interface StoredRequest {
+export interface StoredRequest
+  extends Pick<IncomingWebhook, 'receivedAt' | 'source' | 'method' | 'url' | 'httpVersion' | 'remoteAddr' | 'headers'> {
   id: number;
-  receivedAt: number;
-  source: RequestSource;
-  method: string;
-  url: string;
-  httpVersion: string;
-  remoteAddr: string;
-  headers: HeaderList;
+  /** Exact body bytes (empty in list summaries, and for refused requests whose body was not kept). */
   body: Buffer;
   bodySize: number;
   contentType: string | null;
