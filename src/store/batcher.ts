@@ -30,7 +30,8 @@ export class WriteBatcher implements DeliverySink {
   private deliveries: NewDelivery[] = [];
   private statuses: Array<[id: number, status: number]> = [];
   private requestFlushDue = false;
-  private followUpFlushDue = false;
+  /** A commit-phase flush is queued; cleared only when it runs, so follow-ups of several turns share one commit. */
+  private followUpFlushQueued = false;
 
   constructor(
     private readonly store: Store,
@@ -61,15 +62,18 @@ export class WriteBatcher implements DeliverySink {
 
   private scheduleFollowUps(): void {
     // A request batch already due takes them along: one commit, not two.
-    if (this.requestFlushDue || this.followUpFlushDue) return;
-    this.followUpFlushDue = true;
-    afterTurn('commit', () => this.flush());
+    if (this.requestFlushDue || this.followUpFlushQueued) return;
+    this.followUpFlushQueued = true;
+    afterTurn('commit', () => {
+      this.followUpFlushQueued = false;
+      // Likewise when a request batch became due meanwhile.
+      if (!this.requestFlushDue) this.flush();
+    });
   }
 
   /** Write everything queued, now, in one transaction. Request waiters settle; a follow-up failure is reported. */
   flush(): void {
     this.requestFlushDue = false;
-    this.followUpFlushDue = false;
     const batch = this.requests;
     const followUps: WriteBatch = { requests: [], deliveries: this.deliveries, statuses: this.statuses };
     this.requests = [];
