@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfigFile, type ConfigFile } from '../config/file.js';
 import { collectSecrets } from '../config/secrets.js';
-import { genericDefinitions } from '../config/generic.js';
 import { OperationError, UsageError } from '../core/errors.js';
 import type { HeaderList } from '../core/types.js';
 import type { GenericDefinition } from '../signatures/types.js';
@@ -105,7 +104,7 @@ export function parseAuditOptions(url: string, flags: AuditFlags, env: NodeJS.Pr
     db: flags.db ?? file.db,
     json: Boolean(flags.json),
     configured: collectSecrets([], env, file.secrets ?? {}),
-    generic: genericDefinitions(file),
+    generic: file.generic ?? [],
   };
 }
 

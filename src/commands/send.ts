@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfigFile, type ConfigFile } from '../config/file.js';
 import { collectSecrets } from '../config/secrets.js';
-import { genericDefinitions } from '../config/generic.js';
 import { OperationError, UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import type { HeaderList } from '../core/types.js';
@@ -102,7 +101,7 @@ export function parseSendOptions(flags: SendFlags, env: NodeJS.ProcessEnv, file:
     db: flags.db ?? file.db,
     json: Boolean(flags.json),
     configured: collectSecrets([], env, file.secrets ?? {}),
-    generic: genericDefinitions(file),
+    generic: file.generic ?? [],
   };
 }
 
@@ -156,7 +155,7 @@ Examples:
 
 async function listEvents(flags: SendFlags, file: ConfigFile, io: CommandIO): Promise<void> {
   const { resolveProvider } = await import('../send/spec.js');
-  const { profile } = resolveProvider(flags.provider, genericDefinitions(file));
+  const { profile } = resolveProvider(flags.provider, file.generic ?? []);
   if (flags.json) {
     for (const e of profile.events) io.stdout.write(JSON.stringify({ provider: profile.provider, event: e.type, description: e.description, contentType: e.contentType }) + '\n');
     return;

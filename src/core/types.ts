@@ -2,7 +2,8 @@
 export type HeaderList = Array<[string, string]>;
 
 /** Which door a request came in through. */
-export type RequestSource = 'http' | 'relay' | 'import' | 'send';
+export const REQUEST_SOURCES = ['http', 'relay', 'import', 'send'] as const;
+export type RequestSource = (typeof REQUEST_SOURCES)[number];
 
 /** A request as a door hands it to the pipeline: plain values, no sockets. */
 export interface IncomingWebhook {

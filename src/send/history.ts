@@ -12,7 +12,7 @@ import { recordDelivery } from '../forward/record.js';
 import { analyze, discordPrivateKey, getProvider } from '../signatures/index.js';
 import { rawPublicKey } from '../signatures/lib/ed25519.js';
 import type { GenericDefinition } from '../signatures/types.js';
-import type { NewRequest, Store } from '../store/index.js';
+import { WriteBatcher, type NewRequest, type Store } from '../store/index.js';
 import type { BuiltEvent } from './message.js';
 import type { SendHistory } from './sender.js';
 
@@ -36,25 +36,11 @@ export function storeHistory(store: Store, opts: { provider: string; secret: str
   const secret = verifySecretFor(opts.provider, opts.secret);
   const secrets = { [opts.provider]: [secret] };
   const provider = getProvider(opts.provider, opts.generic);
-  let queue: Array<{ item: NewRequest; resolve: (id: number) => void; reject: (err: unknown) => void }> = [];
-  let timer: NodeJS.Timeout | null = null;
-  const idle: Array<() => void> = [];
-
-  const flush = (): void => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    const batch = queue;
-    queue = [];
-    if (batch.length === 0) return;
-    try {
-      const results = store.insertMany(batch.map((b) => b.item));
-      batch.forEach((b, i) => b.resolve(results[i]!.id));
-    } catch (err) {
-      // A full disk or a locked file ends the run with one line, not a stack trace.
-      const e = new OperationError(`cannot write to the history ${store.path}: ${(err as Error).message}`, 'pass --db PATH (or set HOOKDEV_DB) to use another file');
-      for (const b of batch) b.reject(e);
-    }
-    for (const w of idle.splice(0)) w();
+  // The history's one write batcher, gathering a few ms: delivery rows and statuses ride along with event rows.
+  const writes = new WriteBatcher(store, () => undefined, { windowMs: WINDOW_MS, maxBatch: MAX_BATCH });
+  // A full disk or a locked file ends the run with one line, not a stack trace.
+  const cannotWrite = (err: unknown): never => {
+    throw new OperationError(`cannot write to the history ${store.path}: ${(err as Error).message}`, 'pass --db PATH (or set HOOKDEV_DB) to use another file');
   };
 
   /** What a receiver holding the same secret concludes; the full analysis (with diagnosis) only when it fails. */
@@ -89,25 +75,16 @@ export function storeHistory(store: Store, opts: { provider: string; secret: str
         receivedAt: nowMs,
       };
       const item: NewRequest = { incoming, verdict: verdictOf(ev, first, nowMs) };
-      return new Promise<number>((resolve, reject) => {
-        queue.push({ item, resolve, reject });
-        if (queue.length >= MAX_BATCH) flush();
-        else if (!timer) {
-          timer = setTimeout(flush, WINDOW_MS);
-          // Delivery rows queued meanwhile ride along with this commit instead of paying one of their own.
-          store.groupCommitDue = true;
-        }
-      });
+      return writes.record(item).then((r) => r.id, cannotWrite);
     },
     attempt(requestId: number, attempt: number, req: OutgoingRequest, result: Exchange): void {
-      recordDelivery(store, undefined, { requestId, kind: 'send', target: req.url, attempt, result, responseCap: RESPONSE_CAP });
+      recordDelivery(writes, undefined, { requestId, kind: 'send', target: req.url, attempt, result, responseCap: RESPONSE_CAP });
     },
     final(requestId: number, status: number | null): void {
-      if (status !== null) store.queueResponseStatus(requestId, status);
+      if (status !== null) writes.queueResponseStatus(requestId, status);
     },
-    async drain(): Promise<void> {
-      if (queue.length) await new Promise<void>((r) => idle.push(r));
-      store.flushFollowUps();
+    drain(): Promise<void> {
+      return writes.drain();
     },
   };
 }

@@ -8,6 +8,16 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+/**
+ * How long requests gather before their commit. Default: the requests of one loop turn (a server's requests arrive
+ * together). A client sending its own events (`send`) gathers a few ms instead: its commits overlap its sends.
+ */
+export interface BatchWindow {
+  windowMs?: number;
+  /** Commit at once when this many are waiting. */
+  maxBatch?: number;
+}
+
 /** Where delivery rows go: the batcher in a running process (tests may hand in their own). */
 export interface DeliverySink {
   queueDelivery(d: NewDelivery): void;
@@ -33,18 +43,23 @@ export class WriteBatcher implements DeliverySink {
   /** A commit-phase flush is queued; cleared only when it runs, so follow-ups of several turns share one commit. */
   private followUpFlushQueued = false;
 
+  private windowTimer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly store: Store,
     /** Told when a follow-up write fails: it runs outside any caller, so it cannot throw to one. */
     private readonly onBackgroundError: (err: Error) => void = () => undefined,
+    private readonly batching: BatchWindow = {},
   ) {}
 
   record(item: NewRequest): Promise<InsertResult> {
     return new Promise((resolve, reject) => {
-      this.requests.push({ item, resolve, reject });
+      const n = this.requests.push({ item, resolve, reject });
+      if (this.batching.maxBatch !== undefined && n >= this.batching.maxBatch) return this.flush();
       if (this.requestFlushDue) return;
       this.requestFlushDue = true;
-      thisTurn(() => this.flush());
+      if (this.batching.windowMs) this.windowTimer = setTimeout(() => this.flush(), this.batching.windowMs);
+      else thisTurn(() => this.flush());
     });
   }
 
@@ -74,6 +89,8 @@ export class WriteBatcher implements DeliverySink {
   /** Write everything queued, now, in one transaction. Request waiters settle; a follow-up failure is reported. */
   flush(): void {
     this.requestFlushDue = false;
+    if (this.windowTimer) clearTimeout(this.windowTimer);
+    this.windowTimer = null;
     const batch = this.requests;
     const followUps: WriteBatch = { requests: [], deliveries: this.deliveries, statuses: this.statuses };
     this.requests = [];

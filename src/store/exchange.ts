@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SIGNATURE_STATUSES, type HeaderList, type RequestSource, type StoredRequest, type Verdict } from '../core/types.js';
+import { REQUEST_SOURCES, SIGNATURE_STATUSES, type HeaderList, type StoredRequest, type Verdict } from '../core/types.js';
 import { parseSignatureDetail, signatureDetailColumn } from './rows.js';
 import type { NewRequest } from './store.js';
 
@@ -129,7 +129,6 @@ function isHeaderList(v: unknown): v is HeaderList {
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const SOURCES: readonly RequestSource[] = ['http', 'relay', 'import'];
 
 /**
  * Parse and check one NDJSON line into a request to insert; every field is checked, and a bad one is named by its
@@ -159,7 +158,7 @@ function checkRecord(o: Json): NewRequest {
     throw new FieldError(`receivedAt: expected an ISO 8601 time, got ${describe(receivedText)}`);
   }
   // Older exports may lack a source: those rows came from an import of unknown origin.
-  const source = o.source === undefined ? 'import' : oneOf(o, 'source', SOURCES);
+  const source = o.source === undefined ? 'import' : oneOf(o, 'source', REQUEST_SOURCES);
   const method = str(o, 'method');
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) throw new FieldError(`method: expected an HTTP method, got ${describe(method)}`);
   const url = str(o, 'url');

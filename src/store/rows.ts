@@ -1,5 +1,6 @@
 import {
   isReasonCode,
+  REQUEST_SOURCES,
   SIGNATURE_STATUSES,
   type Delivery,
   type HeaderList,
@@ -88,7 +89,7 @@ export function parseSignatureDetail(json: string | null): SignatureDetail | nul
 }
 
 const STATUSES: ReadonlySet<string> = new Set(SIGNATURE_STATUSES);
-const SOURCES: ReadonlySet<string> = new Set<RequestSource>(['http', 'relay', 'import']);
+const SOURCES: ReadonlySet<string> = new Set<RequestSource>(REQUEST_SOURCES);
 
 export function requestFromRow(row: RequestRow): StoredRequest {
   return {

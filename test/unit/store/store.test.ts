@@ -139,7 +139,7 @@ describe('Store', () => {
     const bad = (over: Record<string, unknown>) => fromExportLine(JSON.stringify({ ...good, ...over }));
     expect(bad({ id: 0 })).toMatch(/^id: expected a whole number/);
     expect(bad({ receivedAt: 'yesterday' })).toMatch(/^receivedAt: expected an ISO 8601 time/);
-    expect(bad({ source: 'ftp' })).toBe('source: expected one of http, relay, import, got "ftp"');
+    expect(bad({ source: 'ftp' })).toBe('source: expected one of http, relay, import, send, got "ftp"');
     expect(bad({ method: 'GE T' })).toMatch(/^method: /);
     expect(bad({ url: 5 })).toBe('url: expected a string, got 5');
     expect(bad({ bodyBase64: '***' })).toBe('bodyBase64: expected base64 text');
