@@ -189,10 +189,15 @@ async function runListen(options: ListenOptions): Promise<void> {
   const chalk = makeChalk();
   const { LineWriter } = await import('../ui/line-writer.js');
   const out = new LineWriter(process.stdout);
-  events.subscribe((event) => {
-    const line = json ? jsonLine(event) : humanLine(chalk, event);
-    if (line !== null) out.write(line);
-  });
+  const { shouldRunUi } = await import('../ui/app/when.js');
+  const tty = { stdout: Boolean(process.stdout.isTTY), stdin: Boolean(process.stdin.isTTY) };
+  const ui = shouldRunUi(options, tty, process.env) ? await import('../ui/app/run.js') : null;
+  if (!ui) {
+    events.subscribe((event) => {
+      const line = json ? jsonLine(event) : humanLine(chalk, event);
+      if (line !== null) out.write(line);
+    });
+  }
   process.once('exit', () => out.flush());
   const forward = options.forward;
   if (forward) {
@@ -211,12 +216,17 @@ async function runListen(options: ListenOptions): Promise<void> {
     if (e.code === 'EACCES') throw new OperationError(`not allowed to listen on port ${options.config.port}`, 'use a port above 1023');
     throw err;
   }
+  const view = ui?.runUi({
+    store: listener.store, source: options.config.dbPath, secrets: options.config.secrets, generic: options.config.generic,
+    targets: forward?.targets ?? [], events, relay: Boolean(options.relay),
+  });
   events.emit({ type: 'listening', url: listener.url, door: 'http', detail: { db: options.config.dbPath, port: listener.port } });
   let tunnel: import('../tunnel/client.js').Tunnel | null = null;
   if (options.relay) {
     try {
       tunnel = await startRelayDoor(options.relay, listener.pipeline.handle, events, options.config.limits.maxBody);
     } catch (err) {
+      view?.close();
       await listener.close();
       throw err;
     }
@@ -227,6 +237,7 @@ async function runListen(options: ListenOptions): Promise<void> {
     const stop = () => {
       if (stopping) return process.exit(130);
       stopping = true;
+      view?.close();
       void (async () => {
         await tunnel?.close().catch(() => undefined);
         await listener.close();
@@ -235,6 +246,7 @@ async function runListen(options: ListenOptions): Promise<void> {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    void view?.done.then(stop);
     // The relay refusing us later (token revoked, channel taken) ends the listener with exit 1.
     tunnel?.done.catch((err: unknown) => {
       failure = err;

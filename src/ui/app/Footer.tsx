@@ -1,0 +1,26 @@
+import type { View } from './controller.js';
+import { SegLine } from './SegLine.js';
+import type { Line } from './segments.js';
+
+export type FooterMode = View | 'help' | 'filter' | 'prompt';
+
+const KEYS: Record<FooterMode, Array<[string, string]>> = {
+  list: [['j/k', 'move'], ['⏎', 'open'], ['/', 'filter'], ['r', 'replay'], ['R', 're-sign'], ['e', 'edit'], ['y', 'curl'], ['x', 'export'], ['F', 'follow'], ['?', 'help'], ['q', 'quit']],
+  detail: [['tab', 'next tab'], ['j/k', 'scroll'], ['esc', 'back'], ['r', 'replay'], ['R', 're-sign'], ['e', 'edit'], ['v', 'verify'], ['y', 'curl'], ['o', 'pager'], ['?', 'help'], ['q', 'quit']],
+  help: [['any key', 'close'], ['q', 'quit']],
+  filter: [['⏎', 'apply'], ['esc', 'leave'], ['ctrl-u', 'clear'], ['e.g.', 'method:POST sig:invalid status:5xx since:1h text']],
+  prompt: [['⏎', 'ok'], ['esc', 'cancel']],
+};
+
+/** The keys that apply in the current view, as many as fit. */
+export function Footer({ mode, width }: { mode: FooterMode; width: number }) {
+  const line: Line = [];
+  let used = 0;
+  for (const [k, what] of KEYS[mode]) {
+    const len = k.length + what.length + 3;
+    if (used + len > width) break;
+    line.push({ text: k, tone: 'bold' }, { text: ` ${what}  `, tone: 'dim' });
+    used += len;
+  }
+  return <SegLine line={line} width={width} />;
+}

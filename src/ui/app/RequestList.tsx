@@ -1,0 +1,37 @@
+import { Box } from 'ink';
+import type { RowSummary } from '../../store/browse.js';
+import { formatRow, headerLine } from './row-format.js';
+import { SegLine } from './SegLine.js';
+import { fit } from './segments.js';
+
+export interface RequestListProps {
+  rows: RowSummary[];
+  cursor: number;
+  top: number;
+  height: number;
+  width: number;
+  newAbove: number;
+  follow: boolean;
+  loading: boolean;
+  emptyText: string;
+}
+
+/** The window of rows on screen: column titles, then exactly `height` lines (blank-padded so nothing old shows). */
+export function RequestList({ rows, cursor, top, height, width, newAbove, follow, loading, emptyText }: RequestListProps) {
+  const title = headerLine(width);
+  if (newAbove > 0) title.splice(0, 1, { text: fit(`▲ ${newAbove} new above (g to go up)`, width), tone: 'warn' });
+  else if (!follow) title.splice(0, 1, { text: fit(`${title[0]!.text.trimEnd()}`, width - 13) + ' [not follow]', tone: 'dim' });
+  const lines = [];
+  for (let i = 0; i < height; i++) {
+    const r = rows[top + i];
+    if (r) lines.push(<SegLine key={r.id} line={formatRow(r, width)} width={width} inverse={top + i === cursor} />);
+    else if (i === 0 && rows.length === 0) lines.push(<SegLine key="empty" line={[{ text: loading ? 'searching…' : emptyText, tone: 'dim' }]} width={width} />);
+    else lines.push(<SegLine key={`pad${i}`} line={[]} width={width} />);
+  }
+  return (
+    <Box flexDirection="column">
+      <SegLine line={title} width={width} />
+      {lines}
+    </Box>
+  );
+}
