@@ -12,15 +12,20 @@ const KEYS: Record<FooterMode, Array<[string, string]>> = {
   prompt: [['⏎', 'ok'], ['esc', 'cancel']],
 };
 
-/** The keys that apply in the current view, as many as fit. */
+/** The keys that apply in the current view, as many as fit; help and quit are always kept (they end the list). */
 export function Footer({ mode, width }: { mode: FooterMode; width: number }) {
-  const line: Line = [];
-  let used = 0;
-  for (const [k, what] of KEYS[mode]) {
-    const len = k.length + what.length + 3;
-    if (used + len > width) break;
-    line.push({ text: k, tone: 'bold' }, { text: ` ${what}  `, tone: 'dim' });
-    used += len;
+  const keys = KEYS[mode];
+  const tail = keys.filter(([k]) => k === '?' || k === 'q');
+  const head = keys.filter(([k]) => k !== '?' && k !== 'q');
+  const cost = ([k, what]: [string, string]) => k.length + what.length + 3;
+  let room = width - tail.reduce((n, e) => n + cost(e), 0);
+  const shown: Array<[string, string]> = [];
+  for (const e of head) {
+    if (cost(e) > room) break;
+    shown.push(e);
+    room -= cost(e);
   }
+  const line: Line = [];
+  for (const [k, what] of [...shown, ...tail]) line.push({ text: k, tone: 'bold' }, { text: ` ${what}  `, tone: 'dim' });
   return <SegLine line={line} width={width} />;
 }

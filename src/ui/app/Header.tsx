@@ -58,7 +58,7 @@ export function Header({ width, source, live, counts, now }: HeaderProps) {
   }
   const c = counts;
   second.push(
-    { text: `${c.total}${c.complete ? '' : '+'} requests`, tone: 'bold' },
+    { text: `${c.total}${c.complete ? "" : "+"} request${c.total === 1 ? "" : "s"}`, tone: "bold" },
     { text: '  ' },
     { text: `${c.signatureFailures} ✗sig`, tone: c.signatureFailures ? 'bad' : 'dim' },
     { text: '  ' },

@@ -693,8 +693,9 @@ export class Controller {
     const id = this.selectedId();
     const a = this.deps.actions;
     if (id === null || !a) return;
-    if (kind !== 'edit' && !to && !a.hasTarget()) {
-      this.set({ prompt: { kind: 'url', label: `${kind === 'resign' ? 're-sign and replay' : kind === 'duplicate' ? 'send twice' : 'replay'} #${id} to URL: `, input: 'http://127.0.0.1:3000/' } });
+    if (!to && !a.hasTarget()) {
+      const verb = { replay: 'replay', resign: 're-sign and replay', edit: 'edit and replay', duplicate: 'send twice' }[kind];
+      this.set({ prompt: { kind: 'url', label: `${verb} #${id} to URL: `, input: 'http://127.0.0.1:3000/' } });
       this.pendingReplay = kind;
       return;
     }
@@ -753,6 +754,20 @@ export class Controller {
   key(input: string, k: KeyInfo): void {
     if (this.s.suspended || this.s.quit) return;
     if (k.ctrl && input === 'c') return this.quit();
+    // eslint-disable-next-line no-control-regex
+    if ((this.s.prompt || this.s.filter.editing) && input.length > 1 && /[\x00-\x1f\x7f]/.test(input)) {
+      // Typed ahead or pasted: text and control keys arrive as one chunk. Replay them one by one.
+      // eslint-disable-next-line no-control-regex
+      for (const part of input.split(/([\x00-\x1f\x7f])/)) {
+        if (!part) continue;
+        if (part === '\r' || part === '\n') this.key('', { return: true });
+        else if (part === '\x15') this.key('u', { ctrl: true });
+        else if (part === '\x7f' || part === '\b') this.key('', { backspace: true });
+        else if (part === '\x1b') this.key('', { escape: true });
+        else if (part.charCodeAt(0) >= 0x20) this.key(part, {});
+      }
+      return;
+    }
     if (this.s.prompt) return this.promptKey(input, k);
     if (this.s.filter.editing) return this.filterKey(input, k);
     if (this.s.help) {
