@@ -16,7 +16,7 @@ export function shortSize(n: number): string {
 
 /** Column widths for a terminal width: path and provider share what the fixed columns leave. */
 export function columns(width: number): { path: number; prov: number; sig: number } {
-  const sig = width >= 110 ? 16 : 2;
+  const sig = width >= 100 ? 16 : 2;
   const fixed = 7 + 9 + 7 + (sig + 1) + 4 + 12 + 6 + 2;
   const rest = Math.max(10, width - fixed);
   const prov = Math.min(28, Math.floor(rest * 0.4));
