@@ -191,7 +191,7 @@ async function runListen(options: ListenOptions): Promise<void> {
   const out = new LineWriter(process.stdout);
   const { shouldRunUi } = await import('../ui/app/when.js');
   const tty = { stdout: Boolean(process.stdout.isTTY), stdin: Boolean(process.stdin.isTTY) };
-  const ui = shouldRunUi(options, tty, process.env) ? await import('../ui/app/run.js') : null;
+  const ui = shouldRunUi(options, tty, process.env) ? await import('../ui/app/start.js') : null;
   if (!ui) {
     events.subscribe((event) => {
       const line = json ? jsonLine(event) : humanLine(chalk, event);
@@ -216,7 +216,7 @@ async function runListen(options: ListenOptions): Promise<void> {
     if (e.code === 'EACCES') throw new OperationError(`not allowed to listen on port ${options.config.port}`, 'use a port above 1023');
     throw err;
   }
-  const view = ui?.runUi({
+  const view = await ui?.startUi({
     store: listener.store, source: options.config.dbPath, secrets: options.config.secrets, generic: options.config.generic,
     targets: forward?.targets ?? [], events, relay: Boolean(options.relay),
   });

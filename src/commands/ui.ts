@@ -31,8 +31,8 @@ Examples:
       const secrets = collectSecrets(flags.secret ?? [], process.env, file.secrets ?? {});
       const { openHistory } = await import('./shared.js');
       const store = await openHistory(flags.db ?? file.db, { mustExist: true });
-      const { runUi } = await import('../ui/app/run.js');
-      const ui = runUi({
+      const { startUi } = await import('../ui/app/start.js');
+      const ui = await startUi({
         store,
         source: store.path,
         secrets,

@@ -1,8 +1,7 @@
 import { Box } from 'ink';
 import type { RowSummary } from '../../store/browse.js';
-import { formatRow, headerLine } from './row-format.js';
+import { formatRow, listTitle } from './row-format.js';
 import { SegLine } from './SegLine.js';
-import { fit } from './segments.js';
 
 export interface RequestListProps {
   rows: RowSummary[];
@@ -18,9 +17,7 @@ export interface RequestListProps {
 
 /** The window of rows on screen: column titles, then exactly `height` lines (blank-padded so nothing old shows). */
 export function RequestList({ rows, cursor, top, height, width, newAbove, follow, loading, emptyText }: RequestListProps) {
-  const title = headerLine(width);
-  if (newAbove > 0) title.splice(0, 1, { text: fit(`▲ ${newAbove} new above (g to go up)`, width), tone: 'warn' });
-  else if (!follow) title.splice(0, 1, { text: fit(`${title[0]!.text.trimEnd()}`, width - 13) + ' [not follow]', tone: 'dim' });
+  const title = listTitle(width, newAbove, follow);
   const lines = [];
   for (let i = 0; i < height; i++) {
     const r = rows[top + i];

@@ -170,11 +170,14 @@ export class Controller {
   private countedHi = 0;
   private detailCache: { key: string; lines: Line[] } | null = null;
   private stopped = false;
-  /** Set by the runner: the editor and pager need the terminal to themselves. */
+  /** Told when the user quits. */
   onQuit: () => void = () => undefined;
+  /** Set once loaded (after the first paint: the replay code is not needed to draw). */
+  actions: UiActions | null;
 
   constructor(private readonly deps: ControllerDeps) {
     this.b = deps.browser;
+    this.actions = deps.actions ?? null;
     this.clock = deps.clock ?? Date.now;
     this.schedule = deps.schedule ?? defaultSchedule;
     this.pause = deps.pause ?? defaultPause;
@@ -261,9 +264,11 @@ export class Controller {
     const lo = this.b.oldestId();
     this.countedHi = hi;
     this.countedLo = hi + 1;
-    const chunk = 20_000;
+    // Small steps with a pause before each: the first paint and keys never wait for a count (2 KB rows: ~2 ms per 250).
+    const chunk = 2500;
     let failed = this.b.failedDeliveries(0, this.knownDelivery);
     for (let top = hi; top >= lo && top > 0; top -= chunk) {
+      await this.pause();
       if (this.stopped) return;
       const bottom = Math.max(lo, top - chunk + 1);
       const c = this.b.counts(bottom, top);
@@ -279,7 +284,6 @@ export class Controller {
         },
       });
       failed = 0;
-      if (bottom > lo) await this.pause();
     }
     this.set({ counts: { ...this.s.counts, failedDeliveries: this.s.counts.failedDeliveries + failed, complete: true } });
   }
@@ -691,7 +695,7 @@ export class Controller {
 
   private replay(kind: ReplayKind, to?: string): void {
     const id = this.selectedId();
-    const a = this.deps.actions;
+    const a = this.actions;
     if (id === null || !a) return;
     if (!to && !a.hasTarget()) {
       const verb = { replay: 'replay', resign: 're-sign and replay', edit: 'edit and replay', duplicate: 'send twice' }[kind];
@@ -720,7 +724,7 @@ export class Controller {
   }
 
   private exportAs(format: 'curl' | 'har' | 'ndjson'): void {
-    const a = this.deps.actions;
+    const a = this.actions;
     if (!a) return;
     const id = this.selectedId();
     const selection = this.filter && this.s.view === 'list' ? { filter: this.filter } : id !== null ? { ids: [id] } : null;
@@ -730,7 +734,7 @@ export class Controller {
 
   private verify(): void {
     const id = this.selectedId();
-    const a = this.deps.actions;
+    const a = this.actions;
     if (id === null || !a) return;
     void (async () => {
       this.set({ status: { text: `verifying #${id}…`, tone: 'info' } });
@@ -795,11 +799,11 @@ export class Controller {
         return this.replay('duplicate');
       case 'y': {
         const id = this.selectedId();
-        if (id !== null && this.deps.actions) void this.act(() => this.deps.actions!.curl(id), 'copying…');
+        if (id !== null && this.actions) void this.act(() => this.actions!.curl(id), 'copying…');
         return;
       }
       case 'x':
-        if (!this.deps.actions) return;
+        if (!this.actions) return;
         this.set({ prompt: { kind: 'export', label: `export ${this.filter && this.s.view === 'list' ? 'the filtered rows' : 'this request'} as (c)url, (h)ar or (n)djson? `, input: '' } });
         return;
       case 'v':
@@ -850,9 +854,9 @@ export class Controller {
     if (input === 'n') return this.findInDetail(1);
     if (input === 'N') return this.findInDetail(-1);
     if (/^[1-4]$/.test(input)) return this.set({ detail: { ...this.s.detail!, tab: TABS[Number(input) - 1]!, scroll: 0 } });
-    if (input === 'o' && this.deps.actions) {
+    if (input === 'o' && this.actions) {
       const id = this.s.detail!.id;
-      void this.act(() => this.deps.actions!.pager(id), 'opening the body in $PAGER…');
+      void this.act(() => this.actions!.pager(id), 'opening the body in $PAGER…');
     }
   }
 

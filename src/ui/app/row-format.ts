@@ -73,3 +73,11 @@ export function formatRow(r: RowSummary, width: number): Line {
   ];
   return line;
 }
+
+/** The column titles, or the count of new rows waiting above, or that following is off. */
+export function listTitle(width: number, newAbove: number, follow: boolean): Line {
+  if (newAbove > 0) return [{ text: fit(`▲ ${newAbove} new above (g to go up)`, width), tone: 'warn' }];
+  const title = headerLine(width);
+  if (!follow) return [{ text: fit(title[0]!.text.trimEnd(), width - 13) + ' [not follow]', tone: 'dim' }];
+  return title;
+}

@@ -2,49 +2,13 @@ import { createElement } from 'react';
 import { render } from 'ink';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SecretMap } from '../../config/secrets.js';
-import type { EventHub, PipelineEvent } from '../../core/events.js';
-import type { GenericDefinition } from '../../signatures/types.js';
-import { Browser } from '../../store/browse.js';
-import type { Store } from '../../store/index.js';
+import type { PipelineEvent } from '../../core/events.js';
 import { ReplayActions, osc52 } from './actions.js';
 import { App } from './App.js';
-import { Controller } from './controller.js';
-import { TerminalScreen } from './terminal.js';
+import type { PreparedUi, RunningUi } from './start.js';
 
-export interface RunUiOptions {
-  store: Store;
-  /** The history file, for the header. */
-  source: string;
-  secrets: SecretMap;
-  generic: GenericDefinition[];
-  /** Forward targets (listen) or the config's forwardTo (ui). */
-  targets: string[];
-  /** Live mode: the pipeline's events (same process). Without it the history is polled. */
-  events?: EventHub | null;
-  relay?: boolean;
-  stdin?: NodeJS.ReadStream;
-  stdout?: NodeJS.WriteStream;
-  env?: NodeJS.ProcessEnv;
-  /** Polling period for another process's writes (ms). */
-  pollMs?: number;
-}
-
-export interface RunningUi {
-  /** Resolves when the user quits (q, ctrl-c). */
-  done: Promise<void>;
-  /** Leave the UI and restore the terminal (signals, errors); idempotent. */
-  close(): void;
-}
-
-/** Mount the Ink app full screen; every exit path puts the terminal back as it was. */
-export function runUi(o: RunUiOptions): RunningUi {
-  const stdin = o.stdin ?? process.stdin;
-  const stdout = o.stdout ?? process.stdout;
-  const env = o.env ?? process.env;
-  const term = new TerminalScreen(stdin, stdout);
-  const browser = new Browser(o.store.db);
-  let controller: Controller;
+/** Mount the Ink app over the first frame; every exit path puts the terminal back as it was. */
+export async function mountUi({ o, stdin, stdout, env, browser, controller, term }: PreparedUi): Promise<RunningUi> {
   let resolveCommitted: ((s: boolean) => void) | null = null;
   const handOff = async <T,>(fn: () => Promise<T>): Promise<T> => {
     // Inactive input first (Ink turns raw mode off and stops reading), then the terminal goes to the program.
@@ -70,14 +34,7 @@ export function runUi(o: RunUiOptions): RunningUi {
     outDir: join(tmpdir(), 'hookdev'),
     env,
   });
-  controller = new Controller({
-    browser,
-    source: o.source,
-    actions,
-    live: o.events ? { targets: o.targets, relay: Boolean(o.relay) } : null,
-    cols: stdout.columns || 80,
-    rows: stdout.rows || 24,
-  });
+  controller.actions = actions;
   const onSuspendCommitted = (s: boolean) => {
     if (s && resolveCommitted) {
       const r = resolveCommitted;
@@ -98,14 +55,14 @@ export function runUi(o: RunUiOptions): RunningUi {
     process.exit(1);
   };
 
-  term.enter();
-  controller.start();
+  // Ink's first frame replaces the hand-drawn one: from the top-left corner, on a cleared screen, in one write burst.
+  term.clear();
   const ink = render(createElement(App, { controller, onSuspendCommitted }), {
     stdin,
     stdout,
     exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: 30,
+    maxFps: 60,
   });
   stdout.on('resize', onResize);
   process.on('uncaughtException', onError);
