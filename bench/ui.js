@@ -111,7 +111,9 @@ async function keyLatency(p, key, n, gapMs) {
     const before = p.selected();
     const t = performance.now();
     p.write(key);
-    const done = await p.waitFor(() => p.selected() !== before);
+    const done = await p.waitFor(() => p.selected() !== before).catch((err) => {
+      throw new Error(`${key} #${i}: selection stayed ${JSON.stringify(before)}\n${err.message}`);
+    });
     samples.push(done - t);
     if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
   }
@@ -129,11 +131,12 @@ async function filterFirstPage(db, text) {
     const runs = [];
     for (let i = 0; i < 5; i++) {
       c.applyFilter('');
+      const stale = c.getSnapshot().list;
       const t = performance.now();
       const first = await new Promise((resolve) => {
         const off = c.subscribe(() => {
           const s = c.getSnapshot();
-          if (s.list.length >= c.listHeight || (!s.loading && !s.filter.searching)) {
+          if (s.filter.applied === text && s.list !== stale && (s.list.length >= c.listHeight || (!s.loading && !s.filter.searching))) {
             off();
             resolve(performance.now());
           }

@@ -1,34 +1,12 @@
+import { memo } from 'react';
 import { Text } from 'ink';
-import type { Line, Tone } from './segments.js';
-import { clipLine } from './segments.js';
+import type { Line } from './segments.js';
+import { lineToAnsi } from './ansi.js';
 
-type Style = { color?: string; bold?: boolean; dimColor?: boolean };
-
-const STYLES: Record<Tone, Style> = {
-  key: { color: 'cyan' },
-  string: { color: 'green' },
-  number: { color: 'yellow' },
-  literal: { color: 'magenta' },
-  punct: {},
-  dim: { dimColor: true },
-  ok: { color: 'green' },
-  bad: { color: 'red' },
-  warn: { color: 'yellow' },
-  accent: { color: 'magenta' },
-  bold: { bold: true },
-  plain: {},
-};
-
-/** One screen line: clipped to `width` so it never wraps (a wrapped line would push the frame past the screen). */
-export function SegLine({ line, width, inverse = false }: { line: Line; width: number; inverse?: boolean }) {
-  const clipped = clipLine(line, width);
-  return (
-    <Text wrap="truncate" inverse={inverse}>
-      {clipped.length === 0 ? ' ' : clipped.map((seg, i) => (
-        <Text key={i} {...(seg.tone ? STYLES[seg.tone] : {})}>
-          {seg.text}
-        </Text>
-      ))}
-    </Text>
-  );
-}
+/**
+ * One screen line as one Text node holding its own SGR codes: a full screen is ~40 nodes instead of ~400, which is
+ * what keeps a key press to one cheap render. Clipped to `width` so it never wraps.
+ */
+export const SegLine = memo(function SegLine({ line, width, inverse = false }: { line: Line; width: number; inverse?: boolean }) {
+  return <Text wrap="truncate">{lineToAnsi(line, width, inverse) || ' '}</Text>;
+});

@@ -169,6 +169,9 @@ export class Controller {
   private countedLo = 0;
   private countedHi = 0;
   private detailCache: { key: string; lines: Line[] } | null = null;
+  /** Live mode: counts come from the pipeline's events (no read of the new rows), added at the next tick. */
+  private eventCounts = { total: 0, signatureFailures: 0, duplicates: 0, failedDeliveries: 0 };
+  private pendingDelivery: LiveInfo['lastDelivery'] = null;
   private stopped = false;
   /** Told when the user quits. */
   onQuit: () => void = () => undefined;
@@ -295,19 +298,39 @@ export class Controller {
     const newest = this.b.newestId();
     const newestDelivery = this.b.newestDeliveryId();
     const changed = version !== this.dataVersion || newest !== this.knownNewest || newestDelivery !== this.knownDelivery;
-    if (!changed) return;
+    if (!changed && !this.pendingDelivery && this.eventCounts.total === 0 && this.eventCounts.failedDeliveries === 0) return;
     this.dataVersion = version;
     const patch: Partial<UiSnapshot> = {};
+    const live = this.s.live !== null;
+    if (live) {
+      const e = this.eventCounts;
+      const cur = this.s.counts;
+      patch.counts = {
+        ...cur,
+        total: cur.total + e.total,
+        signatureFailures: cur.signatureFailures + e.signatureFailures,
+        duplicates: cur.duplicates + e.duplicates,
+        failedDeliveries: cur.failedDeliveries + e.failedDeliveries,
+      };
+      this.eventCounts = { total: 0, signatureFailures: 0, duplicates: 0, failedDeliveries: 0 };
+      if (this.pendingDelivery) {
+        patch.live = { ...this.s.live!, lastDelivery: this.pendingDelivery };
+        this.pendingDelivery = null;
+      }
+    }
     if (newest > this.knownNewest) {
       const from = this.knownNewest + 1;
-      const c = this.b.counts(from, newest);
       this.countedHi = newest;
-      let counts = { ...this.s.counts };
-      counts.total += c.total;
-      counts.signatureFailures += c.signatureFailures;
-      counts.duplicates += c.duplicates;
-      patch.counts = counts;
-      const arrived = this.filter ? this.b.count(from, newest, this.filter) : c.total;
+      if (!live) {
+        const c = this.b.counts(from, newest);
+        const counts = { ...this.s.counts };
+        counts.total += c.total;
+        counts.signatureFailures += c.signatureFailures;
+        counts.duplicates += c.duplicates;
+        patch.counts = counts;
+      }
+      // Ids only grow while we watch (prune deletes old ones): without a filter, the new ones are a subtraction.
+      const arrived = this.filter ? this.b.count(from, newest, this.filter) : newest - this.knownNewest;
       const matches = this.s.filter.matches === null ? null : this.s.filter.matches + arrived;
       if (this.filter) patch.filter = { ...this.s.filter, matches };
       if (this.atHead() && this.s.follow) {
@@ -323,6 +346,7 @@ export class Controller {
       }
       this.knownNewest = newest;
     }
+    if (newestDelivery > this.knownDelivery && live) this.knownDelivery = newestDelivery;
     if (newestDelivery > this.knownDelivery) {
       const failed = this.b.failedDeliveries(this.knownDelivery + 1, newestDelivery);
       patch.counts = { ...(patch.counts ?? this.s.counts), failedDeliveries: (patch.counts ?? this.s.counts).failedDeliveries + failed };
@@ -398,15 +422,19 @@ export class Controller {
         }
         return;
       case 'delivery':
-        this.set({
-          live: { ...live, lastDelivery: { target: e.delivery.target, status: e.delivery.status, error: e.delivery.error, at: this.clock() } },
-        });
+        if (e.delivery.status === null || e.delivery.status < 200 || e.delivery.status > 299) this.eventCounts.failedDeliveries++;
+        // Shown at the next tick with the rows: one render per batch, not one per delivery.
+        this.pendingDelivery = { target: e.delivery.target, status: e.delivery.status, error: e.delivery.error, at: this.clock() };
         return;
       case 'error':
         this.set({ status: { text: e.message, tone: 'error' } });
         return;
       case 'request':
-        return; // rows are read from the history at the next tick (batched per frame)
+        // Rows are read from the history at the next tick (batched); counts need no read at all.
+        this.eventCounts.total++;
+        if (e.verdict?.status === 'invalid') this.eventCounts.signatureFailures++;
+        if (e.duplicateOf) this.eventCounts.duplicates++;
+        return;
     }
   }
 
@@ -758,17 +786,21 @@ export class Controller {
   key(input: string, k: KeyInfo): void {
     if (this.s.suspended || this.s.quit) return;
     if (k.ctrl && input === 'c') return this.quit();
-    // eslint-disable-next-line no-control-regex
-    if ((this.s.prompt || this.s.filter.editing) && input.length > 1 && /[\x00-\x1f\x7f]/.test(input)) {
-      // Typed ahead or pasted: text and control keys arrive as one chunk. Replay them one by one.
+    if ([...input].length > 1 && !k.ctrl && !k.meta) {
+      // Typed faster than read, or pasted: one chunk ("jjj", "/path:x⏎"). Each character is a key press of its own,
+      // except that text typed into a line stays one piece.
       // eslint-disable-next-line no-control-regex
       for (const part of input.split(/([\x00-\x1f\x7f])/)) {
         if (!part) continue;
         if (part === '\r' || part === '\n') this.key('', { return: true });
+        else if (part === '\t') this.key('', { tab: true });
         else if (part === '\x15') this.key('u', { ctrl: true });
         else if (part === '\x7f' || part === '\b') this.key('', { backspace: true });
         else if (part === '\x1b') this.key('', { escape: true });
-        else if (part.charCodeAt(0) >= 0x20) this.key(part, {});
+        else if (part.charCodeAt(0) < 0x20) continue;
+        else if (this.s.prompt) this.promptKey(part, {});
+        else if (this.s.filter.editing) this.filterKey(part, {});
+        else for (const ch of part) this.key(ch, {});
       }
       return;
     }

@@ -3,7 +3,8 @@ import { CHROME_LINES, type UiSnapshot } from './controller.js';
 import { footerLine } from './footer-line.js';
 import { headerLines } from './header-lines.js';
 import { formatRow, listTitle } from './row-format.js';
-import { clipLine, type Line, type Tone } from './segments.js';
+import { lineToAnsi } from './ansi.js';
+import type { Line } from './segments.js';
 
 /**
  * The list view as plain lines, for the first paint before Ink has loaded (importing Ink costs more than the
@@ -26,21 +27,11 @@ export function listFrame(snap: UiSnapshot, now: number): { lines: Line[]; selec
   return { lines, selected };
 }
 
-const SGR: Record<Tone, string> = {
-  key: '36', string: '32', number: '33', literal: '35', punct: '', dim: '2', ok: '32', bad: '31', warn: '33', accent: '35', bold: '1', plain: '',
-};
-
-/** Lines as terminal text from the top-left corner, each cleared to its end; colour only when allowed. */
-export function framesToAnsi(lines: Line[], width: number, selected: number, colour: boolean): string {
+/** Lines as terminal text from the top-left corner, each cleared to its end. */
+export function framesToAnsi(lines: Line[], width: number, selected: number): string {
   let out = '\x1b[H';
   lines.forEach((line, i) => {
-    const inv = i === selected ? '\x1b[7m' : '';
-    out += inv;
-    for (const seg of clipLine(line, width)) {
-      const code = colour && seg.tone ? SGR[seg.tone] : '';
-      out += code ? `\x1b[${code}m${seg.text}\x1b[22;39m${inv}` : seg.text;
-    }
-    out += `\x1b[0m\x1b[K${i < lines.length - 1 ? '\r\n' : ''}`;
+    out += `${lineToAnsi(line, width, i === selected)}\x1b[0m\x1b[K${i < lines.length - 1 ? '\r\n' : ''}`;
   });
   return out;
 }

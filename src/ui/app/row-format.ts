@@ -51,8 +51,18 @@ export function headerLine(width: number): Line {
   return [{ text: fit(text, width), tone: 'dim' }];
 }
 
-/** One list row, exactly `width` cells wide; colour only repeats what the text says. */
+const rowCache = new WeakMap<RowSummary, { width: number; line: Line }>();
+
+/** One list row, exactly `width` cells wide; colour only repeats what the text says. Cached per row object. */
 export function formatRow(r: RowSummary, width: number): Line {
+  const hit = rowCache.get(r);
+  if (hit && hit.width === width) return hit.line;
+  const line = buildRow(r, width);
+  rowCache.set(r, { width, line });
+  return line;
+}
+
+function buildRow(r: RowSummary, width: number): Line {
   const c = columns(width);
   const sig = sigCell(r, c.sig);
   const del = deliveryCell(r);

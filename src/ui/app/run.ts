@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { PipelineEvent } from '../../core/events.js';
 import { ReplayActions, osc52 } from './actions.js';
 import { App } from './App.js';
+import { colourWanted, setColour } from './ansi.js';
 import type { PreparedUi, RunningUi } from './start.js';
 
 /** Mount the Ink app over the first frame; every exit path puts the terminal back as it was. */
@@ -69,16 +70,21 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
 
   // Other writers (another process, or this one's pipeline): a cheap look at the newest id and data_version.
   timers.push(setInterval(() => controller.tick(), o.pollMs ?? (o.events ? 1000 : 250)));
+  setColour(colourWanted(stdout, env));
   if (o.events) {
     let pending: NodeJS.Timeout | null = null;
+    let cost = 0;
     unsubscribe = o.events.subscribe((e: PipelineEvent) => {
       controller.onEvent(e);
-      // Batched: one read of the history per frame, however many requests arrive in it.
+      // Batched: one read of the history and one render per batch, however many requests arrive meanwhile; under
+      // load the batches grow (at least 10x what the last one cost), so capture keeps the core.
       if ((e.type === 'request' || e.type === 'delivery') && !pending) {
         pending = setTimeout(() => {
-          pending = null;
+          const t = performance.now();
           controller.tick();
-        }, 33);
+          cost = performance.now() - t;
+          pending = null;
+        }, Math.max(50, cost * 10));
       }
     });
   }

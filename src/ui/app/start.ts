@@ -4,6 +4,7 @@ import type { GenericDefinition } from '../../signatures/types.js';
 import { Browser } from '../../store/browse.js';
 import type { Store } from '../../store/index.js';
 import { Controller } from './controller.js';
+import { colourWanted, setColour } from './ansi.js';
 import { framesToAnsi, listFrame } from './frame.js';
 import { TerminalScreen } from './terminal.js';
 
@@ -65,8 +66,8 @@ export async function startUi(o: RunUiOptions): Promise<RunningUi> {
   if (stdin.isTTY) stdin.setRawMode(true);
   controller.start();
   const { lines, selected } = listFrame(controller.getSnapshot(), Date.now());
-  const colour = !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
-  stdout.write(framesToAnsi(lines, Math.max(20, controller.getSnapshot().cols), selected, colour));
+  setColour(colourWanted(stdout, env));
+  stdout.write(framesToAnsi(lines, Math.max(20, controller.getSnapshot().cols), selected));
   try {
     const { mountUi } = await import('./run.js');
     return await mountUi({ o, stdin, stdout, env, browser, controller, term });

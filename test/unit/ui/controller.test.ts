@@ -143,6 +143,11 @@ describe('Controller: keyset windows, follow, filter, detail (real SQLite)', () 
     expect(ids()).toEqual(before);
   });
 
+  it('keys typed faster than read ("jjj" in one chunk) each count', () => {
+    c.key('jjj', {});
+    expect(selected()).toBe(497);
+  });
+
   it('a typed-ahead chunk with Enter in it is text then Enter', async () => {
     c.key('/', {});
     c.key('path:/even\r', {});
