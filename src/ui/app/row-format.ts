@@ -69,19 +69,23 @@ function buildRow(r: RowSummary, width: number): Line {
   const ans = r.responseStatus ?? r.rejectedStatus;
   const ansTone = ans === null ? 'dim' : ans < 300 ? 'ok' : ans < 500 ? 'warn' : 'bad';
   const prov = [r.provider, r.eventType].filter(Boolean).join(' ');
+  // Colour only where it carries meaning (verdict, answer, delivery, duplicate): fewer escape codes per row is
+  // also what makes a frame cheap for Ink to lay out.
   const line: Line = [
-    { text: `${fit(String(r.id), 6, 'right')} `, tone: 'dim' },
-    { text: `${clock(r.receivedAt)} `, tone: 'dim' },
-    { text: `${fit(r.method, 6)} `, tone: 'bold' },
-    { text: `${fit(printable(r.url), c.path)} ` },
-    { text: `${fit(printable(prov), c.prov)} `, tone: 'accent' },
-    { text: `${sig.text} `, tone: sig.tone },
-    { text: `${fit(ans === null ? '–' : String(ans), 3)} `, tone: ansTone },
-    { text: `${del.text} `, tone: del.tone },
-    { text: fit(shortSize(r.bodySize), 5, 'right'), tone: 'dim' },
-    { text: r.duplicateOf ? ' D' : '  ', tone: 'warn' },
+    { text: `${fit(String(r.id), 6, 'right')} ${clock(r.receivedAt)} ${fit(r.method, 6)} ${fit(printable(r.url), c.path)} ${fit(printable(prov), c.prov)} ` },
+    { text: `${sig.text} `, tone: sig.tone === 'dim' ? undefined : sig.tone },
+    { text: `${fit(ans === null ? '–' : String(ans), 3)} `, tone: ansTone === 'ok' || ansTone === 'dim' ? undefined : ansTone },
+    { text: `${del.text} `, tone: del.tone === 'dim' || del.tone === 'ok' ? undefined : del.tone },
+    { text: fit(shortSize(r.bodySize), 5, 'right') },
+    { text: r.duplicateOf ? ' D' : '  ', tone: r.duplicateOf ? 'warn' : undefined },
   ];
-  return line;
+  // Adjacent plain segments as one: one run of text, no codes between.
+  return line.reduce<Line>((out, seg) => {
+    const last = out[out.length - 1];
+    if (last && !last.tone && !seg.tone) last.text += seg.text;
+    else out.push({ ...seg });
+    return out;
+  }, []);
 }
 
 /** The column titles, or the count of new rows waiting above, or that following is off. */

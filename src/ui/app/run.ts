@@ -48,6 +48,8 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const timers: NodeJS.Timeout[] = [];
+  /** Ink's time for the last frame: live batches are spaced by what a frame costs. */
+  let lastRender = 0;
   let unsubscribe: (() => void) | null = null;
   const onResize = () => term.clear();
   const onError = (err: Error) => {
@@ -64,6 +66,7 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: 60,
+    onRender: (m) => void (lastRender = m.renderTime),
   });
   stdout.on('resize', onResize);
   process.on('uncaughtException', onError);
@@ -74,6 +77,7 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
   if (o.events) {
     let pending: NodeJS.Timeout | null = null;
     let cost = 0;
+    lastRender = 0;
     unsubscribe = o.events.subscribe((e: PipelineEvent) => {
       controller.onEvent(e);
       // Batched: one read of the history and one render per batch, however many requests arrive meanwhile; under
@@ -84,7 +88,7 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
           controller.tick();
           cost = performance.now() - t;
           pending = null;
-        }, Math.max(50, cost * 10));
+        }, Math.max(100, (cost + lastRender) * 10));
       }
     });
   }

@@ -51,7 +51,7 @@ export interface PreparedUi {
 export async function startUi(o: RunUiOptions): Promise<RunningUi> {
   const stdin = o.stdin ?? process.stdin;
   const stdout = o.stdout ?? process.stdout;
-  const env = o.env ?? process.env;
+  const env = o.env ?? { ...process.env };
   const term = new TerminalScreen(stdin, stdout);
   const browser = new Browser(o.store.db);
   const controller = new Controller({
@@ -68,6 +68,9 @@ export async function startUi(o: RunUiOptions): Promise<RunningUi> {
   const { lines, selected } = listFrame(controller.getSnapshot(), Date.now());
   setColour(colourWanted(stdout, env));
   stdout.write(framesToAnsi(lines, Math.max(20, controller.getSnapshot().cols), selected));
+  // React's development build costs twice the time and memory per frame; the user's own programs ($EDITOR) keep
+  // the environment as it was (`env` was taken before).
+  if (process.env.NODE_ENV === undefined) process.env.NODE_ENV = 'production';
   try {
     const { mountUi } = await import('./run.js');
     return await mountUi({ o, stdin, stdout, env, browser, controller, term });
