@@ -86,7 +86,8 @@ describe('the terminal UI in a real pseudo-terminal', () => {
     });
     store.insertMany(Array.from({ length: 60 }, (_, i) => ({ incoming: incoming(i + 1), verdict: null, responseStatus: 200 })));
     const editor = tmp.path('editor.sh');
-    writeFileSync(editor, '#!/bin/sh\nsed -i \'s/: 60/: 600/\' "$1"\n');
+    // The editor owns the terminal: it says so, reads a line typed by the person, then edits the file.
+    writeFileSync(editor, '#!/bin/sh\necho EDITING-NOW\nread answer\nsed -i \'s/: 60/: 600/\' "$1"\n');
     chmodSync(editor, 0o755);
     try {
       p = startPty(['ui', '--db', db], { cols: 80, rows: 24, env: { EDITOR: editor } });
@@ -109,7 +110,14 @@ describe('the terminal UI in a real pseudo-terminal', () => {
       p.write(`${app.url}/`);
       const before = app.received.length;
       p.write('\r');
+      // The UI stepped aside: main screen, the editor's own output.
+      await p.waitFor('EDITING-NOW');
+      expect(p.bufferType()).toBe('normal');
+      // Keys typed during the edit belong to the editor: none of them acts on the UI (q would quit, j would move).
+      p.write('qj\r');
       await p.waitFor(/#60 → .*\/hooks\/n60: 200/);
+      expect(p.bufferType()).toBe('alternate');
+      expect(p.inverseRows().some((r) => r.includes('/hooks/n60'))).toBe(true);
       await waitFor(() => app.received.length > before);
       expect(app.received[app.received.length - 1]!.body.toString()).toBe('{\n  "i": 600\n}');
       // Resize: the frame is redrawn for the new size, with the footer on the last line but one.

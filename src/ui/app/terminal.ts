@@ -10,6 +10,7 @@ export interface TtyIn {
   isTTY?: boolean;
   setRawMode?(mode: boolean): unknown;
   pause(): unknown;
+  resume?(): unknown;
   readableLength?: number;
   read?(size?: number): unknown;
 }
@@ -59,7 +60,11 @@ export class TerminalScreen {
 
   /** Hand the terminal to another program (editor, pager): main screen, cooked mode; back afterwards. */
   async handOff<T>(fn: () => Promise<T>): Promise<T> {
-    // Stop reading: with the stream paused Node stops the tty read, so every key goes to the editor.
+    // Stop reading, so every key goes to the program. Node stops the tty read on a 'pause' event, which pause()
+    // emits only when the stream was not already non-flowing; Ink leaves it non-flowing, hence resume() first
+    // (no data listener is attached, and pause() follows in the same tick).
+    await new Promise<void>((r) => setImmediate(r));
+    this.stdin.resume?.();
     this.stdin.pause();
     this.stdout.write(LEAVE_SCREEN);
     try {
