@@ -586,6 +586,7 @@ export class Controller {
 
   goHead(): void {
     this.seekEnd = false;
+    this.tick(); // take in what arrived since the last look, so "newest" is the newest
     this.loadHead();
   }
 

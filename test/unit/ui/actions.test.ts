@@ -90,6 +90,18 @@ describe('UI actions through the functions the commands use', () => {
     await waitFor(() => c.getSnapshot().list.length === 2);
   });
 
+  it('v on a valid signature names the secret that matched by its last 4 characters only', async () => {
+    const body = Buffer.from('{"ok":true}');
+    const headers = getProvider('github')!.sign({ body, headers: [['Host', 'a.test'], ['X-GitHub-Event', 'ping']], url: 'http://a.test/gh', method: 'POST', secret: SECRET, now: 1_700_000_000 });
+    store.insertMany([{ incoming: { source: 'http', method: 'POST', url: '/gh2', httpVersion: '1.1', remoteAddr: '', headers, body, receivedAt: 1_700_000_000_000 }, verdict: null, responseStatus: 200 }]);
+    c.key('g', {});
+    await waitFor(() => c.getSnapshot().list[0]?.url === '/gh2');
+    c.key('v', {});
+    await waitFor(() => c.getSnapshot().status?.text.startsWith('#3 verified again'));
+    expect(c.getSnapshot().status!.text).toBe('#3 verified again: ✓ valid github signature (secret ****1234)');
+    expect(c.getSnapshot().status!.text).not.toContain(SECRET);
+  });
+
   it('osc52 carries the text base64-encoded', () => {
     expect(osc52('curl x')).toBe(`\x1b]52;c;${Buffer.from('curl x').toString('base64')}\x07`);
   });
