@@ -98,7 +98,7 @@ describe('UI actions through the functions the commands use', () => {
     await waitFor(() => c.getSnapshot().list[0]?.url === '/gh2');
     c.key('v', {});
     await waitFor(() => c.getSnapshot().status?.text.startsWith('#3 verified again'));
-    expect(c.getSnapshot().status!.text).toBe('#3 verified again: ✓ valid github signature (secret ****1234)');
+    expect(c.getSnapshot().status!.text).toBe('#3 verified again: ✓ valid github signature (secret ********1234)');
     expect(c.getSnapshot().status!.text).not.toContain(SECRET);
   });
 
