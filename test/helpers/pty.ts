@@ -22,6 +22,7 @@ export interface PtyCli {
   resize(cols: number, rows: number): void;
   exited: Promise<number>;
   kill(signal?: string): void;
+  pid: number;
 }
 
 /** Run the real binary in a pseudo-terminal and read its screen with a headless xterm. */
@@ -111,6 +112,7 @@ export function startPty(args: string[], opts: { cols?: number; rows?: number; e
       child.resize(c, r);
     },
     exited,
+    pid: child.pid,
     kill: (signal = 'SIGTERM') => {
       if (!done) child.kill(signal);
     },

@@ -231,3 +231,50 @@ describe('Controller actions through the real replay functions', () => {
     }
   });
 });
+
+describe('Controller in live mode (listen): header facts from the pipeline events', () => {
+  const tmp = makeTempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('tunnel: connecting, then online only once the relay said connected, then reconnecting with a countdown', () => {
+    const store = openStore(tmp.path('live.db'));
+    let now = 1_000;
+    const c = new Controller({ browser: new Browser(store.db), source: 'x', live: { targets: ['http://127.0.0.1:3000'], relay: true }, clock: () => now });
+    try {
+      c.start();
+      c.onEvent({ type: 'listening', url: 'http://127.0.0.1:4747', door: 'http' });
+      c.onEvent({ type: 'state', component: 'relay', state: 'connecting', message: 'connecting to the relay…' });
+      expect(c.getSnapshot().live).toMatchObject({ localUrl: 'http://127.0.0.1:4747', publicUrl: null, tunnel: { state: 'connecting' } });
+      c.onEvent({ type: 'state', component: 'relay', state: 'connected', message: 'connected', detail: { publicUrl: 'https://r.test/ch', queued: 2 } });
+      expect(c.getSnapshot().live).toMatchObject({ publicUrl: 'https://r.test/ch', tunnel: { state: 'online', queued: 2 } });
+      now = 5_000;
+      c.onEvent({ type: 'state', component: 'relay', state: 'reconnecting', message: 'reconnecting in 3s (attempt 2)', detail: { delayMs: 3000, attempt: 2 } });
+      expect(c.getSnapshot().live!.tunnel).toEqual({ state: 'reconnecting', since: 5_000, retryAt: 8_000, attempt: 2 });
+    } finally {
+      c.stop();
+      store.close();
+    }
+  });
+
+  it('counts and the last delivery come from events and show at the next tick (one render per batch)', () => {
+    const store = openStore(tmp.path('live2.db'));
+    const c = new Controller({ browser: new Browser(store.db), source: 'x', live: { targets: ['http://127.0.0.1:3000'], relay: false } });
+    try {
+      c.start();
+      const [r] = store.insertMany([{ incoming: incoming(1), verdict: null, responseStatus: 200 }]);
+      const verdict = { provider: 'github', eventType: 'push', eventId: 'e', status: 'invalid' as const, reason: 'no match' };
+      c.onEvent({ type: 'request', id: r!.id, incoming: incoming(1), verdict, duplicateOf: null, answer: null });
+      c.onEvent({ type: 'delivery', requestId: r!.id, delivery: { requestId: r!.id, kind: 'forward', target: 'http://127.0.0.1:3000/odd/1', attempt: 1, startedAt: 0, durationMs: 1, status: 502, responseHeaders: null, responseBody: null, responseTruncated: false, error: null } });
+      expect(c.getSnapshot().counts.total).toBe(0);
+      c.tick();
+      const s = c.getSnapshot();
+      expect(s.counts).toMatchObject({ total: 1, signatureFailures: 1, failedDeliveries: 1 });
+      expect(s.live!.lastDelivery).toMatchObject({ status: 502 });
+      expect(s.list[0]!.id).toBe(r!.id);
+    } finally {
+      c.stop();
+      store.close();
+    }
+  });
+});
+
