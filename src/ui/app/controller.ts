@@ -172,6 +172,7 @@ export class Controller {
   /** Live mode: counts come from the pipeline's events (no read of the new rows), added at the next tick. */
   private eventCounts = { total: 0, signatureFailures: 0, duplicates: 0, failedDeliveries: 0 };
   private pendingDelivery: LiveInfo['lastDelivery'] = null;
+  private pendingWarning: string | null = null;
   private stopped = false;
   /** Told when the user quits. */
   onQuit: () => void = () => undefined;
@@ -298,7 +299,7 @@ export class Controller {
     const newest = this.b.newestId();
     const newestDelivery = this.b.newestDeliveryId();
     const changed = version !== this.dataVersion || newest !== this.knownNewest || newestDelivery !== this.knownDelivery;
-    if (!changed && !this.pendingDelivery && this.eventCounts.total === 0 && this.eventCounts.failedDeliveries === 0) return;
+    if (!changed && !this.pendingDelivery && !this.pendingWarning && this.eventCounts.total === 0 && this.eventCounts.failedDeliveries === 0) return;
     this.dataVersion = version;
     const patch: Partial<UiSnapshot> = {};
     const live = this.s.live !== null;
@@ -316,6 +317,10 @@ export class Controller {
       if (this.pendingDelivery) {
         patch.live = { ...this.s.live!, lastDelivery: this.pendingDelivery };
         this.pendingDelivery = null;
+      }
+      if (this.pendingWarning) {
+        patch.status = { text: this.pendingWarning, tone: 'error' };
+        this.pendingWarning = null;
       }
     }
     if (newest > this.knownNewest) {
@@ -420,6 +425,8 @@ export class Controller {
         if (/probe through the public URL failed/.test(e.message) && live.tunnel) {
           this.set({ live: { ...live, tunnel: { state: 'degraded', since: this.clock(), reason: e.message } } });
         }
+        // On the status line at the next tick: a flood of bad clients costs one render per batch, not one each.
+        this.pendingWarning = `warning: ${e.message}`;
         return;
       case 'delivery':
         if (e.delivery.status === null || e.delivery.status < 200 || e.delivery.status > 299) this.eventCounts.failedDeliveries++;
