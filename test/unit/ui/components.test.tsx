@@ -148,3 +148,22 @@ describe('Help, Header, Footer', () => {
     expect([...l].length).toBeLessThanOrEqual(40);
   });
 });
+
+describe('colour carries meaning only', () => {
+  it('NO_COLOR (or no terminal) leaves only inverse video for the selection; the text is the same', async () => {
+    const { lineToAnsi, setColour, colourWanted } = await import('../../../src/ui/app/ansi.js');
+    const line = [{ text: '✗ 500', tone: 'bad' as const }, { text: ' ok' }];
+    expect(colourWanted({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(colourWanted({ isTTY: false }, {})).toBe(false);
+    expect(colourWanted({ isTTY: true }, { NO_COLOR: '' })).toBe(true);
+    setColour(false);
+    try {
+      expect(lineToAnsi(line, 80)).toBe('✗ 500 ok');
+      expect(lineToAnsi(line, 80, true)).toBe('\x1b[7m✗ 500 ok\x1b[27m');
+    } finally {
+      setColour(true);
+    }
+    expect(lineToAnsi(line, 80)).toBe('\x1b[31m✗ 500\x1b[22;39m ok');
+    expect(stripVTControlCharacters(lineToAnsi(line, 4))).toBe('✗ 5…');
+  });
+});
