@@ -160,6 +160,39 @@ async function filterFirstPage(db, text) {
   }
 }
 
+/** In-process: the same App on a fake 120x40 terminal, so the figure is the UI's own cost (no PTY, no xterm). */
+async function inProcessKeys(db) {
+  const { EventEmitter } = await import('node:events');
+  const prev = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  const dist = (m) => import(pathToFileURL(join(ROOT, 'dist', ...m.split('/'))).href);
+  const [{ openStore }, { Browser }, { Controller }, { App }, { render }, { createElement }] = await Promise.all([
+    dist('store/index.js'), dist('store/browse.js'), dist('ui/app/controller.js'), dist('ui/app/App.js'), import('ink'), import('react'),
+  ]);
+  const store = openStore(db);
+  const c = new Controller({ browser: new Browser(store.db), source: db, cols: COLS, rows: ROWS });
+  c.start();
+  class Out extends EventEmitter { columns = COLS; rows = ROWS; isTTY = true; last = 0; write() { this.last = performance.now(); return true; } }
+  class In extends EventEmitter { isTTY = true; setRawMode() {} setEncoding() {} ref() {} unref() {} read() { return null; } pause() {} resume() {} }
+  const out = new Out();
+  const renders = [];
+  const inst = render(createElement(App, { controller: c }), { stdout: out, stdin: new In(), exitOnCtrlC: false, patchConsole: false, maxFps: 60, onRender: (m) => renders.push(m.renderTime) });
+  await new Promise((r) => { const t = setInterval(() => c.getSnapshot().counts.complete && (clearInterval(t), r()), 20); });
+  renders.length = 0;
+  const lat = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    c.key('j', {});
+    await new Promise((r) => setTimeout(r, 40));
+    lat.push(out.last - t);
+  }
+  inst.unmount();
+  c.stop();
+  store.close();
+  process.env.NODE_ENV = prev;
+  return { p50: pct(lat, 50), p95: pct(lat, 95), renderP50: pct(renders, 50), renderP95: pct(renders, 95) };
+}
+
 function freePort() {
   return new Promise((resolve) => {
     const s = createServer();
@@ -210,13 +243,9 @@ export async function benchUi({ rows = 100_000 } = {}) {
         await r.p.exited;
       } else p = r.p;
     }
-    if (process.env.BENCH_UI_DEBUG) console.error('paints', paints);
     const backToBack = await keyLatency(p, 'j', 150, 0);
-    if (process.env.BENCH_UI_DEBUG) console.error('j', backToBack);
     const spaced = await keyLatency(p, 'k', 100, 50);
-    if (process.env.BENCH_UI_DEBUG) console.error('k', spaced);
     const pages = await keyLatency(p, '\x1b[6~', 40, 50);
-    if (process.env.BENCH_UI_DEBUG) console.error('pgdn', pages);
     // a filter typed in the UI itself: first screenful on screen
     const tf = performance.now();
     p.write('/provider:github\r');
@@ -227,8 +256,9 @@ export async function benchUi({ rows = 100_000 } = {}) {
     await p.exited;
     const filters = [];
     for (const text of ['provider:stripe', 'charge.succeeded', 'sig:invalid status:5xx', 'path:/webhooks/stripe/99999']) filters.push(await filterFirstPage(db, text));
+    const inProcess = await inProcessKeys(db);
     const capture = await captureWithUi(tmp);
-    return { rows, fillSeconds, paints, backToBack, spaced, pages, filterOnScreenMs, rss, filters, capture };
+    return { rows, fillSeconds, paints, backToBack, spaced, pages, filterOnScreenMs, rss, filters, inProcess, capture };
   } finally {
     tmp.cleanup();
   }
@@ -241,6 +271,7 @@ export function printUi(r) {
   console.log(`  j, back to back        p50 ${f1(r.backToBack.p50)} ms  p95 ${f1(r.backToBack.p95)} ms  max ${f1(r.backToBack.max)} ms (key written to the PTY -> selection moved on screen)`);
   console.log(`  k, 50 ms apart         p50 ${f1(r.spaced.p50)} ms  p95 ${f1(r.spaced.p95)} ms  max ${f1(r.spaced.max)} ms (goal p95 <= 16 ms)`);
   console.log(`  PgDn, 50 ms apart      p50 ${f1(r.pages.p50)} ms  p95 ${f1(r.pages.p95)} ms  max ${f1(r.pages.max)} ms`);
+  console.log(`  j, in process          p50 ${f1(r.inProcess.p50)} ms  p95 ${f1(r.inProcess.p95)} ms key -> frame written (Ink's own render time p50 ${f1(r.inProcess.renderP50)} ms, p95 ${f1(r.inProcess.renderP95)} ms)`);
   console.log(`  filter typed in the UI ${r.filterOnScreenMs.toFixed(0)} ms from "/provider:github⏎" to a full screen of matches`);
   for (const x of r.filters) {
     console.log(`  filter ${JSON.stringify(x.text).padEnd(30)} first page ${f1(x.ms)} ms (median ${f1(x.median)}), ${x.rows} rows; ${x.matches} matches counted in ${x.countMs.toFixed(0)} ms more (goal first page <= 100 ms)`);
