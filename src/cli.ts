@@ -12,6 +12,7 @@ import { register as registerReplay } from './commands/replay.js';
 import { register as registerRelay } from './commands/relay.js';
 import { register as registerSend } from './commands/send.js';
 import { register as registerAudit } from './commands/audit.js';
+import { register as registerUi } from './commands/ui.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -40,6 +41,7 @@ Examples:
   registerRelay(program);
   registerSend(program);
   registerAudit(program);
+  registerUi(program);
   registerPrune(program);
   return program;
 }

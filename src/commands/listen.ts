@@ -188,10 +188,15 @@ async function runListen(options: ListenOptions): Promise<void> {
   const chalk = makeChalk();
   const { LineWriter } = await import('../ui/line-writer.js');
   const out = new LineWriter(process.stdout);
-  events.subscribe((event) => {
-    const line = json ? jsonLine(event) : humanLine(chalk, event);
-    if (line !== null) out.write(line);
-  });
+  const { shouldRunUi } = await import('../ui/app/when.js');
+  const tty = { stdout: Boolean(process.stdout.isTTY), stdin: Boolean(process.stdin.isTTY) };
+  const ui = shouldRunUi(options, tty, process.env) ? await import('../ui/app/start.js') : null;
+  if (!ui) {
+    events.subscribe((event) => {
+      const line = json ? jsonLine(event) : humanLine(chalk, event);
+      if (line !== null) out.write(line);
+    });
+  }
   process.once('exit', () => out.flush());
   const forward = options.forward;
   if (forward) {
@@ -205,18 +210,26 @@ async function runListen(options: ListenOptions): Promise<void> {
   } catch (err) {
     throw bindFailure(err, options.config) ?? err;
   }
+  const view = await ui?.startUi({
+    store: listener.store, source: options.config.dbPath, secrets: options.config.secrets, generic: options.config.generic,
+    targets: forward?.targets ?? [], events, relay: Boolean(options.relay),
+  });
   events.emit({ type: 'listening', url: listener.url, door: 'http', detail: { db: options.config.dbPath, port: listener.port } });
   let tunnel: import('../tunnel/client.js').Tunnel | null = null;
   if (options.relay) {
     try {
       tunnel = await startRelayDoor(options.relay, listener.pipeline.handle, events, options.config.limits.maxBody);
     } catch (err) {
+      view?.close();
       await listener.close();
       throw err;
     }
   }
   let failure: unknown = null;
+  let stopping = false;
   const stopper = stopOnSignals(async () => {
+    stopping = true;
+    view?.close();
     await tunnel?.close().catch(() => undefined);
     await listener.close();
   });
@@ -224,6 +237,10 @@ async function runListen(options: ListenOptions): Promise<void> {
   tunnel?.done.catch((err: unknown) => {
     failure = err;
     stopper.stop();
+  });
+  // Quitting the UI (q) stops like a signal; its own close() during a signal's stop must not count twice.
+  void view?.done.then(() => {
+    if (!stopping) stopper.stop();
   });
   await stopper.stopped;
   if (failure) throw failure;

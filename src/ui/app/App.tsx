@@ -1,0 +1,34 @@
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useInput, useStdout, type Key } from 'ink';
+import type { Controller } from './controller.js';
+import { Screen } from './Screen.js';
+
+export interface AppProps {
+  controller: Controller;
+  clock?: () => number;
+  /** Told after each commit while suspended (the runner waits for it before handing the terminal over). */
+  onSuspendCommitted?: (suspended: boolean) => void;
+}
+
+/** Binds the controller to Ink: one stable input handler, the terminal size, a 1 s clock for ages in the header. */
+export function App({ controller, clock = Date.now, onSuspendCommitted }: AppProps) {
+  const snap = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
+  const { stdout } = useStdout();
+  const [now, setNow] = useState(clock());
+  // Stable: an inline handler would make Ink re-subscribe to stdin on every render.
+  const onKey = useCallback((input: string, key: Key) => controller.key(input, key), [controller]);
+  useInput(onKey, { isActive: !snap.suspended });
+  useEffect(() => {
+    const onResize = () => controller.resize(stdout.columns || 80, stdout.rows || 24);
+    onResize();
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout, controller]);
+  useEffect(() => {
+    if (!snap.live) return;
+    const t = setInterval(() => setNow(clock()), 1000);
+    return () => clearInterval(t);
+  }, [snap.live !== null, clock]);
+  useEffect(() => onSuspendCommitted?.(snap.suspended), [snap.suspended, onSuspendCommitted]);
+  return <Screen snap={snap} detailLines={snap.view === 'detail' ? controller.detailContent() : []} now={now} />;
+}

@@ -1,0 +1,97 @@
+import { formatMs } from '../../core/duration.js';
+import type { RowSummary } from '../../store/browse.js';
+import { fit, printable, type Line } from './segments.js';
+
+function clock(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+export function shortSize(n: number): string {
+  if (n < 1000) return `${n}B`;
+  if (n < 1000 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)}K`;
+  return `${(n / 1024 / 1024).toFixed(1)}M`;
+}
+
+/** Column widths for a terminal width: path and provider share what the fixed columns leave. */
+export function columns(width: number): { path: number; prov: number; sig: number } {
+  const sig = width >= 100 ? 16 : 2;
+  const fixed = 7 + 9 + 7 + (sig + 1) + 4 + 12 + 6 + 2;
+  const rest = Math.max(10, width - fixed);
+  const prov = Math.min(28, Math.floor(rest * 0.4));
+  return { path: rest - prov - 1, prov, sig };
+}
+
+function sigCell(r: RowSummary, w: number): { text: string; tone: 'ok' | 'bad' | 'warn' | 'dim' } {
+  switch (r.signatureStatus) {
+    case 'valid':
+      return { text: fit('✓', w), tone: 'ok' };
+    case 'invalid':
+      return { text: fit(w > 2 ? `✗ ${r.signatureReason ?? ''}` : '✗', w), tone: 'bad' };
+    case 'no-secret':
+      return { text: fit(w > 2 ? '? no secret' : '?', w), tone: 'warn' };
+    default:
+      return { text: fit('–', w), tone: 'dim' };
+  }
+}
+
+function deliveryCell(r: RowSummary): { text: string; tone: 'ok' | 'bad' | 'dim' } {
+  const d = r.delivery;
+  if (!d) return { text: fit('', 11), tone: 'dim' };
+  if (d.status === null) return { text: fit(`✗ ${d.error ?? 'failed'}`, 11), tone: 'bad' };
+  const ok = d.status >= 200 && d.status < 300;
+  const ms = d.durationMs !== null ? ` ${formatMs(d.durationMs)}` : '';
+  return { text: fit(`${ok ? '✓' : '✗'}${d.status}${ms}`, 11), tone: ok ? 'ok' : 'bad' };
+}
+
+export function headerLine(width: number): Line {
+  const c = columns(width);
+  const text = `${fit('#', 6, 'right')} ${fit('time', 8)} ${fit('method', 6)} ${fit('path', c.path)} ${fit('provider event', c.prov)} ${fit('sig', c.sig)} ${fit('ans', 3)} ${fit('delivery', 11)} ${fit('size', 5, 'right')}  `;
+  return [{ text: fit(text, width), tone: 'dim' }];
+}
+
+const rowCache = new WeakMap<RowSummary, { width: number; line: Line }>();
+
+/** One list row, exactly `width` cells wide; colour only repeats what the text says. Cached per row object. */
+export function formatRow(r: RowSummary, width: number): Line {
+  const hit = rowCache.get(r);
+  if (hit && hit.width === width) return hit.line;
+  const line = buildRow(r, width);
+  rowCache.set(r, { width, line });
+  return line;
+}
+
+function buildRow(r: RowSummary, width: number): Line {
+  const c = columns(width);
+  const sig = sigCell(r, c.sig);
+  const del = deliveryCell(r);
+  const ans = r.responseStatus ?? r.rejectedStatus;
+  const ansTone = ans === null ? 'dim' : ans < 300 ? 'ok' : ans < 500 ? 'warn' : 'bad';
+  const prov = [r.provider, r.eventType].filter(Boolean).join(' ');
+  // Colour only where it carries meaning (verdict, answer, delivery, duplicate): fewer escape codes per row is
+  // also what makes a frame cheap for Ink to lay out.
+  const line: Line = [
+    { text: `${fit(String(r.id), 6, 'right')} ${clock(r.receivedAt)} ${fit(r.method, 6)} ${fit(printable(r.url), c.path)} ${fit(printable(prov), c.prov)} ` },
+    { text: `${sig.text} `, tone: sig.tone === 'dim' ? undefined : sig.tone },
+    { text: `${fit(ans === null ? '–' : String(ans), 3)} `, tone: ansTone === 'ok' || ansTone === 'dim' ? undefined : ansTone },
+    { text: `${del.text} `, tone: del.tone === 'dim' || del.tone === 'ok' ? undefined : del.tone },
+    { text: fit(shortSize(r.bodySize), 5, 'right') },
+    { text: r.duplicateOf ? ' D' : '  ', tone: r.duplicateOf ? 'warn' : undefined },
+  ];
+  // Adjacent plain segments as one: one run of text, no codes between.
+  return line.reduce<Line>((out, seg) => {
+    const last = out[out.length - 1];
+    if (last && !last.tone && !seg.tone) last.text += seg.text;
+    else out.push({ ...seg });
+    return out;
+  }, []);
+}
+
+/** The column titles, or the count of new rows waiting above, or that following is off. */
+export function listTitle(width: number, newAbove: number, follow: boolean): Line {
+  if (newAbove > 0) return [{ text: fit(`▲ ${newAbove} new above (g to go up)`, width), tone: 'warn' }];
+  const title = headerLine(width);
+  if (!follow) return [{ text: fit(title[0]!.text.trimEnd(), width - 13) + ' [not follow]', tone: 'dim' }];
+  return title;
+}

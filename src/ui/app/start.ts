@@ -1,0 +1,82 @@
+import type { SecretMap } from '../../config/secrets.js';
+import type { EventHub } from '../../core/events.js';
+import type { GenericDefinition } from '../../signatures/types.js';
+import { Browser } from '../../store/browse.js';
+import type { Store } from '../../store/index.js';
+import { Controller } from './controller.js';
+import { colourWanted, setColour } from './ansi.js';
+import { framesToAnsi, listFrame } from './frame.js';
+import { TerminalScreen } from './terminal.js';
+
+export interface RunUiOptions {
+  store: Store;
+  /** The history file, for the header. */
+  source: string;
+  secrets: SecretMap;
+  generic: GenericDefinition[];
+  /** Forward targets (listen) or the config's forwardTo (ui). */
+  targets: string[];
+  /** Live mode: the pipeline's events (same process). Without it the history is polled. */
+  events?: EventHub | null;
+  relay?: boolean;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  env?: NodeJS.ProcessEnv;
+  /** Polling period for another process's writes (ms). */
+  pollMs?: number;
+}
+
+export interface RunningUi {
+  /** Resolves when the user quits (q, ctrl-c). */
+  done: Promise<void>;
+  /** Leave the UI and restore the terminal (signals, errors); idempotent. */
+  close(): void;
+}
+
+/** What exists before Ink is loaded: the history window, the terminal state, the first frame on screen. */
+export interface PreparedUi {
+  o: RunUiOptions;
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  browser: Browser;
+  controller: Controller;
+  term: TerminalScreen;
+}
+
+/**
+ * Full screen at once: alternate screen, first window read, first frame drawn by hand; then Ink (slow to import)
+ * takes over the same frame. Keys typed meanwhile wait in the tty and are read once Ink listens.
+ */
+export async function startUi(o: RunUiOptions): Promise<RunningUi> {
+  const stdin = o.stdin ?? process.stdin;
+  const stdout = o.stdout ?? process.stdout;
+  const env = o.env ?? { ...process.env };
+  const term = new TerminalScreen(stdin, stdout);
+  const browser = new Browser(o.store.db);
+  const controller = new Controller({
+    browser,
+    source: o.source,
+    live: o.events ? { targets: o.targets, relay: Boolean(o.relay) } : null,
+    cols: stdout.columns || 80,
+    rows: stdout.rows || 24,
+  });
+  term.enter();
+  // Raw mode now, so keys typed before Ink listens are neither echoed nor lost.
+  if (stdin.isTTY) stdin.setRawMode(true);
+  controller.start();
+  const { lines, selected } = listFrame(controller.getSnapshot(), Date.now());
+  setColour(colourWanted(stdout, env));
+  stdout.write(framesToAnsi(lines, Math.max(20, controller.getSnapshot().cols), selected));
+  // React's development build costs twice the time and memory per frame; the user's own programs ($EDITOR) keep
+  // the environment as it was (`env` was taken before).
+  if (process.env.NODE_ENV === undefined) process.env.NODE_ENV = 'production';
+  try {
+    const { mountUi } = await import('./run.js');
+    return await mountUi({ o, stdin, stdout, env, browser, controller, term });
+  } catch (err) {
+    controller.stop();
+    term.restore();
+    throw err;
+  }
+}

@@ -1,0 +1,82 @@
+import { writeSync } from 'node:fs';
+
+/** Alternate screen on, cleared, cursor home and hidden. */
+export const ENTER_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l';
+/** Cursor shown, main screen back (xterm restores what was there before). */
+export const LEAVE_SCREEN = '\x1b[?25h\x1b[?1049l';
+export const CLEAR_SCREEN = '\x1b[2J\x1b[H';
+
+export interface TtyIn {
+  isTTY?: boolean;
+  setRawMode?(mode: boolean): unknown;
+  pause(): unknown;
+  resume?(): unknown;
+  readableLength?: number;
+  read?(size?: number): unknown;
+}
+
+export interface TtyOut {
+  write(s: string): unknown;
+  fd?: number;
+}
+
+/**
+ * The terminal while the UI owns it: alternate screen, hidden cursor, raw mode (Ink's). `restore()` is idempotent and
+ * runs on every exit path (quit, signal, uncaught error, process exit), since Ink knows none of this.
+ */
+export class TerminalScreen {
+  private active = false;
+  private readonly onExit = () => this.restore(true);
+
+  constructor(private readonly stdin: TtyIn, private readonly stdout: TtyOut) {}
+
+  enter(): void {
+    if (this.active) return;
+    this.active = true;
+    this.stdout.write(ENTER_SCREEN);
+    process.once('exit', this.onExit);
+  }
+
+  /** Leave the alternate screen and raw mode. `sync`: at process exit, when async writes would be lost. */
+  restore(sync = false): void {
+    if (!this.active) return;
+    this.active = false;
+    process.off('exit', this.onExit);
+    try {
+      if (this.stdin.isTTY) this.stdin.setRawMode?.(false);
+    } catch {
+      // stdin already closed: nothing to restore there
+    }
+    if (sync && typeof this.stdout.fd === 'number') {
+      try {
+        writeSync(this.stdout.fd, LEAVE_SCREEN);
+        return;
+      } catch {
+        // fall back to the stream
+      }
+    }
+    this.stdout.write(LEAVE_SCREEN);
+  }
+
+  /** Hand the terminal to another program (editor, pager): main screen, cooked mode; back afterwards. */
+  async handOff<T>(fn: () => Promise<T>): Promise<T> {
+    // Stop reading, so every key goes to the program. Node stops the tty read on a 'pause' event, which pause()
+    // emits only when the stream was not already non-flowing; Ink leaves it non-flowing, hence resume() first
+    // (no data listener is attached, and pause() follows in the same tick).
+    await new Promise<void>((r) => setImmediate(r));
+    this.stdin.resume?.();
+    this.stdin.pause();
+    this.stdout.write(LEAVE_SCREEN);
+    try {
+      return await fn();
+    } finally {
+      this.stdout.write(ENTER_SCREEN);
+      // Whatever reached our buffer meanwhile was meant for the editor, not for us as actions.
+      if (this.stdin.readableLength && this.stdin.read) this.stdin.read(this.stdin.readableLength);
+    }
+  }
+
+  clear(): void {
+    if (this.active) this.stdout.write(CLEAR_SCREEN);
+  }
+}

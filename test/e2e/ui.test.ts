@@ -1,0 +1,152 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { send, waitFor } from '../helpers/http.js';
+import { startApp, type TestApp } from '../helpers/forward.js';
+import { startPty, type PtyCli } from '../helpers/pty.js';
+import { makeTempDir } from '../helpers/tmp.js';
+import { openStore } from '../../src/store/index.js';
+import type { IncomingWebhook } from '../../src/core/types.js';
+
+const LEAVE = '\x1b[?1049l';
+
+/** The terminal is back as it was: main screen, and the cursor shown again after the alternate screen was left. */
+function expectRestored(p: PtyCli): void {
+  expect(p.bufferType()).toBe('normal');
+  const raw = p.raw();
+  const leave = raw.lastIndexOf(LEAVE);
+  expect(leave).toBeGreaterThan(raw.lastIndexOf('\x1b[?1049h'));
+  expect(raw.lastIndexOf('\x1b[?25h')).toBeGreaterThan(raw.lastIndexOf('\x1b[?25l'));
+}
+
+describe('the terminal UI in a real pseudo-terminal', () => {
+  const tmp = makeTempDir();
+  let app: TestApp;
+  let p: PtyCli | null = null;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterEach(async () => {
+    p?.kill('SIGKILL');
+    p = null;
+  });
+  afterAll(async () => {
+    await app.stop();
+    tmp.cleanup();
+  });
+
+  it('listen: rows arrive live, j/k move, Enter opens headers, Tab reaches the signature, / filters, r replays, q restores', async () => {
+    p = startPty(['listen', '--port', '0', '--db', tmp.path('live.db'), '--forward-to', app.url], { cols: 80, rows: 24 });
+    const first = await p.waitFor(/hookdev http:\/\/127\.0\.0\.1:\d+/);
+    const port = /127\.0\.0\.1:(\d+)/.exec(first)![1];
+    const url = `http://127.0.0.1:${port}`;
+    expect(p.bufferType()).toBe('alternate');
+    await send(`${url}/hooks/alpha`, { body: '{"n":1}', headers: [['Content-Type', 'application/json'], ['X-Trace', 'first']] });
+    await p.waitFor('/hooks/alpha');
+    await send(`${url}/hooks/beta`, { body: '{"n":2}', headers: [['Content-Type', 'application/json'], ['X-Trace', 'second']] });
+    await p.waitFor('/hooks/beta');
+    await waitFor(() => app.received.length >= 2);
+    // Newest first, followed: the selection is the newest row.
+    await p.waitFor(() => p!.inverseRows().some((r) => r.includes('/hooks/beta')));
+    p.write('j');
+    await p.waitFor(() => p!.inverseRows().some((r) => r.includes('/hooks/alpha')));
+    p.write('k');
+    await p.waitFor(() => p!.inverseRows().some((r) => r.includes('/hooks/beta')));
+    p.write('j');
+    await p.waitFor(() => p!.inverseRows().some((r) => r.includes('/hooks/alpha')));
+    p.write('\r');
+    await p.waitFor('X-Trace: first');
+    p.write('\t');
+    await p.waitFor('body sha256');
+    await p.waitFor('[2 Signature]');
+    p.write('\x1b');
+    await p.waitFor('/hooks/beta');
+    // Filter: only the matching row stays.
+    p.write('/');
+    await p.waitFor('/▏');
+    p.write('path:beta');
+    p.write('\r');
+    await p.waitFor((s) => s.includes('filter: path:beta') && !s.includes('/hooks/alpha') && s.includes('/hooks/beta'));
+    // Replay the selected row to the app.
+    const before = app.received.length;
+    p.write('r');
+    await waitFor(() => app.received.length > before);
+    expect(app.received[app.received.length - 1]!.url).toBe('/hooks/beta');
+    await p.waitFor(/#2 → http:\/\/127\.0\.0\.1:\d+\/hooks\/beta: 200/);
+    p.write('q');
+    expect(await p.exited).toBe(0);
+    expectRestored(p);
+  });
+
+  it('ui: follows another writer, asks for a URL when there is no target, edits in $EDITOR, survives a resize', async () => {
+    const db = tmp.path('browse.db');
+    const store = openStore(db);
+    const incoming = (i: number): IncomingWebhook => ({
+      source: 'http', method: 'POST', url: `/hooks/n${i}`, httpVersion: '1.1', remoteAddr: '127.0.0.1',
+      headers: [['Host', 'example.test'], ['Content-Type', 'application/json']], body: Buffer.from(`{"i":${i}}`), receivedAt: Date.now(),
+    });
+    store.insertMany(Array.from({ length: 60 }, (_, i) => ({ incoming: incoming(i + 1), verdict: null, responseStatus: 200 })));
+    const editor = tmp.path('editor.sh');
+    // The editor owns the terminal: it says so, reads a line typed by the person, then edits the file.
+    writeFileSync(editor, '#!/bin/sh\necho EDITING-NOW\nread answer\nsed -i \'s/: 60/: 600/\' "$1"\n');
+    chmodSync(editor, 0o755);
+    try {
+      p = startPty(['ui', '--db', db], { cols: 80, rows: 24, env: { EDITOR: editor } });
+      await p.waitFor('/hooks/n60');
+      expect(p.screen().length).toBe(24);
+      // Another process writes: the row appears at the top (polling the newest id).
+      store.insertMany([{ incoming: incoming(61), verdict: null, responseStatus: 200 }]);
+      await p.waitFor(() => p!.inverseRows().some((r) => r.includes('/hooks/n61')));
+      // G goes to the oldest, g back to the newest.
+      p.write('G');
+      await p.waitFor(() => p!.inverseRows().some((r) => /\/hooks\/n1\b/.test(r)));
+      p.write('g');
+      await p.waitFor(() => p!.inverseRows().some((r) => r.includes('/hooks/n61')));
+      p.write('j');
+      await p.waitFor(() => p!.inverseRows().some((r) => r.includes('/hooks/n60')));
+      // Edit then replay; no target known, so the UI asks for one.
+      p.write('e');
+      await p.waitFor('edit and replay #60 to URL: http://127.0.0.1:3000/');
+      p.write('\x15'); // ctrl-u clears the line
+      p.write(`${app.url}/`);
+      const before = app.received.length;
+      p.write('\r');
+      // The UI stepped aside: main screen, the editor's own output.
+      await p.waitFor('EDITING-NOW');
+      expect(p.bufferType()).toBe('normal');
+      // Keys typed during the edit belong to the editor: none of them acts on the UI (q would quit, j would move).
+      p.write('qj\r');
+      await p.waitFor(/#60 → .*\/hooks\/n60: 200/);
+      expect(p.bufferType()).toBe('alternate');
+      expect(p.inverseRows().some((r) => r.includes('/hooks/n60'))).toBe(true);
+      await waitFor(() => app.received.length > before);
+      expect(app.received[app.received.length - 1]!.body.toString()).toBe('{\n  "i": 600\n}');
+      // Resize: the frame is redrawn for the new size, with the footer on the last line but one.
+      p.resize(100, 30);
+      await p.waitFor((s) => s.split('\n')[0]!.includes('hookdev ui') && s.split('\n')[28]!.includes('q quit'));
+      const lines = p.screen();
+      expect(lines.filter((l) => l.includes('hookdev ui')).length).toBe(1);
+      expect(lines.filter((l) => l.includes('q quit')).length).toBe(1);
+      p.resize(80, 24);
+      await p.waitFor((s) => s.split('\n')[0]!.includes('hookdev ui') && s.split('\n')[22]!.includes('q quit'));
+      expect(p.screen().filter((l) => l.includes('hookdev ui')).length).toBe(1);
+      expect(p.screen().filter((l) => l.includes('q quit')).length).toBe(1);
+      p.write('?');
+      await p.waitFor('keys');
+      p.write('q');
+      expect(await p.exited).toBe(0);
+      expectRestored(p);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('ui: SIGTERM restores the terminal too', async () => {
+    const db = tmp.path('sig.db');
+    openStore(db).close();
+    p = startPty(['ui', '--db', db], { cols: 80, rows: 24 });
+    await p.waitFor('the history is empty');
+    p.kill('SIGTERM');
+    await p.exited;
+    expectRestored(p);
+  });
+});

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { openStore, type Store } from '../../../src/store/index.js';
+import { Browser } from '../../../src/store/browse.js';
+import { Controller } from '../../../src/ui/app/controller.js';
+import { ReplayActions, osc52 } from '../../../src/ui/app/actions.js';
+import { shouldRunUi } from '../../../src/ui/app/when.js';
+import { analyze, getProvider } from '../../../src/signatures/index.js';
+import type { IncomingWebhook } from '../../../src/core/types.js';
+import { makeTempDir } from '../../helpers/tmp.js';
+import { startApp, type TestApp } from '../../helpers/forward.js';
+import { waitFor } from '../../helpers/http.js';
+
+const SECRET = 'gh-secret-1234';
+
+describe('UI actions through the functions the commands use', () => {
+  const tmp = makeTempDir();
+  let app: TestApp;
+  let store: Store;
+  let c: Controller;
+  beforeAll(async () => {
+    app = await startApp();
+    store = openStore(tmp.path('a.db'));
+    const body = Buffer.from('{"ref":"refs/heads/main"}');
+    const github = getProvider('github')!;
+    // Signed with another secret: invalid at capture; `v` with the right secret says valid.
+    const headers = github.sign({ body, headers: [['Host', 'a.test'], ['X-GitHub-Event', 'push'], ['X-GitHub-Delivery', 'd1'], ['Content-Type', 'application/json']], url: 'http://a.test/gh', method: 'POST', secret: 'old-secret', now: 1_700_000_000 });
+    const incoming: IncomingWebhook = { source: 'http', method: 'POST', url: '/gh', httpVersion: '1.1', remoteAddr: '127.0.0.1', headers, body, receivedAt: 1_700_000_000_000 };
+    const verdict = analyze({ body, headers, url: 'http://a.test/gh', method: 'POST', secrets: { github: ['wrong'] }, now: 1_700_000_000 });
+    store.insertMany([{ incoming, verdict, responseStatus: 200 }, { incoming: { ...incoming, url: '/other' }, verdict: null, responseStatus: 200 }]);
+    const browser = new Browser(store.db);
+    const actions = new ReplayActions({
+      store, browser, secrets: { github: [SECRET] }, generic: [], targets: [app.url], env: {}, outDir: tmp.path('out'),
+      handOff: (fn) => fn(), clipboard: () => undefined,
+    });
+    c = new Controller({ browser, source: 'a.db', actions, cols: 100, rows: 30 });
+    c.start();
+    c.key('j', {}); // #1, the GitHub push
+  });
+  afterAll(async () => {
+    c.stop();
+    store.close();
+    await app.stop();
+    tmp.cleanup();
+  });
+
+  it('R re-signs with the current secret: the app gets a signature that verifies', async () => {
+    const before = app.received.length;
+    c.key('R', {});
+    await waitFor(() => c.getSnapshot().status?.tone === 'ok');
+    expect(c.getSnapshot().status!.text).toMatch(/^#1 re-signed → http:\/\/127\.0\.0\.1:\d+\/gh: 200/);
+    const got = app.received[before]!;
+    const v = analyze({ body: got.body, headers: got.headers, url: 'http://a.test/gh', method: 'POST', secrets: { github: [SECRET] }, now: Math.floor(Date.now() / 1000) });
+    expect(v.status).toBe('valid');
+  });
+
+  it('d sends the same request twice', async () => {
+    const before = app.received.length;
+    c.key('d', {});
+    await waitFor(() => /^#1 twice → http:\/\/127\.0\.0\.1:\d+\/gh: 2 of 2 replays got 2xx$/.test(c.getSnapshot().status?.text ?? ''));
+    expect(app.received.length - before).toBe(2);
+    expect(app.received.at(-1)!.body.equals(app.received.at(-2)!.body)).toBe(true);
+  });
+
+  it('v verifies again with the current secrets and shows the verdict in the Signature tab', async () => {
+    c.key('', { return: true });
+    c.key('', { tab: true });
+    c.key('v', {});
+    await waitFor(() => c.getSnapshot().status?.text.startsWith('#1 verified again'));
+    // Signed with "old-secret", so the current secret does not match either: said, with the reason.
+    expect(c.getSnapshot().status!.text).toMatch(/^#1 verified again: ✗ /);
+    const text = c.detailContent().map((l) => l.map((s) => s.text).join(''));
+    expect(text.some((t) => t.startsWith('re-verified now: ✗ invalid'))).toBe(true);
+    c.key('', { escape: true });
+  });
+
+  it('x exports the filtered rows (NDJSON) or the selected one (curl) to a file it names', async () => {
+    c.key('/', {});
+    c.key('path:/other\r', {});
+    await waitFor(() => c.getSnapshot().list.length === 1 && !c.getSnapshot().filter.searching);
+    c.key('x', {});
+    expect(c.getSnapshot().prompt?.label).toMatch(/filtered rows/);
+    c.key('n', {});
+    await waitFor(() => c.getSnapshot().status?.text.startsWith('exported'));
+    const file = /to (\S+)$/.exec(c.getSnapshot().status!.text)![1]!;
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!).url).toBe('/other');
+    c.key('', { escape: true }); // clear the filter
+    await waitFor(() => c.getSnapshot().list.length === 2);
+  });
+
+  it('v on a valid signature names the secret that matched by its last 4 characters only', async () => {
+    const body = Buffer.from('{"ok":true}');
+    const headers = getProvider('github')!.sign({ body, headers: [['Host', 'a.test'], ['X-GitHub-Event', 'ping']], url: 'http://a.test/gh', method: 'POST', secret: SECRET, now: 1_700_000_000 });
+    store.insertMany([{ incoming: { source: 'http', method: 'POST', url: '/gh2', httpVersion: '1.1', remoteAddr: '', headers, body, receivedAt: 1_700_000_000_000 }, verdict: null, responseStatus: 200 }]);
+    c.key('g', {});
+    await waitFor(() => c.getSnapshot().list[0]?.url === '/gh2');
+    c.key('v', {});
+    await waitFor(() => c.getSnapshot().status?.text.startsWith('#3 verified again'));
+    expect(c.getSnapshot().status!.text).toBe('#3 verified again: ✓ valid github signature (secret ********1234)');
+    expect(c.getSnapshot().status!.text).not.toContain(SECRET);
+  });
+
+  it('osc52 carries the text base64-encoded', () => {
+    expect(osc52('curl x')).toBe(`\x1b]52;c;${Buffer.from('curl x').toString('base64')}\x07`);
+  });
+});
+
+describe('when listen shows the UI', () => {
+  const tty = { stdout: true, stdin: true };
+  it('only for a person at a terminal', () => {
+    expect(shouldRunUi({ ui: true, json: false }, tty, {})).toBe(true);
+    expect(shouldRunUi({ ui: false, json: false }, tty, {})).toBe(false);
+    expect(shouldRunUi({ ui: true, json: true }, tty, {})).toBe(false);
+    expect(shouldRunUi({ ui: true, json: false }, { stdout: false, stdin: true }, {})).toBe(false);
+    expect(shouldRunUi({ ui: true, json: false }, { stdout: true, stdin: false }, {})).toBe(false);
+    expect(shouldRunUi({ ui: true, json: false }, tty, { CI: 'true' })).toBe(false);
+    expect(shouldRunUi({ ui: true, json: false }, tty, { CI: 'false' })).toBe(true);
+    expect(shouldRunUi({ ui: true, json: false }, tty, { CI: '' })).toBe(true);
+  });
+});
