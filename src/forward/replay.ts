@@ -1,4 +1,5 @@
 import { setHeader } from '../core/headers.js';
+import { shuffleInPlace } from '../core/shuffle.js';
 import type { HeaderList, StoredRequest } from '../core/types.js';
 import type { Provider } from '../signatures/types.js';
 import type { Exchange, OutgoingRequest } from './exchange.js';
@@ -18,13 +19,7 @@ export interface PlannedSend<T> {
 export function planReplays<T>(requests: T[], opts: { times: number; shuffle: boolean; random?: () => number }): PlannedSend<T>[] {
   const out: PlannedSend<T>[] = [];
   for (const request of requests) for (let copy = 1; copy <= opts.times; copy++) out.push({ request, copy });
-  if (opts.shuffle) {
-    const random = opts.random ?? Math.random;
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [out[i], out[j]] = [out[j]!, out[i]!];
-    }
-  }
+  if (opts.shuffle) shuffleInPlace(out, opts.random ?? Math.random);
   return out;
 }
 

@@ -3,6 +3,7 @@
  * body every time, a fresh signature and timestamp per attempt, waits from retry.ts. Time, sleeping, randomness,
  * the HTTP exchange and the history are dependencies, so tests drive it with a fake clock and real servers.
  */
+import { shuffleInPlace } from '../core/shuffle.js';
 import type { Exchange, OutgoingRequest } from '../forward/exchange.js';
 import { buildEvent, signAttempt, type BuiltEvent, type SendSpec } from './message.js';
 import { decide, type RetryPolicy } from './retry.js';
@@ -156,12 +157,7 @@ export function planSends(count: number, duplicates: number, shuffle: boolean, r
     out.push({ seq, duplicate: false });
     if (dup.has(seq)) out.push({ seq, duplicate: true });
   }
-  if (shuffle) {
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [out[i], out[j]] = [out[j]!, out[i]!];
-    }
-  }
+  if (shuffle) shuffleInPlace(out, random);
   return out;
 }
 
