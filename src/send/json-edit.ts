@@ -169,18 +169,8 @@ export function pathSpan(text: string, path: string[]): [number, number] | null 
 
 /** Read the JSON text of the value at `path`, or undefined (malformed text or missing path). */
 export function getJsonPath(text: string, path: string[]): string | undefined {
-  try {
-    let pos = skipWs(text, 0);
-    for (const seg of path) {
-      if (text[pos] !== '{' && text[pos] !== '[') return undefined;
-      const found = members(text, pos).find((m) => m.key === seg);
-      if (!found) return undefined;
-      pos = found.start;
-    }
-    return text.slice(pos, valueEnd(text, pos));
-  } catch {
-    return undefined;
-  }
+  const span = pathSpan(text, path);
+  return span ? text.slice(span[0], span[1]) : undefined;
 }
 
 /** The span [start, end) of the first number (or string) value in a JSON text, or null. Used to tamper with one value. */
