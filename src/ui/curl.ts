@@ -6,28 +6,29 @@ function sq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** bash ANSI-C quoting ($'…') that reproduces any bytes exactly. */
-function ansiC(bytes: Buffer): string {
-  let out = "$'";
+/**
+ * Bytes as backslash escapes: printable ASCII kept, a backslash doubled, the one byte `special` the quoting
+ * gives meaning to written as `escaped`, anything else `\xNN`.
+ */
+function escapeBytes(bytes: Buffer, special: number, escaped: string): string {
+  let out = '';
   for (const b of bytes) {
-    if (b === 0x27) out += "\\'";
+    if (b === special) out += escaped;
     else if (b === 0x5c) out += '\\\\';
     else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
     else out += '\\x' + b.toString(16).padStart(2, '0');
   }
-  return out + "'";
+  return out;
+}
+
+/** bash ANSI-C quoting ($'…') that reproduces any bytes exactly. */
+function ansiC(bytes: Buffer): string {
+  return "$'" + escapeBytes(bytes, 0x27, "\\'") + "'";
 }
 
 /** A printf format that writes any bytes, NUL included (bash strings cannot hold NUL). */
 function printfFormat(bytes: Buffer): string {
-  let out = '';
-  for (const b of bytes) {
-    if (b === 0x25) out += '%%';
-    else if (b === 0x5c) out += '\\\\';
-    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
-    else out += '\\x' + b.toString(16).padStart(2, '0');
-  }
-  return sq(out);
+  return sq(escapeBytes(bytes, 0x25, '%%'));
 }
 
 /** Headers curl computes itself or that would make it re-frame the body. */
