@@ -28,31 +28,25 @@ export function openSqlite(path: string, options: { readonly?: boolean; fileMust
   return new Database(path, options);
 }
 
+/** The history's name and hint in an open failure. */
+const HISTORY = { name: 'the history database', hint: 'pass --db PATH (or set HOOKDEV_DB) to use another file' };
+
 /** Open (and create, and migrate) the history; any failure is the user's `--db` to fix, said in one line. */
 export function openDatabase(path: string, readonly: boolean): Database.Database {
-  let db: Database.Database | null = null;
-  try {
-    if (path !== ':memory:' && !readonly) ensureDir(dirname(path));
-    db = openSqlite(path, { readonly, fileMustExist: readonly });
-    db.pragma('busy_timeout = 5000');
-    if (!readonly) {
-      // 8 KiB pages: three 2 KB webhooks share a page instead of each taking a 4 KiB page of its own, which
-      // halves the bytes each commit writes (16 KiB gains no speed and costs ~30 MB more memory).
-      // Only takes effect on a new, empty database.
-      if (db.pragma('page_count', { simple: true }) === 0) db.pragma('page_size = 8192');
-      db.pragma('journal_mode = WAL');
-      // NORMAL in WAL: a commit survives a process crash (SIGKILL); only power loss can drop the last ones.
-      db.pragma('synchronous = NORMAL');
+  return openExplained(
+    path,
+    HISTORY,
+    () => {
+      if (path !== ':memory:' && !readonly) ensureDir(dirname(path));
+      return openSqlite(path, { readonly, fileMustExist: readonly });
+    },
+    (db) => {
+      if (readonly) return;
+      useWal(db);
       db.pragma('foreign_keys = ON');
       migrate(db);
-    }
-    return db;
-  } catch (err) {
-    db?.close();
-    const e = err as NodeJS.ErrnoException;
-    throw new ConfigError(`cannot open the history database ${path}: ${e.code && !e.message.includes(e.code) ? `${e.code} ` : ''}${e.message}`,
-      'pass --db PATH (or set HOOKDEV_DB) to use another file');
-  }
+    },
+  );
 }
 
 /**
@@ -66,15 +60,46 @@ export function openWritableSqlite(
   what: { name: string; hint: string },
   setup: (db: SqliteDatabase) => void = () => {},
 ): SqliteDatabase {
+  return openExplained(
+    path,
+    what,
+    () => {
+      if (path !== ':memory:' && !existsSync(dirname(path)))
+        throw new ConfigError(`cannot open ${what.name} ${path}: the folder ${dirname(path)} does not exist`, what.hint);
+      return openSqlite(path);
+    },
+    (db) => {
+      useWal(db);
+      setup(db);
+    },
+  );
+}
+
+/** The pragmas of every writer: the file's page size (new files only), WAL, and when a commit is durable. */
+function useWal(db: SqliteDatabase): void {
+  // 8 KiB pages: three 2 KB webhooks share a page instead of each taking a 4 KiB page of its own, which
+  // halves the bytes each commit writes (16 KiB gains no speed and costs ~30 MB more memory).
+  // Only takes effect on a new, empty database.
+  if (db.pragma('page_count', { simple: true }) === 0) db.pragma('page_size = 8192');
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL: a commit survives a process crash (SIGKILL); only power loss can drop the last ones.
+  db.pragma('synchronous = NORMAL');
+}
+
+/**
+ * `open`, a busy timeout, then `setup`; a failure anywhere closes what was opened and becomes one `ConfigError`
+ * line naming `what` and the path (a `ConfigError` already worded passes through).
+ */
+function openExplained(
+  path: string,
+  what: { name: string; hint: string },
+  open: () => SqliteDatabase,
+  setup: (db: SqliteDatabase) => void,
+): SqliteDatabase {
   let db: SqliteDatabase | null = null;
   try {
-    if (path !== ':memory:' && !existsSync(dirname(path)))
-      throw new ConfigError(`cannot open ${what.name} ${path}: the folder ${dirname(path)} does not exist`, what.hint);
-    db = openSqlite(path);
+    db = open();
     db.pragma('busy_timeout = 5000');
-    if (db.pragma('page_count', { simple: true }) === 0) db.pragma('page_size = 8192');
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
     setup(db);
     return db;
   } catch (err) {
