@@ -1,24 +1,14 @@
 import type { Command } from 'commander';
 import { loadConfigFile, type ConfigFile } from '../config/file.js';
-import { collectSecrets } from '../config/secrets.js';
 import { OperationError, UsageError } from '../core/errors.js';
-import type { HeaderList } from '../core/types.js';
-import type { GenericDefinition } from '../signatures/types.js';
-import { parseSetArg, type SetOverride } from '../send/json-edit.js';
 import { CHECK_NAMES, type CheckName } from '../send/audit/names.js';
 import type { CheckResult } from '../send/audit/checks.js';
 import { HTTP_URL, parseSecondsFlag } from './send.js';
-import { parseHeaderFlags } from './verify.js';
 import { collect, parseIntFlag, parseSize } from './options.js';
-import type { CommandIO } from './replay.js';
+import { processIO, type CommandIO } from './io.js';
+import { parseSampleOptions, type SampleFlags, type SampleOptions } from './sample.js';
 
-export interface AuditFlags {
-  provider?: string;
-  secret?: string;
-  event?: string;
-  bodyFile?: string;
-  set?: string[];
-  header?: string[];
+export interface AuditFlags extends SampleFlags {
   only?: string;
   skip?: string;
   deadline?: string;
@@ -27,18 +17,10 @@ export interface AuditFlags {
   maxBody?: string;
   probeUrl?: string;
   allowRemote?: boolean;
-  db?: string;
-  json?: boolean;
 }
 
-export interface AuditCommandOptions {
+export interface AuditCommandOptions extends SampleOptions {
   url: string;
-  provider: string | undefined;
-  secret: string | undefined;
-  event: string | undefined;
-  bodyFile: string | undefined;
-  overrides: SetOverride[];
-  headers: HeaderList;
   checks: CheckName[];
   /** Undefined: the provider's documented timeout. */
   deadlineMs: number | undefined;
@@ -46,10 +28,6 @@ export interface AuditCommandOptions {
   concurrency: number;
   maxBody: number;
   probeUrl: string | undefined;
-  db: string | undefined;
-  json: boolean;
-  configured: Record<string, string[]>;
-  generic: GenericDefinition[];
 }
 
 /** True for a URL whose host is this machine (the audit sends invalid and oversized requests on purpose). */
@@ -89,26 +67,15 @@ export function parseAuditOptions(url: string, flags: AuditFlags, env: NodeJS.Pr
   if (deadlineMs !== undefined && deadlineMs <= 0) throw new UsageError('--deadline must be more than 0');
   return {
     url,
-    provider: flags.provider,
-    secret: flags.secret,
-    event: flags.event,
-    bodyFile: flags.bodyFile,
-    overrides: (flags.set ?? []).map(parseSetArg),
-    headers: parseHeaderFlags(flags.header ?? []),
+    ...parseSampleOptions(flags, env, file),
     checks,
     deadlineMs,
     fastMs: parseSecondsFlag('--fast', flags.fast) ?? 1000,
     concurrency: parseIntFlag('--concurrency', flags.concurrency, 1, 1000) ?? 20,
     maxBody: parseSize('--max-body', flags.maxBody) ?? 25 * 1024 * 1024,
     probeUrl: flags.probeUrl,
-    db: flags.db ?? file.db,
-    json: Boolean(flags.json),
-    configured: collectSecrets([], env, file.secrets ?? {}),
-    generic: file.generic ?? [],
   };
 }
-
-const processIO = (): CommandIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
 
 export function register(program: Command, io: () => CommandIO = processIO): void {
   program

@@ -8,6 +8,7 @@ import type { Signing } from '../forward/replay.js';
 import type { Store } from '../store/index.js';
 import type { GenericDefinition } from '../signatures/types.js';
 import { collect, parseDurationFlag, parseIdSelector, parseIntFlag, type IdSelector } from './options.js';
+import { processIO, type CommandIO } from './io.js';
 
 /** Flags as commander hands them over. */
 export interface ReplayFlags {
@@ -82,16 +83,6 @@ export function parseReplayOptions(selector: string, flags: ReplayFlags, env: No
     generic: file.generic ?? [],
   };
 }
-
-/** Where the command writes; injectable so tests can run it in-process. */
-export interface CommandIO {
-  stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-const processIO = (): CommandIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
 
 export function register(program: Command, io: () => CommandIO = processIO): void {
   program

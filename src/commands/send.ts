@@ -1,27 +1,17 @@
 import type { Command } from 'commander';
 import { loadConfigFile, type ConfigFile } from '../config/file.js';
-import { collectSecrets } from '../config/secrets.js';
 import { OperationError, UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
-import type { HeaderList } from '../core/types.js';
-import type { GenericDefinition } from '../signatures/types.js';
-import { parseSetArg, type SetOverride } from '../send/json-edit.js';
 import type { RetryPolicy } from '../send/retry.js';
 import type { SendEvent } from '../send/sender.js';
-import { parseHeaderFlags } from './verify.js';
 import { collect, parseIntFlag } from './options.js';
-import type { CommandIO } from './replay.js';
+import { processIO, type CommandIO } from './io.js';
+import { parseSampleOptions, type SampleFlags, type SampleOptions } from './sample.js';
 
 /** Flags as commander hands them over (no defaults in commander: they are resolved here). */
-export interface SendFlags {
-  provider?: string;
-  secret?: string;
+export interface SendFlags extends SampleFlags {
   to?: string;
-  event?: string;
   body?: string;
-  bodyFile?: string;
-  set?: string[];
-  header?: string[];
   retries?: string;
   timeout?: string;
   backoffMax?: string;
@@ -30,19 +20,11 @@ export interface SendFlags {
   duplicates?: string;
   shuffle?: boolean;
   listEvents?: boolean;
-  db?: string;
-  json?: boolean;
 }
 
-export interface SendOptions {
-  provider: string | undefined;
-  secret: string | undefined;
+export interface SendOptions extends SampleOptions {
   to: string;
-  event: string | undefined;
   body: string | undefined;
-  bodyFile: string | undefined;
-  overrides: SetOverride[];
-  headers: HeaderList;
   policy: RetryPolicy;
   /** Per-attempt timeout, ms (default 30 s). */
   timeoutMs: number;
@@ -50,10 +32,6 @@ export interface SendOptions {
   concurrency: number;
   duplicates: number;
   shuffle: boolean;
-  db: string | undefined;
-  json: boolean;
-  configured: Record<string, string[]>;
-  generic: GenericDefinition[];
 }
 
 export const HTTP_URL = /^https?:\/\/[^/?#]+/i;
@@ -80,14 +58,9 @@ export function parseSendOptions(flags: SendFlags, env: NodeJS.ProcessEnv, file:
   if (!flags.to) throw new UsageError('--to is required', 'example: --to http://localhost:3000/webhooks');
   if (!HTTP_URL.test(flags.to)) throw new UsageError(`--to expects an http(s) URL, got "${flags.to}"`);
   return {
-    provider: flags.provider,
-    secret: flags.secret,
+    ...parseSampleOptions(flags, env, file),
     to: flags.to,
-    event: flags.event,
     body: flags.body,
-    bodyFile: flags.bodyFile,
-    overrides: (flags.set ?? []).map(parseSetArg),
-    headers: parseHeaderFlags(flags.header ?? []),
     policy: {
       retries: parseIntFlag('--retries', flags.retries, 0, 100) ?? 5,
       baseMs: 1000,
@@ -98,14 +71,8 @@ export function parseSendOptions(flags: SendFlags, env: NodeJS.ProcessEnv, file:
     concurrency: parseIntFlag('--concurrency', flags.concurrency, 1, 1024) ?? 1,
     duplicates: parseRate('--duplicates', flags.duplicates) ?? 0,
     shuffle: Boolean(flags.shuffle),
-    db: flags.db ?? file.db,
-    json: Boolean(flags.json),
-    configured: collectSecrets([], env, file.secrets ?? {}),
-    generic: file.generic ?? [],
   };
 }
-
-const processIO = (): CommandIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
 
 export function register(program: Command, io: () => CommandIO = processIO): void {
   program
