@@ -48,7 +48,8 @@ export async function startListener(config: ListenerConfig, events = new EventHu
     import('./signatures/index.js'),
   ]);
   const { startCheckpointer, WriteBatcher } = await import('./store/index.js');
-  const store = openStore(config.dbPath);
+  // Refuse to start on a history we cannot write: otherwise every request would be answered 503.
+  const store = openStore(config.dbPath, { mustWrite: true });
   const checkpointer = await startCheckpointer(store);
   const writes = new WriteBatcher(store, (err) => events.emit({ type: 'error', message: `could not save a delivery record: ${err.message}` }));
   const analyze = (incoming: IncomingWebhook): Verdict =>

@@ -24,7 +24,7 @@ export interface Deliverer {
   /** Called after the commit. With passthrough, resolves to the app's answer; else the result is ignored. */
   deliver(id: number, incoming: IncomingWebhook, verdict: Verdict | null, passthrough: boolean): Promise<Answer | null>;
   drain(): Promise<void>;
-  /** Release connections; called once at shutdown after drain(). */
+  /** Shutdown, called once: stop retrying, settle what is in flight (briefly), release connections. */
   close?(): Promise<void>;
 }
 
@@ -61,7 +61,9 @@ export class Pipeline {
     let result: InsertResult;
     try {
       const passthrough = Boolean(this.options.deliverer && this.options.passthrough);
-      result = await this.options.writes.record({ incoming, verdict, responseStatus: passthrough ? null : this.response.status });
+      // A refused request (413) is answered with the refusal, not the configured status: store what is sent.
+      const responseStatus = incoming.rejected ? incoming.rejected.status : passthrough ? null : this.response.status;
+      result = await this.options.writes.record({ incoming, verdict, responseStatus });
     } catch (err) {
       this.events.emit({ type: 'error', message: `could not save request: ${(err as Error).message}` });
       // Not committed, so not acknowledged: the sender will retry.
@@ -150,10 +152,15 @@ export class Pipeline {
     await this.options.writes.drain();
   }
 
-  /** Drain, then release what the deliverer holds. */
+  /** Write what was accepted, then shut the deliverer down (it gives up on retries at once, see Forwarder.close). */
   async close(): Promise<void> {
-    await this.drain();
-    await this.options.deliverer?.close?.();
+    await this.options.writes.drain();
+    this.startDeliveries();
+    const d = this.options.deliverer;
+    if (d?.close) await d.close();
+    else await d?.drain();
+    // Delivery rows and statuses of the deliveries just settled (or given up).
+    await this.options.writes.drain();
   }
 }
 

@@ -43,6 +43,9 @@ export async function startCaptureServer(options: CaptureServerOptions): Promise
     },
     (req, res) => onRequest(req, res),
   );
+  // node:http keeps only the first 1,023 header lines by default (maxHeadersCount) and drops the rest without a
+  // word: lift the count and let maxHeaderSize bound the head instead (over it: 431, never a silent cut).
+  server.maxHeadersCount = 0;
 
   function base(req: IncomingMessage): IncomingWebhook {
     return {
@@ -101,9 +104,19 @@ export async function startCaptureServer(options: CaptureServerOptions): Promise
     pending.then(
       (answer) => {
         if (res.destroyed) return;
-        res.writeHead(answer.status, toFlatHeaders(withLength(answer)));
+        const bodiless = answer.status === 204 || answer.status === 304;
+        try {
+          res.writeHead(answer.status, toFlatHeaders(bodiless ? withoutLength(answer.headers) : withLength(answer)));
+        } catch (err) {
+          // Start-up validates configured headers; this is the last guard (an app's answer in passthrough).
+          problem(`could not send the answer: ${(err as Error).message}`, {});
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('hookdev could not send the answer\n', after);
+          return;
+        }
         // An empty body is left out: one write instead of a vectored write of head + nothing.
-        if (answer.body.length) res.end(answer.body, after);
+        // 204 and 304 never carry a body or a Content-Length (RFC 9110 §8.6, §15.4.5).
+        if (answer.body.length && !bodiless) res.end(answer.body, after);
         else res.end(after);
       },
       (err: unknown) => {
@@ -152,6 +165,13 @@ const EMPTY = Buffer.alloc(0);
 function contentLength(headers: Answer['headers']): number {
   for (const [k, v] of headers) if (k.length === 14 && k.toLowerCase() === 'content-length') return Number(v);
   return -1;
+}
+
+function withoutLength(headers: Answer['headers']): Answer['headers'] {
+  return headers.filter(([k]) => {
+    const l = k.toLowerCase();
+    return l !== 'content-length' && l !== 'transfer-encoding';
+  });
 }
 
 /** A Content-Length unless the answer already says how it is framed. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import { once } from 'node:events';
 import { UsageError } from '../core/errors.js';
 import { parseListFilter, type ListFlags } from './list.js';
@@ -33,8 +33,10 @@ Examples:
       if (flags.limit === undefined) delete filter.limit;
       const { openHistory } = await import('./shared.js');
       const { toExportRecord, toHarEntry } = await import('../store/exchange.js');
+      // Opened before anything else, synchronously: a stream's open error would arrive later, uncaught.
+      const fd = flags.out ? openOut(flags.out) : null;
       const store = await openHistory(flags.db, { mustExist: true });
-      const out: NodeJS.WritableStream = flags.out ? createWriteStream(flags.out) : process.stdout;
+      const out: NodeJS.WritableStream = fd !== null ? createWriteStream('', { fd }) : process.stdout;
       const write = async (s: string) => {
         if (!out.write(s)) await once(out, 'drain');
       };
@@ -56,4 +58,15 @@ Examples:
         process.stderr.write(`exported ${n} request${n === 1 ? '' : 's'} to ${flags.out}\n`);
       }
     });
+}
+
+/** The --out file, opened for writing; a path that cannot be written is the user's to fix (one line, exit 2). */
+function openOut(path: string): number {
+  try {
+    return openSync(path, 'w');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? 'its folder does not exist' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message);
+    throw new UsageError(`cannot write --out ${path}: ${why}`);
+  }
 }

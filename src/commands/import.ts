@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { OperationError, UsageError } from '../core/errors.js';
 
@@ -13,11 +13,12 @@ export function register(program: Command): void {
 Examples:
   $ hookdev export --out captured.ndjson && hookdev import captured.ndjson --db ci.db`)
     .action(async (file: string, flags: { db?: string }) => {
-      if (file !== '-' && !existsSync(file)) throw new UsageError(`no such file: ${file}`);
+      // Opened up front: a read stream's open error (a directory, no permission) would arrive later, uncaught.
+      const fd = file === '-' ? null : openIn(file);
       const { openHistory } = await import('./shared.js');
       const { fromExportLine } = await import('../store/exchange.js');
-      const store = await openHistory(flags.db);
-      const input = file === '-' ? process.stdin : createReadStream(file);
+      const store = await openHistory(flags.db, { mustWrite: true });
+      const input = fd === null ? process.stdin : createReadStream('', { fd });
       const lines = createInterface({ input, crlfDelay: Infinity });
       let lineNo = 0;
       let added = 0;
@@ -50,4 +51,17 @@ Examples:
         throw new OperationError(`${bad.length} line${bad.length === 1 ? '' : 's'} could not be imported`, 'each line must be one object from `hookdev export`');
       }
     });
+}
+
+/** The file to import, opened for reading; anything but a readable regular file is one line, exit 2. */
+function openIn(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(e.code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message)}`);
+  }
+  if (fstatSync(fd).isDirectory()) throw new UsageError(`${path} is a directory; import takes an NDJSON file from \`hookdev export\``);
+  return fd;
 }

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
-import { parseHeaderArg } from '../core/headers.js';
+import { parseSendableHeader } from '../core/header-validate.js';
 import type { HeaderList } from '../core/types.js';
 import { loadConfigFile, type ConfigFile, type RouteConfig } from '../config/file.js';
 import { resolveDbPath } from '../config/paths.js';
 import { collectSecrets } from '../config/secrets.js';
 import { envValue } from '../config/env.js';
+import { maskSecret } from '../core/secrets.js';
 import type { ListenerConfig } from '../listener.js';
 import { collect, parseDurationFlag, parseIntFlag, parseSize } from './options.js';
 
@@ -67,13 +68,13 @@ export interface ListenOptions {
 export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, file: ConfigFile): ListenOptions {
   const portText = flags.port ?? envValue(env, 'HOOKDEV_PORT') ?? (file.port !== undefined ? String(file.port) : undefined);
   const port = parseIntFlag('--port', portText, 0, 65535) ?? 4747;
-  const status = parseIntFlag('--response-status', flags.responseStatus, 100, 599) ?? 200;
-  const headers: HeaderList = [];
-  for (const h of flags.responseHeader ?? []) {
-    const pair = parseHeaderArg(h);
-    if (!pair) throw new UsageError(`--response-header expects 'Name: value', got "${h}"`);
-    headers.push(pair);
+  // 1xx are interim answers: the sender would wait for a final one that never comes.
+  const status = parseIntFlag('--response-status', flags.responseStatus, 200, 599) ?? 200;
+  if ((status === 204 || status === 304) && flags.responseBody) {
+    throw new UsageError(`--response-status ${status} has no body, so --response-body cannot go with it`);
   }
+  const headers: HeaderList = [];
+  for (const h of flags.responseHeader ?? []) headers.push(parseSendableHeader('--response-header', h));
   const maxBody = parseSize('--max-body', flags.maxBody ?? envValue(env, 'HOOKDEV_MAX_BODY'));
   const forwardTo = [...(flags.forwardTo ?? []), ...(flags.forwardTo?.length ? [] : (file.forwardTo ?? []))];
   for (const t of forwardTo) {
@@ -174,6 +175,8 @@ Examples:
     .action(async (flags: ListenFlags) => {
       const { file } = loadConfigFile();
       const options = parseListenOptions(flags, process.env, file);
+      const { checkSignatureConfig } = await import('./signature-config.js');
+      await checkSignatureConfig(options.config, { flags: flags.secret ?? [], env: process.env, config: file.secrets ?? {} });
       await runListen(options);
     });
 }
@@ -199,6 +202,9 @@ async function runListen(options: ListenOptions): Promise<void> {
   }
   process.once('exit', () => out.flush());
   const forward = options.forward;
+  const forwardTargets = forward ? [...forward.targets, ...forward.routes.map((r) => r.to)] : [];
+  // A fixed port is checked before binding; a picked one (--port 0) right after, before any request can be sent to it.
+  if (options.config.port !== 0) await refuseSelfTargets(forwardTargets, options.config.host, options.config.port);
   if (forward) {
     const { makeForwarder } = await import('../forward/index.js');
     options.config.makeDeliverer = ({ deliveries, events: hub }) => makeForwarder({ ...forward, deliveries, events: hub });
@@ -210,11 +216,29 @@ async function runListen(options: ListenOptions): Promise<void> {
   } catch (err) {
     throw bindFailure(err, options.config) ?? err;
   }
+  if (options.config.port === 0) {
+    try {
+      await refuseSelfTargets(forwardTargets, options.config.host, listener.port);
+    } catch (err) {
+      await listener.close();
+      throw err;
+    }
+  }
+  if (forward?.targets[0]) {
+    // `replay` without --to goes where listen forwarded: the target as given, not one request's full URL.
+    const { rememberReplayTarget } = await import('../forward/replay.js');
+    rememberReplayTarget(listener.store, { url: forward.targets[0], keepPath: forward.keepPath });
+  }
   const view = await ui?.startUi({
     store: listener.store, source: options.config.dbPath, secrets: options.config.secrets, generic: options.config.generic,
     targets: forward?.targets ?? [], events, relay: Boolean(options.relay),
   });
-  events.emit({ type: 'listening', url: listener.url, door: 'http', detail: { db: options.config.dbPath, port: listener.port } });
+  events.emit({
+    type: 'listening',
+    url: listener.url,
+    door: 'http',
+    detail: { db: options.config.dbPath, port: listener.port, forwardTo: forwardTargets, secrets: maskedSecrets(options.config.secrets) },
+  });
   let tunnel: import('../tunnel/client.js').Tunnel | null = null;
   if (options.relay) {
     try {
@@ -278,4 +302,26 @@ async function startRelayDoor(
     () => undefined,
   );
   return tunnel;
+}
+
+/** A forward target that is this listener itself would loop for ever: refuse to start (exit 2). */
+async function refuseSelfTargets(targets: string[], host: string, port: number): Promise<void> {
+  if (!targets.length) return;
+  const { targetIsSelf } = await import('../forward/self-loop.js');
+  const { networkInterfaces } = await import('node:os');
+  const localAddresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
+  const self = targets.find((t) => targetIsSelf(t, { host, port, localAddresses }));
+  if (self) {
+    throw new UsageError(
+      `forward target ${self} is this listener's own address (${host}:${port}): each forward would be captured and forwarded again, for ever`,
+      "forward to your app's port, e.g. --forward-to http://localhost:3000/webhooks, or listen on another --port",
+    );
+  }
+}
+
+/** Which providers have secrets, each shown by its last 4 characters only (for the start-up banner). */
+function maskedSecrets(secrets: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [provider, list] of Object.entries(secrets)) out[provider] = list.map(maskSecret);
+  return out;
 }

@@ -20,7 +20,7 @@ Examples:
         throw new UsageError('say what to delete', 'use --older-than 7d or --keep 1000');
       }
       const { openHistory } = await import('./shared.js');
-      const store = await openHistory(flags.db, { mustExist: true });
+      const store = await openHistory(flags.db, { mustExist: true, mustWrite: true });
       try {
         const removed = store.prune({ olderThan: olderMs === undefined ? undefined : Date.now() - olderMs, keep });
         process.stdout.write(`deleted ${removed} request${removed === 1 ? '' : 's'}, ${store.count()} left\n`);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { Command } from 'commander';
 import { envValue } from '../config/env.js';
 import { ConfigError, UsageError } from '../core/errors.js';
@@ -175,6 +176,9 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
   try {
     relay = await startRelay({ ...options.relay, tls, log: print });
   } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (tls && typeof e.code === 'string' && e.code.startsWith('ERR_OSSL'))
+      throw new ConfigError(`--tls-cert/--tls-key: ${e.message}`, 'the key must be the private key of that certificate');
     throw bindFailure(err, { port: options.relay.port ?? 8080, host: options.relay.host ?? '0.0.0.0' }, 'use a port above 1023, or run behind a proxy') ?? err;
   }
   const { redactUrl } = options.relay.store ? await import('../tunnel/relay-store-redis.js') : { redactUrl: (u: string) => u };
@@ -195,9 +199,24 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
 }
 
 function readTls(files: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  let cert: Buffer;
+  let key: Buffer;
   try {
-    return { cert: readFileSync(files.cert), key: readFileSync(files.key) };
+    cert = readFileSync(files.cert);
+    key = readFileSync(files.key);
   } catch (err) {
     throw new ConfigError(`cannot read the TLS files: ${(err as Error).message}`, 'check --tls-cert and --tls-key');
   }
+  // Parsed here so a file that is not PEM is named in one line (the TLS layer would throw an OpenSSL stack).
+  try {
+    new X509Certificate(cert);
+  } catch {
+    throw new ConfigError(`--tls-cert ${files.cert} is not a PEM certificate`, 'expected a file starting with -----BEGIN CERTIFICATE-----');
+  }
+  try {
+    createPrivateKey(key);
+  } catch {
+    throw new ConfigError(`--tls-key ${files.key} is not a PEM private key`, 'expected a file starting with -----BEGIN PRIVATE KEY----- (or RSA/EC PRIVATE KEY)');
+  }
+  return { cert, key };
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfigFile, type ConfigFile } from '../config/file.js';
 import { collectSecrets, type SecretMap } from '../config/secrets.js';
 import { OperationError, UsageError } from '../core/errors.js';
-import { parseHeaderArg } from '../core/headers.js';
+import { parseSendableHeader } from '../core/header-validate.js';
 import type { HeaderList, StoredRequest } from '../core/types.js';
 import type { Signing } from '../forward/replay.js';
 import type { Store } from '../store/index.js';
@@ -56,11 +56,7 @@ const HTTP_URL = /^https?:\/\/[^/?#]+/i;
 /** Flags + environment + config file → typed options. Pure: throws UsageError on bad input. */
 export function parseReplayOptions(selector: string, flags: ReplayFlags, env: NodeJS.ProcessEnv, file: ConfigFile): ReplayOptions {
   const setHeaders: HeaderList = [];
-  for (const h of flags.setHeader ?? []) {
-    const pair = parseHeaderArg(h);
-    if (!pair) throw new UsageError(`--set-header expects 'Name: value', got "${h}"`, "example: --set-header 'X-Test: 1'");
-    setHeaders.push(pair);
-  }
+  for (const h of flags.setHeader ?? []) setHeaders.push(parseSendableHeader('--set-header', h));
   if (flags.to !== undefined && !HTTP_URL.test(flags.to)) {
     throw new UsageError(`--to expects an http(s) URL, got "${flags.to}"`, 'example: --to http://localhost:3000/webhooks');
   }
@@ -155,13 +151,14 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
     io.stderr.write(`skipping ${all.length - requests.length} refused request(s) whose body was not kept\n`);
   }
 
-  const target = replay.resolveTarget(options.to, options.configForwardTo, store.lastDeliveryTarget(), options.keepPath);
+  const target = replay.resolveTarget(options.to, options.configForwardTo, replay.rememberedReplayTarget(store), options.keepPath);
   if (!target) {
     throw new UsageError('no target to replay to', 'pass --to http://localhost:3000/webhooks, or set forwardTo in hookdev.config.json');
   }
   if (!HTTP_URL.test(target.url)) throw new UsageError(`the ${target.source} target is not an http(s) URL: ${target.url}`);
   const from = { flag: '--to', config: 'forwardTo in the config', 'last-used': 'the last target used' }[target.source];
   io.stderr.write(`replaying to ${target.url} (${from}${target.exact ? '' : ", plus each request's path"})\n`);
+  if (target.source === 'flag') replay.rememberReplayTarget(store, { url: target.url, keepPath: target.exact });
 
   const signers = await signersFor(requests, options);
   const bodies = new Map<number, Buffer>();

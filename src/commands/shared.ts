@@ -7,13 +7,13 @@ import { UsageError } from '../core/errors.js';
 import type { IdSelector } from './options.js';
 
 /** Open the history for a command; better-sqlite3 is loaded only here, when a command needs it. */
-export async function openHistory(dbFlag: string | undefined, opts: { mustExist?: boolean } = {}): Promise<Store> {
+export async function openHistory(dbFlag: string | undefined, opts: { mustExist?: boolean; mustWrite?: boolean } = {}): Promise<Store> {
   const path = resolveDbPath(dbFlag);
   if (opts.mustExist && !existsSync(path)) {
     throw new OperationError(`no history at ${path}`, 'run `hookdev listen` first, or pass --db PATH');
   }
   const { openStore } = await import('../store/index.js');
-  return openStore(path);
+  return openStore(path, { mustWrite: opts.mustWrite });
 }
 
 export function findRequest(store: Store, sel: IdSelector): StoredRequest {

@@ -68,14 +68,20 @@ async function renderShow(r: StoredRequest, deliveries: Delivery[]): Promise<str
   for (const [k, v] of r.headers) out.push(`${c.cyan(k)}: ${v}`);
   out.push('');
   if (r.rejectedStatus) {
-    out.push(c.red(`rejected with ${r.rejectedStatus}: ${r.rejectedReason ?? ''} (declared ${formatBytes(r.bodySize)}; body not kept)`));
+    out.push(c.red(`rejected with ${r.rejectedStatus}: ${r.rejectedReason ?? ''}`));
   } else {
     const decoded = decodeContentEncoding(r.headers, r.body);
     if (decoded) out.push(c.dim(`(${decoded.encoding}-encoded body, ${formatBytes(r.body.length)} stored; shown decoded)`));
     out.push(renderBody(decoded?.body ?? r.body));
   }
   out.push('');
-  out.push(c.dim(`body: ${r.bodySize} bytes, sha256 ${createHash('sha256').update(r.body).digest('hex')}`));
+  if (r.rejectedStatus) {
+    // No hash here: it would be the hash of nothing, next to a size that is only what the sender declared.
+    const why = r.rejectedStatus === 413 ? ', over --max-body' : '';
+    out.push(c.dim(`body not stored (${r.bodySize} bytes declared${why})`));
+  } else {
+    out.push(c.dim(`body: ${r.bodySize} bytes, sha256 ${createHash('sha256').update(r.body).digest('hex')}`));
+  }
   if (r.provider || r.signatureStatus) {
     const detail = signatureDetail(r);
     out.push(`${c.bold('provider')}: ${r.provider ?? 'unknown'}${r.eventType ? `  event ${r.eventType}` : ''}${r.eventId ? `  id ${r.eventId}` : ''}`);

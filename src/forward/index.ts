@@ -13,6 +13,8 @@ import { Lane, type LaneJob } from './lane.js';
 import { recordDelivery } from './record.js';
 import { selectTargets } from './routes.js';
 import { targetUrl } from './target-url.js';
+import { carriesHop, HOP_HEADER } from './self-loop.js';
+import { randomUUID } from 'node:crypto';
 
 export interface ForwarderOptions {
   /** Where delivery rows go (the listener's write batcher). */
@@ -32,7 +34,7 @@ export interface ForwarderOptions {
   retryInitialDelayMs?: number;
   /** Backoff cap. Default 2000. */
   retryMaxDelayMs?: number;
-  /** At drain (shutdown) wait this long for waiting deliveries before recording them as failed. Default 3000. */
+  /** At drain wait this long for deliveries in flight before aborting them (recorded as failed). Default 1500. */
   drainGraceMs?: number;
   /** Send the sender's Host header instead of the target's. Default false. */
   preserveHost?: boolean;
@@ -45,6 +47,11 @@ export interface ForwarderOptions {
   /** An undici dispatcher (proxy, mock). Default: our own kept-alive pool, closed by close(). */
   dispatcher?: Dispatcher;
   clock?: () => number;
+  /**
+   * This listener's id, sent in a `Hookdev-Hop` header with every forward; a request that comes back carrying it
+   * (a loop through other hops) is kept in the history but not forwarded again. Default: a random id.
+   */
+  instanceId?: string;
 }
 
 export interface Forwarder extends Deliverer {
@@ -58,7 +65,7 @@ export const FORWARD_DEFAULTS = {
   retryForMs: 60_000,
   retryInitialDelayMs: 100,
   retryMaxDelayMs: 2_000,
-  drainGraceMs: 3_000,
+  drainGraceMs: 1_500,
   responseCap: 64 * 1024,
   passthroughCap: 25 * 1024 * 1024,
 } as const;
@@ -67,14 +74,12 @@ export const FORWARD_DEFAULTS = {
 export function outgoingFor(
   incoming: Pick<IncomingWebhook, 'method' | 'url' | 'headers' | 'body'>,
   target: string,
-  opts: { preserveHost?: boolean; keepPath?: boolean } = {},
+  opts: { preserveHost?: boolean; keepPath?: boolean; hop?: string } = {},
 ): OutgoingRequest {
-  return {
-    url: targetUrl(target, incoming.url, opts.keepPath),
-    method: incoming.method,
-    headers: outgoingHeaders(incoming.headers, { preserveHost: opts.preserveHost }),
-    body: incoming.body,
-  };
+  const headers = outgoingHeaders(incoming.headers, { preserveHost: opts.preserveHost });
+  // Appended last, so the app sees the sender's headers first and in order; earlier hops' ids are kept.
+  if (opts.hop) headers.push([HOP_HEADER, opts.hop]);
+  return { url: targetUrl(target, incoming.url, opts.keepPath), method: incoming.method, headers, body: incoming.body };
 }
 
 /** What the sender gets in passthrough mode when the app did not answer. */
@@ -94,6 +99,8 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
     }
   }
   const o = { ...FORWARD_DEFAULTS, ...definedOnly(options) };
+  const instanceId = options.instanceId ?? randomUUID().slice(0, 8);
+  const outgoing = { preserveHost: o.preserveHost, keepPath: o.keepPath, hop: instanceId };
   const clock = options.clock ?? Date.now;
   const own = options.dispatcher ? null : createPool({ connectTimeoutMs: o.connectTimeoutMs });
   const dispatcher = options.dispatcher ?? own!;
@@ -166,6 +173,14 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
   const forwarder: Forwarder = {
     deliver(id: number, incoming: IncomingWebhook, verdict: Verdict | null, passthrough: boolean): Promise<Answer | null> {
       try {
+        if (carriesHop(incoming.headers, instanceId)) {
+          options.events.emit({
+            type: 'warning',
+            message: `#${id} not forwarded: it already went through this listener (${HOP_HEADER}: ${instanceId}), so forwarding it again would loop`,
+            detail: { id, instanceId },
+          });
+          return Promise.resolve(null);
+        }
         const targets = selectTargets(options.routes ?? [], options.targets, {
           url: incoming.url,
           provider: verdict?.provider ?? null,
@@ -176,7 +191,7 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
         const queued: Promise<void>[] = [];
         for (let i = 0; i < targets.length; i++) {
           const target = targets[i]!;
-          const req = outgoingFor(incoming, target, o);
+          const req = outgoingFor(incoming, target, outgoing);
           if (passthrough && i === 0) answer = track(direct(id, req, target));
           else queued.push(track(lane(target).submit({ seq: order, requestId: id, request: req, attempts: 0, waitingSince: null })));
         }
@@ -206,6 +221,9 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
     },
 
     async close() {
+      // Shutdown: requests waiting for an unreachable app are given up now (recorded as not delivered) instead
+      // of being retried through the grace period; only exchanges already in flight get drainGraceMs.
+      for (const l of lanes.values()) l.close();
       await forwarder.drain();
       await own?.close().catch(() => undefined);
     },

@@ -27,24 +27,72 @@ export function planReplays<T>(requests: T[], opts: { times: number; shuffle: bo
 export interface ReplayTarget {
   url: string;
   source: 'flag' | 'config' | 'last-used';
-  /**
-   * True: send to `url` exactly. False: append each request's captured path and query (as `listen` forwards).
-   * A last-used target is a full URL already (deliveries store where they went), so it is used exactly.
-   */
+  /** True: send to `url` exactly. False: append each request's captured path and query (as `listen` forwards). */
   exact: boolean;
 }
 
-/** `--to`, else the config's first `forwardTo`, else where the newest delivery went; null when none. */
+/** A target base as the user gave it (`--forward-to`, `replay --to`), with how paths were joined to it. */
+export interface TargetBase {
+  url: string;
+  keepPath: boolean;
+}
+
+const REPLAY_TARGET_KEY = 'replay_target';
+
+/** What remembering needs of the history (the store's meta table and its newest delivery). */
+export interface TargetMemory {
+  getMeta(key: string): string | null;
+  setMeta(key: string, value: string): void;
+  lastDelivery(): { target: string; requestUrl: string } | null;
+}
+
+/** Remember where this history's requests were last sent, as a base (not one request's full URL). */
+export function rememberReplayTarget(store: Pick<TargetMemory, 'setMeta'>, base: TargetBase): void {
+  store.setMeta(REPLAY_TARGET_KEY, JSON.stringify(base));
+}
+
+/**
+ * The remembered target base. A history written before it was remembered falls back to the newest delivery, with
+ * its own request's path and query taken off the end (what forwarding had appended), so the base is what is left.
+ */
+export function rememberedReplayTarget(store: Pick<TargetMemory, 'getMeta' | 'lastDelivery'>): TargetBase | null {
+  const saved = store.getMeta(REPLAY_TARGET_KEY);
+  if (saved) {
+    try {
+      const v = JSON.parse(saved) as Partial<TargetBase>;
+      if (typeof v.url === 'string') return { url: v.url, keepPath: v.keepPath === true };
+    } catch {
+      // A damaged value is as good as none: fall through to the deliveries.
+    }
+  }
+  const last = store.lastDelivery();
+  return last ? baseOf(last.target, last.requestUrl) : null;
+}
+
+/** Undo targetUrl's join: the delivered URL minus the captured path and query it ends with. */
+export function baseOf(delivered: string, capturedUrl: string): TargetBase {
+  const q = capturedUrl.indexOf('?');
+  const path = q === -1 ? capturedUrl : capturedUrl.slice(0, q);
+  const query = q === -1 ? '' : capturedUrl.slice(q);
+  let url = delivered;
+  if (query && url.endsWith(query)) url = url.slice(0, -query.length);
+  else if (query) return { url: delivered, keepPath: true }; // the captured query is missing: sent as given
+  if (path === '/' || path === '') return { url, keepPath: false };
+  if (url.endsWith(path)) return { url: url.slice(0, -path.length) || url, keepPath: false };
+  return { url: delivered, keepPath: true };
+}
+
+/** `--to`, else the config's first `forwardTo`, else the remembered target base; null when none. */
 export function resolveTarget(
   flag: string | undefined,
   configForwardTo: readonly string[] | undefined,
-  lastUsed: string | null,
+  lastUsed: TargetBase | null,
   keepPath = false,
 ): ReplayTarget | null {
   if (flag) return { url: flag, source: 'flag', exact: keepPath };
   const fromConfig = configForwardTo?.find((t) => typeof t === 'string' && t !== '');
   if (fromConfig) return { url: fromConfig, source: 'config', exact: keepPath };
-  if (lastUsed) return { url: lastUsed, source: 'last-used', exact: true };
+  if (lastUsed) return { url: lastUsed.url, source: 'last-used', exact: keepPath || lastUsed.keepPath };
   return null;
 }
 

@@ -64,6 +64,12 @@ export interface Provider {
    * (diagnosis uses it to try a secret "in another form"). Default: `key` as UTF-8 text.
    */
   secretForKey?(key: Buffer): string | null;
+  /**
+   * Why this secret can never verify anything (wrong form: not base64 after `whsec_`, not a 64-hex public key),
+   * or null. Checked at start-up so a malformed secret is refused once, not reported on every request. Optional:
+   * providers whose secrets are any text omit it.
+   */
+  secretProblem?(secret: string): string | null;
 }
 
 /** A generic HMAC scheme defined in hookdev.config.json. */

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConfigError } from '../core/errors.js';
 import { migrate } from './schema.js';
@@ -28,11 +28,38 @@ export function openSqlite(path: string, options: { readonly?: boolean; fileMust
   return new Database(path, options);
 }
 
+/**
+ * Why this history cannot be written to, or null when it can. SQLite opens a write-protected file read-only
+ * without a word, and every insert then fails; a writer (listen, import, prune) asks first.
+ */
+function writeProblem(db: Database.Database, path: string): string | null {
+  const denied = (p: string): boolean => {
+    try {
+      accessSync(p, constants.W_OK);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  if (existsSync(path) && denied(path)) return 'the file is read-only (no write permission)';
+  if (denied(dirname(path))) return `its folder is read-only (SQLite needs to create ${basename(path)}-wal there)`;
+  if (db.readonly) return 'SQLite opened it read-only';
+  try {
+    // Takes the write lock and gives it back: the cheapest real proof that a commit can happen.
+    db.exec('BEGIN IMMEDIATE; ROLLBACK');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'SQLITE_BUSY') return null; // another writer holds it now: writable, just busy
+    return e.message;
+  }
+  return null;
+}
+
 /** The history's name and hint in an open failure. */
 const HISTORY = { name: 'the history database', hint: 'pass --db PATH (or set HOOKDEV_DB) to use another file' };
 
 /** Open (and create, and migrate) the history; any failure is the user's `--db` to fix, said in one line. */
-export function openDatabase(path: string, readonly: boolean): Database.Database {
+export function openDatabase(path: string, readonly: boolean, mustWrite = false): Database.Database {
   return openExplained(
     path,
     HISTORY,
@@ -45,6 +72,11 @@ export function openDatabase(path: string, readonly: boolean): Database.Database
       useWal(db);
       db.pragma('foreign_keys = ON');
       migrate(db);
+      const problem = mustWrite && path !== ':memory:' ? writeProblem(db, path) : null;
+      if (problem) {
+        throw new ConfigError(`cannot write to the history database ${path}: ${problem}`,
+          'fix its permissions, or pass --db PATH (or set HOOKDEV_DB) to use another file');
+      }
     },
   );
 }

@@ -49,6 +49,8 @@ export interface ListFilter {
 
 export interface OpenOptions {
   readonly?: boolean;
+  /** Refuse to open (ConfigError naming the path and why) unless a commit can happen: for writers. */
+  mustWrite?: boolean;
 }
 
 const SUMMARY_COLUMNS = `id, received_at, source, method, url, http_version, remote_addr, headers, NULL AS body,
@@ -74,7 +76,7 @@ export class Store {
 
   constructor(path: string, options: OpenOptions = {}) {
     this.path = path;
-    this.db = openDatabase(path, options.readonly ?? false);
+    this.db = openDatabase(path, options.readonly ?? false, options.mustWrite ?? false);
     this.insertStmt = this.db.prepare(
       `INSERT INTO requests (received_at, source, method, url, http_version, remote_addr, headers, body, body_size,
         content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
@@ -255,10 +257,22 @@ export class Store {
     return rows.map(deliveryFromRow);
   }
 
-  /** The newest delivery's target: where the user sent things last. */
-  lastDeliveryTarget(): string | null {
-    const row = this.db.prepare(`SELECT target FROM deliveries ORDER BY id DESC LIMIT 1`).get() as { target: string } | undefined;
-    return row?.target ?? null;
+  /** The newest delivery's full target URL and the captured path of its request (to find the base it was sent to). */
+  lastDelivery(): { target: string; requestUrl: string } | null {
+    const row = this.db
+      .prepare(`SELECT d.target AS target, r.url AS url FROM deliveries d JOIN requests r ON r.id = d.request_id ORDER BY d.id DESC LIMIT 1`)
+      .get() as { target: string; url: string } | undefined;
+    return row ? { target: row.target, requestUrl: row.url } : null;
+  }
+
+  /** A small setting kept with the history (the `meta` table), e.g. where replays go by default. */
+  getMeta(key: string): string | null {
+    const row = this.db.prepare(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
   }
 
   /** Delete requests older than a time and/or beyond the newest `keep`; returns how many went. */

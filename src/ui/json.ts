@@ -59,6 +59,8 @@ export function requestSummaryJson(r: StoredRequest): Record<string, unknown> {
       : null,
     duplicateOf: r.duplicateOf,
     rejected: r.rejectedStatus ? { status: r.rejectedStatus, reason: r.rejectedReason } : null,
+    /** The status the sender was answered with (null: not known, e.g. passthrough before the app answered). */
+    status: r.responseStatus,
   };
 }
 

@@ -91,4 +91,8 @@ export const discord: Provider = {
     return { eventType, eventId: textField(json, 'id') };
   },
   secretForKey: () => null,
+  secretProblem: (secret) =>
+    /^[0-9a-fA-F]{64}$/.test(secret) && publicKeyFromRaw(decodeHex(secret)!)
+      ? null
+      : `the Discord secret must be the application's public key, 64 hex characters (got ${maskSecret(secret)}, ${secret.length} characters)`,
 };

@@ -1,7 +1,7 @@
 import { getHeader, hasHeader } from '../../core/headers.js';
 import { parseJson, textField } from '../lib/json.js';
 import type { Provider } from '../types.js';
-import { secretForKey, signSpec, verifySpec, WEBHOOK_HEADERS } from './webhook-spec.js';
+import { secretForKey, specSecretProblem, signSpec, verifySpec, WEBHOOK_HEADERS } from './webhook-spec.js';
 
 export const standardWebhooks: Provider = {
   name: 'standard-webhooks',
@@ -13,4 +13,5 @@ export const standardWebhooks: Provider = {
     return { eventType: textField(parseJson(body), 'type'), eventId: getHeader(headers, WEBHOOK_HEADERS.id) ?? null };
   },
   secretForKey,
+  secretProblem: specSecretProblem,
 };

@@ -1,7 +1,7 @@
 import { getHeader, hasHeader } from '../../core/headers.js';
 import { parseJson, textField } from '../lib/json.js';
 import type { Provider } from '../types.js';
-import { secretForKey, signSpec, SVIX_HEADERS, verifySpec, WEBHOOK_HEADERS } from './webhook-spec.js';
+import { secretForKey, specSecretProblem, signSpec, SVIX_HEADERS, verifySpec, WEBHOOK_HEADERS } from './webhook-spec.js';
 
 // The svix SDK reads svix-* first and falls back to webhook-* (white-labelled senders), header by header.
 const SETS = [SVIX_HEADERS, WEBHOOK_HEADERS];
@@ -25,4 +25,5 @@ export const svix: Provider = {
     };
   },
   secretForKey,
+  secretProblem: specSecretProblem,
 };

@@ -171,6 +171,12 @@ export function signSpec(provider: string, set: SpecHeaders, sets: SpecHeaders[]
   return setHeader(headers, set.signature, sig);
 }
 
+/** Why a configured secret cannot verify (not base64, wrong key size), or null. */
+export function specSecretProblem(secret: string): string | null {
+  const k = parseKey(secret);
+  return k.kind === 'bad' ? k.problem : null;
+}
+
 /** `whsec_` + base64: the secret string whose key is exactly these bytes. */
 export function secretForKey(key: Buffer): string | null {
   return key.length ? `whsec_${key.toString('base64')}` : null;

@@ -10,7 +10,7 @@ import { EventHub } from '../../core/events.js';
 import type { StoredRequest, Verdict } from '../../core/types.js';
 import { senderUrl } from '../../core/sender-url.js';
 import { editInEditor, EditorError } from '../../forward/editor.js';
-import { planReplays, prepareReplay, resolveTarget, summarize, type ReplayTarget, type Signing } from '../../forward/replay.js';
+import { planReplays, prepareReplay, rememberedReplayTarget, resolveTarget, summarize, type ReplayTarget, type Signing } from '../../forward/replay.js';
 import { runReplays } from '../../forward/replayer.js';
 import { analyze, getProvider, secretsFor } from '../../signatures/index.js';
 import type { GenericDefinition } from '../../signatures/types.js';
@@ -63,7 +63,8 @@ export class ReplayActions implements UiActions {
 
   private target(to: string | undefined): ReplayTarget | null {
     if (to) return { url: to, source: 'flag', exact: false };
-    return resolveTarget(undefined, this.d.targets, this.d.store.lastDeliveryTarget());
+    // The remembered target base, as `hookdev replay` without --to (issue 10 item 10).
+    return resolveTarget(undefined, this.d.targets, rememberedReplayTarget(this.d.store));
   }
 
   hasTarget(): boolean {

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { parseReplayOptions } from '../../../src/commands/replay.js';
 import { UsageError } from '../../../src/core/errors.js';
-import { planReplays, prepareReplay, resolveTarget, summarize } from '../../../src/forward/replay.js';
+import { baseOf, planReplays, prepareReplay, resolveTarget, summarize } from '../../../src/forward/replay.js';
 import { getProvider } from '../../../src/signatures/index.js';
 
 const stored = {
@@ -37,12 +37,23 @@ describe('planReplays', () => {
 });
 
 describe('resolveTarget', () => {
-  it('--to, then config forwardTo, then the last target used (exact)', () => {
-    expect(resolveTarget('http://a', ['http://c'], 'http://l/x')).toEqual({ url: 'http://a', source: 'flag', exact: false });
-    expect(resolveTarget(undefined, ['http://c'], 'http://l/x')).toEqual({ url: 'http://c', source: 'config', exact: false });
-    expect(resolveTarget(undefined, [], 'http://l/x')).toEqual({ url: 'http://l/x', source: 'last-used', exact: true });
+  it('--to, then config forwardTo, then the remembered target base', () => {
+    const last = { url: 'http://l/base', keepPath: false };
+    expect(resolveTarget('http://a', ['http://c'], last)).toEqual({ url: 'http://a', source: 'flag', exact: false });
+    expect(resolveTarget(undefined, ['http://c'], last)).toEqual({ url: 'http://c', source: 'config', exact: false });
+    // The base: each request's own path is appended, as forwarding does (issue 10 item 10).
+    expect(resolveTarget(undefined, [], last)).toEqual({ url: 'http://l/base', source: 'last-used', exact: false });
+    expect(resolveTarget(undefined, [], { url: 'http://l/hook', keepPath: true })?.exact).toBe(true);
     expect(resolveTarget(undefined, undefined, null)).toBeNull();
     expect(resolveTarget('http://a/x', [], null, true)?.exact).toBe(true);
+  });
+
+  it('baseOf takes the captured path and query off a delivered URL', () => {
+    expect(baseOf('http://app:3000/api/stripe?x=1', '/stripe?x=1')).toEqual({ url: 'http://app:3000/api', keepPath: false });
+    expect(baseOf('http://app:3000/stripe', '/stripe')).toEqual({ url: 'http://app:3000', keepPath: false });
+    expect(baseOf('http://app:3000/hook', '/')).toEqual({ url: 'http://app:3000/hook', keepPath: false });
+    // Sent with --keep-path: the URL does not end with the captured path, so it is the target as given.
+    expect(baseOf('http://app:3000/hook', '/other')).toEqual({ url: 'http://app:3000/hook', keepPath: true });
   });
 });
 

@@ -1,0 +1,35 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+import { UsageError } from './errors.js';
+import { parseHeaderArg } from './headers.js';
+
+/**
+ * A `Name: value` given on the command line, checked the way node:http and undici will check it when it is sent
+ * (`--response-header`, `replay --set-header`, `send -H`). Checked at start-up: a value node refuses (a `€`, a
+ * CR/LF) would otherwise throw `ERR_INVALID_CHAR` on the first request, after the request was stored.
+ */
+export function parseSendableHeader(flag: string, arg: string): [string, string] {
+  const pair = parseHeaderArg(arg);
+  if (!pair) throw new UsageError(`${flag} expects 'Name: value', got ${JSON.stringify(arg)}`, `example: ${flag} 'X-Test: 1'`);
+  const problem = headerProblem(pair[0], pair[1]);
+  if (problem) throw new UsageError(`${flag} ${JSON.stringify(arg)}: ${problem}`, 'header values are latin-1 text without control characters (percent-encode anything else)');
+  return pair;
+}
+
+/** Why node:http would refuse to send this header, or null when it is fine. */
+export function headerProblem(name: string, value: string): string | null {
+  try {
+    validateHeaderName(name);
+  } catch {
+    return `"${name}" is not a valid header name`;
+  }
+  try {
+    validateHeaderValue(name, value);
+  } catch {
+    const bad = [...value].find((ch) => {
+      const c = ch.codePointAt(0)!;
+      return c > 0xff || (c < 0x20 && c !== 0x09) || c === 0x7f;
+    });
+    return `the value has a character HTTP headers cannot carry${bad ? ` (${JSON.stringify(bad)}, U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})` : ''}`;
+  }
+  return null;
+}
