@@ -49,15 +49,9 @@ Examples:
   $ hookdev list --json | jq .url`)
     .action(async (flags: ListFlags) => {
       const filter = parseListFilter(flags, Date.now());
-      const { resolveDbPath } = await import('../config/paths.js');
-      const { existsSync } = await import('node:fs');
-      if (!existsSync(resolveDbPath(flags.db))) {
-        // Nothing captured yet: say so without creating an empty history as a side effect.
-        if (!flags.json) process.stdout.write('no requests yet: run `hookdev listen` and send one\n');
-        return;
-      }
       const { openHistory } = await import('./shared.js');
-      const store = await openHistory(flags.db);
+      // A missing file is the same error as for `show` (exit 1, naming the path), and no empty file is created.
+      const store = await openHistory(flags.db, { mustExist: true });
       try {
         const rows = store.list(filter);
         if (flags.json) {
@@ -70,7 +64,10 @@ Examples:
         const { signatureMark } = await import('../ui/log.js');
         const c = makeChalk();
         if (rows.length === 0) {
-          process.stdout.write('no requests yet: run `hookdev listen` and send one\n');
+          const used = usedFilters(flags);
+          process.stdout.write(
+            used.length ? `no request matches ${used.join(' ')}\n` : 'no requests yet: run `hookdev listen` and send one\n',
+          );
           return;
         }
         const table = renderTable(
@@ -98,4 +95,15 @@ Examples:
 
 function shorten(s: string): string {
   return s.length > 40 ? s.slice(0, 39) + '…' : s;
+}
+
+/** The filter flags given, as typed (for "no request matches --method PUT --since 1h"). */
+function usedFilters(flags: ListFlags): string[] {
+  const out: string[] = [];
+  if (flags.method) out.push(`--method ${flags.method}`);
+  if (flags.path) out.push(`--path ${flags.path}`);
+  if (flags.since) out.push(`--since ${flags.since}`);
+  if (flags.provider) out.push(`--provider ${flags.provider}`);
+  if (flags.before) out.push(`--before ${flags.before}`);
+  return out;
 }

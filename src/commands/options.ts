@@ -35,7 +35,11 @@ export function parseDurationFlag(flag: string, value: string | undefined): numb
 }
 
 /** `42`, `last`, or a range `A..B` of ids. */
-export type IdSelector = { kind: 'id'; id: number } | { kind: 'last' } | { kind: 'range'; from: number; to: number };
+export type IdSelector =
+  | { kind: 'id'; id: number }
+  | { kind: 'last' }
+  /** `from` <= `to` always; `reversed` when the user wrote it the other way round (`5..2`). */
+  | { kind: 'range'; from: number; to: number; reversed: boolean };
 
 export function parseIdSelector(text: string, allowRange = false): IdSelector {
   const t = text.trim();
@@ -45,7 +49,7 @@ export function parseIdSelector(text: string, allowRange = false): IdSelector {
   if (allowRange && m) {
     const a = Number(m[1]);
     const b = Number(m[2]);
-    return { kind: 'range', from: Math.min(a, b), to: Math.max(a, b) };
+    return { kind: 'range', from: Math.min(a, b), to: Math.max(a, b), reversed: a > b };
   }
   throw new UsageError(
     `"${text}" is not a request id`,

@@ -70,7 +70,7 @@ export function parseReplayOptions(selector: string, flags: ReplayFlags, env: No
     times: parseIntFlag('--times', flags.times, 1, 10_000) ?? 1,
     shuffle: Boolean(flags.shuffle),
     delayMs: parseDurationFlag('--delay', flags.delay) ?? 0,
-    timeoutMs: parseDurationFlag('--timeout', flags.timeout) ?? 30_000,
+    timeoutMs: parsePositiveDuration('--timeout', flags.timeout) ?? 30_000,
     edit: Boolean(flags.edit),
     setHeaders,
     db: flags.db ?? file.db,
@@ -78,6 +78,13 @@ export function parseReplayOptions(selector: string, flags: ReplayFlags, env: No
     configForwardTo: file.forwardTo ?? [],
     generic: file.generic ?? [],
   };
+}
+
+/** A duration that must be above zero (a 0 ms timeout would fail every send). */
+function parsePositiveDuration(flag: string, value: string | undefined): number | undefined {
+  const ms = parseDurationFlag(flag, value);
+  if (ms === 0) throw new UsageError(`${flag} must be above 0, got "${value}"`, `example: ${flag} 10s`);
+  return ms;
 }
 
 export function register(program: Command, io: () => CommandIO = processIO): void {
@@ -145,7 +152,12 @@ export async function runReplayCommand(options: ReplayOptions, io: CommandIO): P
 
 async function replayWithStore(store: Store, options: ReplayOptions, io: CommandIO): Promise<void> {
   const replay = await import('../forward/replay.js');
-  const all = selectRequests(store, options.selector);
+  const sel = options.selector;
+  if (sel.kind === 'range' && sel.reversed) {
+    // Accepted, but said: replays always go in ascending id order (use --shuffle for another order).
+    io.stderr.write(`replaying ${sel.from}..${sel.to} in ascending id order (you wrote ${sel.to}..${sel.from})\n`);
+  }
+  const all = selectRequests(store, sel);
   const requests = all.filter((r) => !r.rejectedStatus);
   if (requests.length < all.length) {
     io.stderr.write(`skipping ${all.length - requests.length} refused request(s) whose body was not kept\n`);

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { formatBytes, formatMs } from '../core/duration.js';
 import type { PipelineEvent } from '../core/events.js';
 import type { SignatureStatus } from '../core/types.js';
+import { secretEnvName } from '../core/secrets.js';
 import { deliveryEventJson, incomingEventJson } from './json.js';
 
 function time(ms: number): string {
@@ -34,8 +35,15 @@ export function humanLine(c: ChalkInstance, event: PipelineEvent): string | null
   switch (event.type) {
     case 'listening': {
       if (event.door === 'relay') return `${c.bold('public URL')} ${c.cyan(event.url)}  ${c.dim('(relay: register this at the provider)')}`;
-      const db = typeof event.detail?.db === 'string' ? `\n${c.dim(`history ${event.detail.db} · \`hookdev list\`, \`hookdev show last\` in another terminal`)}` : '';
-      return `${c.bold('hookdev')} listening on ${c.cyan(event.url)}${db}`;
+      const d = event.detail ?? {};
+      const lines = [`${c.bold('hookdev')} listening on ${c.cyan(event.url)}`];
+      const targets = Array.isArray(d.forwardTo) ? d.forwardTo.filter((t): t is string => typeof t === 'string') : [];
+      if (targets.length) lines.push(`forwarding to ${targets.map((t) => c.cyan(t)).join(', ')}`);
+      const secrets = d.secrets && typeof d.secrets === 'object' ? Object.entries(d.secrets as Record<string, unknown>) : [];
+      // Masked before they reach the event (last 4 characters only).
+      if (secrets.length) lines.push(`secrets: ${secrets.map(([p, list]) => `${p} ${Array.isArray(list) ? list.join(' ') : ''}`.trim()).join(', ')}`);
+      if (typeof d.db === 'string') lines.push(c.dim(`history ${d.db} · \`hookdev list\`, \`hookdev show last\` in another terminal`));
+      return lines.join('\n');
     }
     case 'request': {
       const { incoming, verdict, answer } = event;
@@ -49,7 +57,11 @@ export function humanLine(c: ChalkInstance, event: PipelineEvent): string | null
         statusColour(c, answer?.status ?? null),
       ];
       if (verdict?.provider) parts.push(c.magenta(verdict.provider) + (verdict.eventType ? ` ${verdict.eventType}` : ''));
-      if (verdict) parts.push(signatureMark(c, verdict.status, verdict.reason));
+      if (verdict?.status === 'no-secret' && verdict.provider) {
+        // Name what to set, as `show` does: the line is where people first see it.
+        const p = verdict.provider;
+        parts.push(c.yellow(`? no secret: --secret ${p}=… or ${secretEnvName(p)}`));
+      } else if (verdict) parts.push(signatureMark(c, verdict.status, verdict.reason));
       if (event.duplicateOf) parts.push(c.yellow(`duplicate of #${event.duplicateOf}`));
       if (incoming.rejected) parts.push(c.red(incoming.rejected.reason));
       if (incoming.source === 'relay') parts.push(c.dim('via relay'));

@@ -76,9 +76,10 @@ describe('hookdev listen → list / show (real binary)', () => {
     } catch {
       curlAvailable = false;
     }
-    expect(cmd.stdout.toString()).toMatch(/^curl /);
+    expect(cmd.stdout.toString()).toMatch(/^(printf '[^']*' \| )?curl /);
     if (!curlAvailable) return; // the command text is still checked above
-    execFileSync('bash', ['-c', cmd.stdout.toString()]);
+    // POSIX sh (dash here), not bash: the command must work in any shell (issue 10).
+    execFileSync('sh', ['-c', cmd.stdout.toString()]);
     const again = await listen.waitForEvent((x) => x.event === 'request' && String(x.url).startsWith('/curl-src') && x.id !== src.id);
     const a = await showJson(src.id as number);
     const b = await showJson(again.id as number);

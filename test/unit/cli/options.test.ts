@@ -84,7 +84,8 @@ describe('small parsers', () => {
   it('ids, sizes, durations', () => {
     expect(parseIdSelector('42')).toEqual({ kind: 'id', id: 42 });
     expect(parseIdSelector('last')).toEqual({ kind: 'last' });
-    expect(parseIdSelector('9..3', true)).toEqual({ kind: 'range', from: 3, to: 9 });
+    expect(parseIdSelector('9..3', true)).toEqual({ kind: 'range', from: 3, to: 9, reversed: true });
+    expect(parseIdSelector('3..9', true)).toEqual({ kind: 'range', from: 3, to: 9, reversed: false });
     expect(() => parseIdSelector('9..3')).toThrow(UsageError);
     expect(parseSize('--max-body', '25mb')).toBe(25 * 1024 * 1024);
     expect(parseSize('--max-body', '100')).toBe(100);

@@ -126,7 +126,7 @@ describe('parseReplayOptions', () => {
       { forwardTo: ['http://c'] },
     );
     expect(o).toMatchObject({
-      selector: { kind: 'range', from: 1, to: 3 },
+      selector: { kind: 'range', from: 1, to: 3, reversed: true },
       times: 3,
       delayMs: 250,
       shuffle: true,
