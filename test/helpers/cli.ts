@@ -2,7 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/hookdev.js', import.meta.url));
+/** The binary under test; HOOKDEV_TEST_BIN points the same tests at another build (e.g. the code before a fix). */
+export const BIN = process.env.HOOKDEV_TEST_BIN || fileURLToPath(new URL('../../bin/hookdev.js', import.meta.url));
+
+/** Run as another user (uid/gid), e.g. to meet file permissions that root ignores. */
+export interface AsUser {
+  uid?: number;
+  gid?: number;
+}
 
 export interface CliResult {
   code: number;
@@ -11,11 +18,13 @@ export interface CliResult {
 }
 
 /** Run the real binary as a user would, and wait for it to exit. */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: Buffer | string; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: Buffer | string; cwd?: string } & AsUser = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       cwd: opts.cwd,
+      uid: opts.uid,
+      gid: opts.gid,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -39,10 +48,12 @@ export interface RunningCli {
 }
 
 /** Start a long-running command (listen, relay) with NDJSON output. */
-export function startCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): RunningCli {
+export function startCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } & AsUser = {}): RunningCli {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     cwd: opts.cwd,
+    uid: opts.uid,
+    gid: opts.gid,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const events: Array<Record<string, unknown>> = [];
