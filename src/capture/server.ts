@@ -129,6 +129,13 @@ export async function startCaptureServer(options: CaptureServerOptions): Promise
     );
   }
 
+  // CONNECT asks for a tunnel, not a webhook; without a handler node:http drops the socket without a word.
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    problem(`refused CONNECT ${req.url ?? ''} from ${socket.remoteAddress ?? 'client'} (405: not a webhook)`, { method: 'CONNECT' });
+    socket.on('error', () => undefined);
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     problem(`bad request from ${socket.remoteAddress ?? 'client'}: ${err.code ?? err.message}`, { code: err.code });
     if (!socket.writable) return socket.destroy();

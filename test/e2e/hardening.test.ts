@@ -181,6 +181,19 @@ describe('listen answers and records what it really did', () => {
     }
   });
 
+  it('CONNECT gets 405 and an unknown method 400, each with a warning, as the README says', async () => {
+    const l = startCli(['listen', '--port', '0', '--db', db]);
+    try {
+      const port = Number(new URL((await l.waitForEvent((e) => e.event === 'listening')).url as string).port);
+      expect(await rawExchange(port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')).toMatch(/^HTTP\/1.1 405 /);
+      await l.waitForEvent((e) => e.event === 'warning' && /CONNECT/.test(String(e.message)));
+      expect(await rawExchange(port, 'FOO /x HTTP/1.1\r\nHost: x\r\n\r\n')).toMatch(/^HTTP\/1.1 400 /);
+      await l.waitForEvent((e) => e.event === 'warning' && /HPE_INVALID_METHOD/.test(String(e.message)));
+    } finally {
+      await l.stop();
+    }
+  });
+
   it('the start-up line lists forward targets and providers with secrets, last 4 characters only', async () => {
     const app = await startApp();
     const l = startCli(['listen', '--port', '0', '--db', db, '--forward-to', `${app.url}/hooks`, '--secret', 'stripe=whsec_supersecretvalue9876']);
