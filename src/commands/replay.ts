@@ -170,7 +170,13 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
   if (!HTTP_URL.test(target.url)) throw new UsageError(`the ${target.source} target is not an http(s) URL: ${target.url}`);
   const from = { flag: '--to', config: 'forwardTo in the config', 'last-used': 'the last target used' }[target.source];
   io.stderr.write(`replaying to ${target.url} (${from}${target.exact ? '' : ", plus each request's path"})\n`);
-  if (target.source === 'flag') replay.rememberReplayTarget(store, { url: target.url, keepPath: target.exact });
+  if (target.source === 'flag') {
+    try {
+      replay.rememberReplayTarget(store, { url: target.url, keepPath: target.exact });
+    } catch {
+      // A history we cannot write to still replays; it just does not remember this target.
+    }
+  }
 
   const signers = await signersFor(requests, options);
   const bodies = new Map<number, Buffer>();
