@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { Command } from 'commander';
 import { envValue } from '../config/env.js';
 import { ConfigError, UsageError } from '../core/errors.js';
@@ -161,7 +160,7 @@ figures with Authorization: Bearer <a client token or --metrics-token>)`,
 }
 
 async function runRelay(options: RelayCommandOptions): Promise<void> {
-  const tls = options.tlsFiles ? readTls(options.tlsFiles) : undefined;
+  const tls = options.tlsFiles ? await readTls(options.tlsFiles) : undefined;
   // Lazy: `hookdev --help` must not load ws or better-sqlite3.
   const { startRelay } = await import('../tunnel/relay-server.js');
   const { LineWriter } = await import('../ui/line-writer.js');
@@ -198,7 +197,8 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
   }).stopped;
 }
 
-function readTls(files: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+async function readTls(files: { cert: string; key: string }): Promise<{ cert: Buffer; key: Buffer }> {
+  const { createPrivateKey, X509Certificate } = await import('node:crypto');
   let cert: Buffer;
   let key: Buffer;
   try {

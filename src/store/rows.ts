@@ -115,7 +115,8 @@ export function requestFromRow(row: RequestRow): StoredRequest {
     relayId: row.relay_id,
     rejectedStatus: row.rejected_status,
     rejectedReason: row.rejected_reason,
-    responseStatus: row.response_status,
+    // A refused request was answered with its refusal; rows written before that was stored say 200.
+    responseStatus: row.rejected_status ?? row.response_status,
     importKey: row.import_key,
   };
 }
