@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
-import { parseHeaderArg } from '../core/headers.js';
+import { parseSendableHeader } from '../core/header-validate.js';
 import type { HeaderList, Verdict } from '../core/types.js';
 import { loadConfigFile } from '../config/file.js';
 import { collectSecrets, secretEnvName } from '../config/secrets.js';
@@ -32,12 +32,12 @@ export interface VerifySubject {
   id: number | null;
 }
 
+/**
+ * `-H 'Name: value'` for verify, send and audit: checked as node:http checks what it sends, so `send -H` with a
+ * value HTTP cannot carry is one line and exit 2 before anything goes out (issue 10, item 3).
+ */
 export function parseHeaderFlags(values: string[]): HeaderList {
-  return values.map((h) => {
-    const pair = parseHeaderArg(h);
-    if (!pair) throw new UsageError(`-H expects 'Name: value', got "${h}"`);
-    return pair;
-  });
+  return values.map((h) => parseSendableHeader('-H', h));
 }
 
 export function register(program: Command): void {

@@ -47,6 +47,8 @@ describe('start-up refuses what would crash or mislead later (exit 2, one line)'
     expectUsageLine(await listen('--response-header', 'X-Euro: 5€'), /--response-header .*X-Euro.*U\+20AC/);
     expectUsageLine(await listen('--response-header', 'X-A: a\r\nInjected: 1'), /--response-header/);
     expectUsageLine(await runCli(['replay', 'last', '--to', 'http://127.0.0.1:9/', '--set-header', 'X-Euro: 5€', '--db', db]), /--set-header/);
+    const sent = await runCli(['send', '--provider', 'stripe', '--secret', 'whsec_test', '--to', 'http://127.0.0.1:9/', '-H', 'X-Euro: 5€', '--db', db]);
+    expectUsageLine(sent, /-H "X-Euro: 5€".*U\+20AC/);
   });
 
   it('--response-status outside 200-599, and a body with 204 (item 6)', async () => {
