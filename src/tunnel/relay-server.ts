@@ -129,6 +129,9 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
   );
   const buckets = new TokenBuckets(o.rateLimit, Math.max(1, o.rateLimit * 2));
   const server = o.tls ? https.createServer({ cert: o.tls.cert, key: o.tls.key }) : http.createServer();
+  // node:http keeps only the first 1,023 header lines by default and drops the rest silently; the head size
+  // limit bounds a request instead (issue 10, item 13).
+  server.maxHeadersCount = 0;
 
   // Known once listening (port 0); the hub reads it through this holder.
   let publicUrl = '';

@@ -196,6 +196,25 @@ describe('listen answers and records what it really did', () => {
     }
   });
 
+  it('through the relay too: more than 1,023 headers arrive whole (item 13)', async () => {
+    const token = 'hardening-relay-token-0123456789';
+    const relay = startCli(['relay', '--port', '0', '--host', '127.0.0.1', '--token', token, '--db', tmp.path('relay-h.db')]);
+    const relayUrl = (await relay.waitForEvent((e) => e.event === 'listening')).url as string;
+    const viaRelay = startCli(['listen', '--port', '0', '--db', db, '--relay', relayUrl, '--token', token, '--channel', 'hardening-h'], { env: { XDG_CONFIG_HOME: tmp.path('cfg') } });
+    try {
+      const pub = (await viaRelay.waitForEvent((e) => e.event === 'listening' && e.door === 'relay')).url as string;
+      const headers: Array<[string, string]> = [];
+      for (let i = 0; i < 1200; i++) headers.push([`X-R${i}`, 'v']);
+      expect((await send(`${pub}/many-relayed`, { headers, body: 'x' })).status).toBe(200);
+      const ev = await viaRelay.waitForEvent((e) => e.event === 'request' && e.url === '/many-relayed');
+      const shown = await showJson(ev.id as number, db);
+      expect(shown.headers.filter(([k]: [string]) => k.startsWith('X-R'))).toHaveLength(1200);
+    } finally {
+      await viaRelay.stop();
+      await relay.stop();
+    }
+  });
+
   it('the start-up line lists forward targets and providers with secrets, last 4 characters only', async () => {
     const app = await startApp();
     const l = startCli(['listen', '--port', '0', '--db', db, '--forward-to', `${app.url}/hooks`, '--secret', 'stripe=whsec_supersecretvalue9876']);
