@@ -1,10 +1,11 @@
 import { EventHub } from './core/events.js';
+import { maskSecret } from './core/secrets.js';
 import { senderUrl } from './core/sender-url.js';
 import type { IncomingWebhook, Verdict } from './core/types.js';
 import type { CaptureLimits } from './capture/limits.js';
 import type { ProviderHint } from './config/file.js';
 import type { SecretMap } from './config/secrets.js';
-import { Pipeline, type Deliverer, type ResponsePolicy } from './pipeline.js';
+import { Pipeline, type ResponsePolicy } from './pipeline.js';
 import type { GenericDefinition } from './signatures/types.js';
 
 /** Everything `hookdev listen` needs, already parsed and validated. */
@@ -20,8 +21,20 @@ export interface ListenerConfig {
   /** Forced provider for every request (`--provider`). */
   provider?: string;
   passthrough: boolean;
-  /** Builds the forwarding layer once the store is open (null: no forwarding). */
-  makeDeliverer?: (ctx: { deliveries: import('./store/index.js').DeliverySink; events: EventHub }) => Promise<Deliverer | null>;
+  /** The forwarder (built once the store is open; its module is loaded only when set). Null: no forwarding. */
+  forward: ForwardSettings | null;
+  /** The relay door (`--relay`; the client module is loaded only when set). Null: the HTTP door only. */
+  relay: RelayDoorSettings | null;
+}
+
+/** Forwarding settings, as the forwarder takes them (the write batcher and events are added when it is built). */
+export type ForwardSettings = Omit<import('./forward/index.js').ForwarderOptions, 'deliveries' | 'events'>;
+
+export interface RelayDoorSettings {
+  url: string;
+  /** Undefined: the saved default channel. */
+  channel: string | undefined;
+  token: string;
 }
 
 export interface RunningListener {
@@ -32,7 +45,21 @@ export interface RunningListener {
   store: import('./store/index.js').Store;
   /** The one owner of queued writes to `store` (flush() it before reading what was just queued). */
   writes: import('./store/index.js').WriteBatcher;
+  /** The forwarder, when `forward` was set. */
+  forwarder: import('./forward/index.js').Forwarder | null;
+  /**
+   * The relay door, when `relay` was set. Not awaited at start: local capture runs (and Ctrl-C works) while the
+   * relay is out of reach; a refusal (bad token, channel taken) rejects `tunnel.done`.
+   */
+  tunnel: import('./tunnel/client.js').Tunnel | null;
   close(): Promise<void>;
+}
+
+/** Which providers have secrets, each shown by its last 4 characters only (for the start-up banner). */
+function maskedSecrets(secrets: SecretMap): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [provider, list] of Object.entries(secrets)) out[provider] = list.map(maskSecret);
+  return out;
 }
 
 export function providerForPath(hints: ProviderHint[], url: string): string | undefined {
@@ -40,7 +67,7 @@ export function providerForPath(hints: ProviderHint[], url: string): string | un
   return hints.find((h) => path.startsWith(h.pathPrefix))?.provider;
 }
 
-/** Open the history, build the pipeline and start the HTTP door. */
+/** Open the history, build the pipeline and the forwarder, and start both doors (HTTP, and the relay when set). */
 export async function startListener(config: ListenerConfig, events = new EventHub()): Promise<RunningListener> {
   const [{ openStore }, { startCaptureServer }, signatures] = await Promise.all([
     import('./store/index.js'),
@@ -63,9 +90,12 @@ export async function startListener(config: ListenerConfig, events = new EventHu
       provider: config.provider ?? providerForPath(config.providerHints, incoming.url),
       generic: config.generic,
     });
-  let deliverer: Deliverer | null = null;
+  let forwarder: import('./forward/index.js').Forwarder | null = null;
   try {
-    deliverer = config.makeDeliverer ? await config.makeDeliverer({ deliveries: writes, events }) : null;
+    if (config.forward) {
+      const { makeForwarder } = await import('./forward/index.js');
+      forwarder = await makeForwarder({ ...config.forward, deliveries: writes, events });
+    }
   } catch (err) {
     await checkpointer.stop();
     store.close();
@@ -75,7 +105,7 @@ export async function startListener(config: ListenerConfig, events = new EventHu
     writes,
     analyze,
     response: config.response,
-    deliverer: deliverer ?? undefined,
+    deliverer: forwarder ?? undefined,
     passthrough: config.passthrough,
     events,
   });
@@ -93,6 +123,26 @@ export async function startListener(config: ListenerConfig, events = new EventHu
     store.close();
     throw err;
   }
+  // The HTTP door is open: said before the relay door starts, so `listening` is the first line a script reads.
+  const forwardTo = config.forward ? [...config.forward.targets, ...(config.forward.routes ?? []).map((r) => r.to)] : [];
+  events.emit({
+    type: 'listening',
+    url: capture.url,
+    door: 'http',
+    detail: { db: config.dbPath, port: capture.port, forwardTo, secrets: maskedSecrets(config.secrets) },
+  });
+  let tunnel: import('./tunnel/client.js').Tunnel | null = null;
+  if (config.relay) {
+    try {
+      tunnel = await startRelayDoor(config.relay, pipeline.handle, events, config.limits.maxBody);
+    } catch (err) {
+      await capture.close();
+      await pipeline.close();
+      await checkpointer.stop();
+      store.close();
+      throw err;
+    }
+  }
   let closed = false;
   return {
     url: capture.url,
@@ -101,13 +151,51 @@ export async function startListener(config: ListenerConfig, events = new EventHu
     events,
     store,
     writes,
+    forwarder,
+    tunnel,
     async close() {
       if (closed) return;
       closed = true;
+      await tunnel?.close().catch(() => undefined);
       await capture.close();
       await pipeline.close();
       await checkpointer.stop();
       store.close();
     },
   };
+}
+
+/** The relay door: relayed requests go through the same pipeline (and the same body limit) as the HTTP door. */
+async function startRelayDoor(
+  relay: RelayDoorSettings,
+  handle: import('./core/types.js').RequestHandler,
+  events: EventHub,
+  maxBody: number | undefined,
+): Promise<import('./tunnel/client.js').Tunnel> {
+  const [{ connectTunnel }, { defaultChannel }, { describeTunnelState, describeTunnelLog }] = await Promise.all([
+    import('./tunnel/client.js'),
+    import('./config/channel.js'),
+    import('./tunnel/tunnel-events.js'),
+  ]);
+  const channel = relay.channel ?? defaultChannel();
+  const tunnel = connectTunnel({
+    relayUrl: relay.url,
+    channel,
+    token: relay.token,
+    maxBody,
+    onRequest: handle,
+    onState: (state) => {
+      const e = describeTunnelState(state);
+      if (e) events.emit(e);
+    },
+    log: (entry) => {
+      const e = describeTunnelLog(entry);
+      if (e) events.emit(e);
+    },
+  });
+  tunnel.ready.then(
+    (publicUrl) => events.emit({ type: 'listening', url: publicUrl, door: 'relay', detail: { channel } }),
+    () => undefined,
+  );
+  return tunnel;
 }

@@ -2,12 +2,11 @@ import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { parseSendableHeader } from '../core/header-validate.js';
 import type { HeaderList } from '../core/types.js';
-import { loadConfigFile, type ConfigFile, type RouteConfig } from '../config/file.js';
+import { loadConfigFile, type ConfigFile } from '../config/file.js';
 import { resolveDbPath } from '../config/paths.js';
 import { collectSecrets } from '../config/secrets.js';
 import { envValue } from '../config/env.js';
-import { maskSecret } from '../core/secrets.js';
-import type { ListenerConfig } from '../listener.js';
+import type { ForwardSettings, ListenerConfig, RelayDoorSettings } from '../listener.js';
 import { collect, parseDurationFlag, parseIntFlag, parseSize } from './options.js';
 
 /** Flags as commander hands them over. */
@@ -37,31 +36,13 @@ export interface ListenFlags {
   maxStoredResponse?: string;
 }
 
-/** Forwarding settings, as the forwarder takes them (store and events are added when it is built). */
-export interface ForwardSettings {
-  targets: string[];
-  routes: RouteConfig[];
-  preserveHost: boolean;
-  keepPath: boolean;
-  connectTimeoutMs?: number;
-  totalTimeoutMs?: number;
-  retryForMs?: number;
-  responseCap?: number;
-}
-
-export interface RelayClientOptions {
-  url: string;
-  /** Undefined: the saved default channel. */
-  channel: string | undefined;
-  token: string;
-}
-
 export interface ListenOptions {
   config: ListenerConfig;
   json: boolean;
   ui: boolean;
+  /** The same objects as config.forward and config.relay (kept here for the command's own checks). */
   forward: ForwardSettings | null;
-  relay: RelayClientOptions | null;
+  relay: RelayDoorSettings | null;
 }
 
 /** Flags + environment + config file → one typed, validated config. Pure apart from reading the config file. */
@@ -81,7 +62,7 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
     if (!/^https?:\/\//i.test(t)) throw new UsageError(`--forward-to expects an http(s) URL, got "${t}"`, 'example: --forward-to http://localhost:3000/webhooks');
   }
   const relayUrl = flags.relay ?? envValue(env, 'HOOKDEV_RELAY_URL');
-  let relay: RelayClientOptions | null = null;
+  let relay: RelayDoorSettings | null = null;
   if (relayUrl) {
     if (!/^(wss?|https?):\/\//i.test(relayUrl)) {
       throw new UsageError(`--relay expects a ws(s):// or http(s):// URL, got "${relayUrl}"`, 'example: --relay wss://hooks.example.com');
@@ -130,6 +111,8 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
       generic: file.generic ?? [],
       provider: flags.provider?.toLowerCase(),
       passthrough: Boolean(flags.passthrough),
+      forward,
+      relay,
     },
   };
 }
@@ -202,61 +185,50 @@ async function runListen(options: ListenOptions): Promise<void> {
   }
   process.once('exit', () => out.flush());
   const forward = options.forward;
-  const forwardTargets = forward ? [...forward.targets, ...forward.routes.map((r) => r.to)] : [];
+  const forwardTargets = forward ? [...forward.targets, ...(forward.routes ?? []).map((r) => r.to)] : [];
   // A fixed port is checked before binding; a picked one (--port 0) right after, before any request can be sent to it.
   if (options.config.port !== 0) await refuseSelfTargets(forwardTargets, options.config.host, options.config.port);
-  if (forward) {
-    const { makeForwarder } = await import('../forward/index.js');
-    options.config.makeDeliverer = ({ deliveries, events: hub }) => makeForwarder({ ...forward, deliveries, events: hub });
-  }
   const { bindFailure, stopOnSignals } = await import('./serve.js');
-  let listener;
+  const { rememberReplayTarget } = forward?.targets[0] ? await import('../forward/replay.js') : { rememberReplayTarget: null };
+  // Signals are handled from before the doors open: a SIGTERM that comes as soon as `listening` is printed still
+  // shuts down cleanly (waiting deliveries given up and recorded, the history closed).
+  let listener: import('../listener.js').RunningListener | null = null;
+  let view: import('../ui/app/start.js').RunningUi | undefined;
+  let stopping = false;
+  const stopper = stopOnSignals(async () => {
+    stopping = true;
+    view?.close();
+    await listener?.close();
+  });
   try {
     listener = await startListener(options.config, events);
   } catch (err) {
+    stopper.dispose();
     throw bindFailure(err, options.config) ?? err;
   }
   if (options.config.port === 0) {
     try {
       await refuseSelfTargets(forwardTargets, options.config.host, listener.port);
     } catch (err) {
+      stopper.dispose();
       await listener.close();
       throw err;
     }
   }
-  if (forward?.targets[0]) {
+  if (forward?.targets[0] && rememberReplayTarget) {
     // `replay` without --to goes where listen forwarded: the target as given, not one request's full URL.
-    const { rememberReplayTarget } = await import('../forward/replay.js');
-    rememberReplayTarget(listener.store, { url: forward.targets[0], keepPath: forward.keepPath });
+    rememberReplayTarget(listener.store, { url: forward.targets[0], keepPath: Boolean(forward.keepPath) });
   }
-  const view = await ui?.startUi({
-    store: listener.store, source: options.config.dbPath, secrets: options.config.secrets, generic: options.config.generic,
-    targets: forward?.targets ?? [], events, relay: Boolean(options.relay),
-  });
-  events.emit({
-    type: 'listening',
-    url: listener.url,
-    door: 'http',
-    detail: { db: options.config.dbPath, port: listener.port, forwardTo: forwardTargets, secrets: maskedSecrets(options.config.secrets) },
-  });
-  let tunnel: import('../tunnel/client.js').Tunnel | null = null;
-  if (options.relay) {
-    try {
-      tunnel = await startRelayDoor(options.relay, listener.pipeline.handle, events, options.config.limits.maxBody);
-    } catch (err) {
-      view?.close();
-      await listener.close();
-      throw err;
-    }
+  if (!stopping) {
+    view = await ui?.startUi({
+      store: listener.store, source: options.config.dbPath, secrets: options.config.secrets, generic: options.config.generic,
+      targets: forward?.targets ?? [], events, relay: Boolean(options.relay), localUrl: listener.url,
+    });
   }
+  // A signal during start-up found no listener yet: close it now.
+  if (stopping) await listener.close();
+  const tunnel = listener.tunnel;
   let failure: unknown = null;
-  let stopping = false;
-  const stopper = stopOnSignals(async () => {
-    stopping = true;
-    view?.close();
-    await tunnel?.close().catch(() => undefined);
-    await listener.close();
-  });
   // The relay refusing us later (token revoked, channel taken) ends the listener with exit 1.
   tunnel?.done.catch((err: unknown) => {
     failure = err;
@@ -268,40 +240,6 @@ async function runListen(options: ListenOptions): Promise<void> {
   });
   await stopper.stopped;
   if (failure) throw failure;
-}
-
-async function startRelayDoor(
-  relay: RelayClientOptions,
-  handle: import('../core/types.js').RequestHandler,
-  events: import('../core/events.js').EventHub,
-  maxBody: number | undefined,
-): Promise<import('../tunnel/client.js').Tunnel> {
-  const { connectTunnel } = await import('../tunnel/client.js');
-  const { defaultChannel } = await import('../config/channel.js');
-  const { describeTunnelState, describeTunnelLog } = await import('../ui/tunnel-state.js');
-  const channel = relay.channel ?? defaultChannel();
-  const tunnel = connectTunnel({
-    relayUrl: relay.url,
-    channel,
-    token: relay.token,
-    maxBody, // the same limit as the HTTP door
-    onRequest: handle,
-    onState: (state) => {
-      const e = describeTunnelState(state);
-      if (e) events.emit(e);
-    },
-    log: (entry) => {
-      const e = describeTunnelLog(entry);
-      if (e) events.emit(e);
-    },
-  });
-  // Not awaited: local capture runs (and Ctrl-C works) while the relay is still out of reach.
-  // A refusal (bad token, channel taken) surfaces through tunnel.done and ends the listener.
-  tunnel.ready.then(
-    (publicUrl) => events.emit({ type: 'listening', url: publicUrl, door: 'relay', detail: { channel } }),
-    () => undefined,
-  );
-  return tunnel;
 }
 
 /** A forward target that is this listener itself would loop for ever: refuse to start (exit 2). */
@@ -317,11 +255,4 @@ async function refuseSelfTargets(targets: string[], host: string, port: number):
       "forward to your app's port, e.g. --forward-to http://localhost:3000/webhooks, or listen on another --port",
     );
   }
-}
-
-/** Which providers have secrets, each shown by its last 4 characters only (for the start-up banner). */
-function maskedSecrets(secrets: Record<string, string[]>): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [provider, list] of Object.entries(secrets)) out[provider] = list.map(maskSecret);
-  return out;
 }

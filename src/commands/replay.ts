@@ -203,23 +203,17 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
     return { ...s, now: Math.floor(Date.now() / 1000) };
   };
 
-  const [{ EventHub }, { runReplays }, { jsonLine }, { makeChalk }, { formatMs }] = await Promise.all([
+  const [{ EventHub }, { runReplays }, { jsonLine, replayLine }, { makeChalk }] = await Promise.all([
     import('../core/events.js'),
     import('../forward/replayer.js'),
     import('../ui/log.js'),
     import('../ui/output.js'),
-    import('../core/duration.js'),
   ]);
   const chalk = makeChalk(io.stdout as NodeJS.WriteStream, io.env);
   const events = new EventHub();
   events.subscribe((e) => {
     if (e.type !== 'delivery') return;
-    if (options.json) return void io.stdout.write(jsonLine(e) + '\n');
-    const d = e.delivery;
-    const copy = options.times > 1 ? chalk.dim(` (copy ${d.attempt} of ${options.times})`) : '';
-    const ok = d.status !== null && d.status >= 200 && d.status < 300;
-    const result = d.status === null ? chalk.red(`✗ ${d.error}`) : `${ok ? chalk.green(d.status) : chalk.red(d.status)} ${chalk.dim(formatMs(d.durationMs ?? 0))}`;
-    io.stdout.write(`${chalk.dim(`#${e.requestId}`)}  → ${d.target}  ${result}${copy}\n`);
+    io.stdout.write((options.json ? jsonLine(e) : replayLine(chalk, e, options.times)) + '\n');
   });
 
   const plan = replay.planReplays(requests, { times: options.times, shuffle: options.shuffle });

@@ -34,6 +34,8 @@ export interface Stopper {
   stopped: Promise<void>;
   /** Stop now, as a signal would (e.g. the relay refused us). */
   stop(): void;
+  /** Stop listening for the signals (start-up failed: the error is reported instead). */
+  dispose(): void;
 }
 
 /**
@@ -51,5 +53,9 @@ export function stopOnSignals(shutdown: () => Promise<void>): Stopper {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  return { stopped, stop };
+  const dispose = (): void => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+  return { stopped, stop, dispose };
 }

@@ -101,3 +101,12 @@ export function jsonLine(event: PipelineEvent): string {
       return JSON.stringify({ event: 'error', message: event.message, ...event.detail });
   }
 }
+
+/** One `hookdev replay` send, for a person: `#id  → target  status duration (copy n of N)`. */
+export function replayLine(c: ChalkInstance, event: Extract<PipelineEvent, { type: 'delivery' }>, times: number): string {
+  const d = event.delivery;
+  const copy = times > 1 ? c.dim(` (copy ${d.attempt} of ${times})`) : '';
+  const ok = d.status !== null && d.status >= 200 && d.status < 300;
+  const result = d.status === null ? c.red(`✗ ${d.error}`) : `${ok ? c.green(d.status) : c.red(d.status)} ${c.dim(formatMs(d.durationMs ?? 0))}`;
+  return `${c.dim(`#${event.requestId}`)}  → ${d.target}  ${result}${copy}`;
+}

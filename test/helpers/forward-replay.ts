@@ -27,6 +27,8 @@ export async function captureInto(dbPath: string, specs: CapturedSpec[]): Promis
     providerHints: [],
     generic: [],
     passthrough: false,
+    forward: null,
+    relay: null,
   });
   const ids: number[] = [];
   const seen = new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { EventHub, type PipelineEvent } from '../../src/core/events.js';
 import type { HeaderList } from '../../src/core/types.js';
-import { makeForwarder, type Forwarder, type ForwarderOptions } from '../../src/forward/index.js';
+import type { Forwarder, ForwarderOptions } from '../../src/forward/index.js';
 import { startListener, type RunningListener } from '../../src/listener.js';
 import { DEFAULT_RESPONSE } from '../../src/pipeline.js';
 import { makeTempDir } from './tmp.js';
@@ -151,7 +151,6 @@ export async function startForwardingListener(
   const hub = new EventHub();
   const events: PipelineEvent[] = [];
   hub.subscribe((e) => events.push(e));
-  let forwarder: Forwarder | null = null;
   const dbPath = tmp.path('history.db');
   const listener = await startListener(
     {
@@ -164,7 +163,8 @@ export async function startForwardingListener(
       providerHints: [],
       generic: [],
       passthrough: opts.passthrough ?? false,
-      makeDeliverer: async ({ deliveries, events: e }) => (forwarder = await makeForwarder({ deliveries, events: e, ...fwd })),
+      forward: fwd,
+      relay: null,
     },
     hub,
   );
@@ -172,11 +172,11 @@ export async function startForwardingListener(
     listener,
     url: listener.url,
     events,
-    forwarder: forwarder!,
+    forwarder: listener.forwarder!,
     dbPath,
     async close() {
       await listener.close();
-      await forwarder?.close();
+      await listener.forwarder?.close();
       tmp.cleanup();
     },
   };

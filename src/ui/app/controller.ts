@@ -123,7 +123,7 @@ export interface ControllerDeps {
   source: string;
   actions?: UiActions | null;
   /** Live mode (`listen`): doors and tunnel in the header. */
-  live?: { targets: string[]; relay: boolean } | null;
+  live?: { targets: string[]; relay: boolean; localUrl?: string } | null;
   clock?: () => number;
   /** Timer for the filter's debounce; returns a cancel function. */
   schedule?: (fn: () => void, ms: number) => () => void;
@@ -201,7 +201,7 @@ export class Controller {
       status: null,
       prompt: null,
       live: deps.live
-        ? { localUrl: null, publicUrl: null, relay: deps.live.relay, tunnel: null, targets: deps.live.targets, lastDelivery: null }
+        ? { localUrl: deps.live.localUrl ?? null, publicUrl: null, relay: deps.live.relay, tunnel: null, targets: deps.live.targets, lastDelivery: null }
         : null,
       counts: { total: 0, signatureFailures: 0, duplicates: 0, failedDeliveries: 0, complete: false },
       source: deps.source,

@@ -19,6 +19,8 @@ export interface RunUiOptions {
   /** Live mode: the pipeline's events (same process). Without it the history is polled. */
   events?: EventHub | null;
   relay?: boolean;
+  /** The local URL when it is known before the UI starts (listen: its `listening` event came first). */
+  localUrl?: string;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
   env?: NodeJS.ProcessEnv;
@@ -57,7 +59,7 @@ export async function startUi(o: RunUiOptions): Promise<RunningUi> {
   const controller = new Controller({
     browser,
     source: o.source,
-    live: o.events ? { targets: o.targets, relay: Boolean(o.relay) } : null,
+    live: o.events ? { targets: o.targets, relay: Boolean(o.relay), localUrl: o.localUrl } : null,
     cols: stdout.columns || 80,
     rows: stdout.rows || 24,
   });

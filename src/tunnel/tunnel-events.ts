@@ -1,5 +1,6 @@
+// How the tunnel client's typed states and reports join the one event stream (PipelineEvent) that every renderer consumes.
 import type { PipelineEvent } from '../core/events.js';
-import type { TunnelEvent, TunnelState } from '../tunnel/client.js';
+import type { TunnelEvent, TunnelState } from './client.js';
 
 /** Tunnel states as events for the renderers: the user must always see whether the tunnel is alive. */
 export function describeTunnelState(s: TunnelState): PipelineEvent | null {
