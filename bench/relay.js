@@ -74,7 +74,7 @@ export async function benchRelay({ durationMs = 5000, warmupMs = 1000, latencyMs
     let reference;
     let arrivalsReference;
     try {
-      reference = await measure(ref.port, '/hook', body, opts);
+      reference = await measure(ref.port, '/hook', body, { ...opts, cpuPids: { relay: ref.child.pid, client: refClient.child.pid } });
       arrivalsReference = await measureArrivals({ port: ref.port, path: '/hook', appPort: app.port, body });
     } finally {
       await refClient.stop();
@@ -115,6 +115,9 @@ export function printRelay(r) {
   );
   console.log(
     `  CPU per request     relay ${r.cpuPerRequestUs.relay.toFixed(0)} µs (goal <= 60), client (listen --relay) ${r.cpuPerRequestUs.client.toFixed(0)} µs`,
+  );
+  console.log(
+    `    reference (b)     relay ${r.reference.load.cpuUs.relay.toFixed(0)} µs, client ${r.reference.load.cpuUs.client.toFixed(0)} µs`,
   );
   console.log('  concurrency 1       p50 / p99');
   console.log(`    app directly      ${ms(r.direct.single.p50)} / ${ms(r.direct.single.p99)}`);

@@ -167,8 +167,18 @@ async function runRelay(options: RelayCommandOptions): Promise<void> {
   // One write per event-loop turn, not per request: a sync write per line costs the relay real CPU.
   const out = new LineWriter(process.stdout);
   process.once('exit', () => out.flush());
+  // The ISO time is formatted once per millisecond, not once per line: a busy relay logs many lines per ms.
+  let stampMs = -1;
+  let stamp = '';
   const print = (event: RelayEvent): void => {
-    out.write(JSON.stringify({ ...event, time: new Date().toISOString() }));
+    const now = Date.now();
+    if (now !== stampMs) {
+      stampMs = now;
+      stamp = new Date(now).toISOString();
+    }
+    // `time` appended to the event's own JSON (events never carry one): no copy of the event per line.
+    const json = JSON.stringify(event);
+    out.write(`${json.length > 2 ? `${json.slice(0, -1)},` : '{'}"time":"${stamp}"}`);
   };
   const { bindFailure, stopOnSignals } = await import('./serve.js');
   let relay;

@@ -196,6 +196,9 @@ class TunnelClient {
   /** The TCP socket under each WebSocket (from the upgrade), corked while frames of one tick are gathered. */
   private readonly sockets = new WeakMap<WebSocket, Socket>();
   private corked: Socket | null = null;
+  /** Request frames read and not yet acked or answered, whose `received` receipt is still owed (see owe()). */
+  private owed = new Map<string, WebSocket>();
+  private receiptTimer: NodeJS.Timeout | null = null;
   /** Requests being handled, by relay id: a redelivery joins the running call instead of starting another. */
   private readonly handling = new Map<string, Promise<Handled>>();
   /** Recently committed ids and their answers: a redelivery is re-acked and re-answered, not re-run. */
@@ -416,8 +419,7 @@ class TunnelClient {
   }
 
   private onRequestFrame(ws: WebSocket, f: RequestFrame): void {
-    // Transport receipt first: it tells the relay this socket is alive, before any slow local work.
-    this.send(ws, { type: 'received', id: f.id });
+    this.owe(ws, f.id);
     const cached = this.recent.get(f.id);
     if (cached) return this.reply(f.id, { answer: cached, committed: true });
     let running = this.handling.get(f.id);
@@ -463,8 +465,27 @@ class TunnelClient {
   private reply(id: string, h: Handled): void {
     const ws = this.ws;
     if (!ws) return; // offline: the relay still holds the request and redelivers it
+    this.owed.delete(id); // the ack or the response is the receipt
     if (h.committed) this.send(ws, { type: 'ack', id });
     this.send(ws, { type: 'response', id, status: h.answer.status, headers: h.answer.headers, body: h.answer.body });
+  }
+
+  /**
+   * The transport receipt tells the relay this socket is alive (no receipt within its receipt timeout, 2 s + 1 s per
+   * MB, and it drops the socket). The ack and the response count as receipts, and a request usually has both long
+   * before RECEIPT_DELAY_MS: then no `received` frame is sent at all. Sent at once, it was one more write (and a
+   * wake-up of the relay) on every request's path, ahead of the commit and the forward.
+   */
+  private owe(ws: WebSocket, id: string): void {
+    this.owed.set(id, ws);
+    this.receiptTimer ??= setTimeout(() => this.sendReceipts(), RECEIPT_DELAY_MS);
+  }
+
+  private sendReceipts(): void {
+    this.receiptTimer = null;
+    const owed = this.owed;
+    this.owed = new Map();
+    for (const [id, ws] of owed) this.send(ws, { type: 'received', id });
   }
 
   private send(ws: WebSocket, frame: KnownFrame): void {
@@ -474,10 +495,9 @@ class TunnelClient {
   }
 
   /**
-   * Frames sent in one turn of the event loop (the receipts for the request frames read in it; each ack with its
-   * response; the answers of every app response read in it) leave in one write instead of a system call each.
-   * The socket is uncorked by setImmediate, i.e. right after this poll phase: a `received` receipt is queued
-   * before the group commit of its request (scheduled after it) and never waits for the commit or the forward.
+   * Frames sent in one turn of the event loop (each ack with its response; the answers of every app response read
+   * in it; receipts owed) leave in one write instead of a system call each. The socket is uncorked by setImmediate,
+   * i.e. right after this poll phase.
    */
   private cork(ws: WebSocket): void {
     const socket = this.sockets.get(ws);
@@ -530,6 +550,9 @@ class TunnelClient {
   }
 
   private stopTimers(): void {
+    if (this.receiptTimer) clearTimeout(this.receiptTimer);
+    this.receiptTimer = null;
+    this.owed.clear(); // their socket is gone: the relay redelivers them on the next one
     clearInterval(this.timers.heartbeat);
     clearTimeout(this.timers.hello);
     clearTimeout(this.timers.probe);
@@ -556,6 +579,8 @@ class TunnelClient {
 }
 
 const SEND_OPTIONS = { binary: true, compress: false } as const;
+/** Far below the relay's receipt timeout (2 s by default), far above a local commit and forward. */
+const RECEIPT_DELAY_MS = 20;
 const noop = (): void => {};
 
 function readSmall(res: IncomingMessage, max = 4096): Promise<string> {

@@ -116,10 +116,24 @@ const EMPTY = Buffer.alloc(0);
 export function encodeFrame(frame: KnownFrame): Buffer {
   let body: Buffer = EMPTY;
   let header: object;
-  if (frame.type === 'request' || frame.type === 'response') {
-    const { body: b, ...rest } = frame;
-    body = b;
-    header = rest;
+  // The two frames sent per request get their header built field by field: an object rest (`{ body, ...rest }`)
+  // costs a runtime call and a dictionary-mode object on every frame.
+  if (frame.type === 'request') {
+    body = frame.body;
+    header = {
+      type: frame.type,
+      id: frame.id,
+      method: frame.method,
+      path: frame.path,
+      url: frame.url,
+      headers: frame.headers,
+      receivedAt: frame.receivedAt,
+      remoteAddr: frame.remoteAddr,
+      httpVersion: frame.httpVersion,
+    };
+  } else if (frame.type === 'response') {
+    body = frame.body;
+    header = { type: frame.type, id: frame.id, status: frame.status, headers: frame.headers };
   } else header = frame;
   // One allocation, no intermediate copies: length prefix, header written in place, then the body.
   const json = JSON.stringify(header);

@@ -65,6 +65,12 @@ interface Row {
 /** How long an unacked request stays in memory only (see scheduleCommit). */
 const ACK_GRACE_MS = 50;
 
+interface Unwritten {
+  row: QueuedRequest;
+  /** When it was queued (monotonic ms): the timer commit writes only rows older than the grace. */
+  at: number;
+}
+
 export class RelayQueue {
   private readonly db: SqliteDatabase;
   /** Per-channel depth kept in memory (this process owns the file) so the cap check is O(1). */
@@ -77,7 +83,7 @@ export class RelayQueue {
   /** Highest seq handed out (AUTOINCREMENT's sqlite_sequence at open): assigned at enqueue, in arrival order. */
   private lastSeq: number;
   /** Enqueued, not yet inserted: an ack before the commit means the row never touches the disk. */
-  private unwritten = new Map<string, QueuedRequest>();
+  private unwritten = new Map<string, Unwritten>();
   /** Acked rows already on disk, deleted with the next commit. */
   private acked: Array<[channel: string, id: string]> = [];
   /** A commit is due: after ACK_GRACE_MS (timer), or in the next turn when someone waits for it (`soon`). */
@@ -88,6 +94,8 @@ export class RelayQueue {
   constructor(
     path: string,
     private readonly limits: QueueLimits,
+    /** Monotonic ms, for the grace of unwritten rows. */
+    private readonly clock: () => number = () => performance.now(),
   ) {
     this.db = openWritableSqlite(path, { name: 'the relay queue', hint: 'pass --db PATH (or set HOOKDEV_RELAY_DB) in an existing folder' }, (db) => {
       db.exec(SCHEMA);
@@ -150,7 +158,7 @@ export class RelayQueue {
     if (d.count + 1 > this.limits.maxCount || d.bytes + req.body.length > this.limits.maxBytes)
       return { ok: false, reason: 'full' };
     const row: QueuedRequest = { ...req, seq: ++this.lastSeq };
-    this.unwritten.set(row.id, row);
+    this.unwritten.set(row.id, { row, at: this.clock() });
     this.queued.set(row.id, { channel: row.channel, bytes: row.body.length });
     this.depthByChannel.set(req.channel, { count: d.count + 1, bytes: d.bytes + req.body.length });
     this.scheduleCommit();
@@ -224,8 +232,36 @@ export class RelayQueue {
    */
   private scheduleCommit(): void {
     if (this.commitTimer || this.commitSoon) return;
-    this.commitTimer = setTimeout(() => this.commit(), ACK_GRACE_MS);
+    this.commitTimer = setTimeout(() => this.commitAged(), ACK_GRACE_MS);
     this.commitTimer.unref();
+  }
+
+  /**
+   * The grace timer: write only the rows queued at least ACK_GRACE_MS ago (and pending deletions), and wait again
+   * for the younger ones. A timer armed by the first of a stream of requests would otherwise write every row queued
+   * just before it fires, most of them acked a moment later: an insert and a delete for nothing.
+   */
+  private commitAged(): void {
+    this.commitTimer = null;
+    if (this.commitSoon) return; // a full commit is already due this turn
+    const cutoff = this.clock() - ACK_GRACE_MS;
+    let young = false;
+    for (const u of this.unwritten.values())
+      if (u.at > cutoff) {
+        young = true;
+        break;
+      }
+    if (!young) return this.commit();
+    const aged: Unwritten[] = [];
+    for (const [id, u] of this.unwritten) {
+      if (u.at > cutoff) break; // insertion order is arrival order: the rest are younger still
+      aged.push(u);
+      this.unwritten.delete(id);
+    }
+    const acked = this.acked;
+    this.acked = [];
+    this.write(aged, acked);
+    this.scheduleCommit();
   }
 
   /** Write the queued rows and the deletions of acked ones in one transaction; tell flushed() waiters. */
@@ -237,19 +273,23 @@ export class RelayQueue {
     const acked = this.acked;
     this.unwritten = new Map();
     this.acked = [];
-    let committed = true;
-    if (rows.length || acked.length) {
-      try {
-        this.writeTx.immediate(rows, acked);
-      } catch {
-        // Disk full or the like: nothing of this commit is durable. Waiters hear so (no 202 is sent for these);
-        // the rows stay queued in memory and are tried again with the next commit.
-        committed = false;
-        for (const r of rows) if (this.queued.has(r.id)) this.unwritten.set(r.id, r);
-        this.acked.push(...acked);
-      }
-    }
+    const committed = this.write(rows, acked);
     for (const w of this.commitWaiters.splice(0)) w(committed);
+  }
+
+  /** One transaction; on failure the rows and deletions go back to wait for the next commit. */
+  private write(rows: Unwritten[], acked: Array<[string, string]>): boolean {
+    if (rows.length === 0 && acked.length === 0) return true;
+    try {
+      this.writeTx.immediate(rows.map((u) => u.row), acked);
+      return true;
+    } catch {
+      // Disk full or the like: nothing of this commit is durable. Waiters hear so (no 202 is sent for these);
+      // the rows stay queued in memory and are tried again with the next commit.
+      for (const u of rows) if (this.queued.has(u.row.id)) this.unwritten.set(u.row.id, u);
+      this.acked.push(...acked);
+      return false;
+    }
   }
 
   close(): void {

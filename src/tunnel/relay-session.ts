@@ -41,6 +41,7 @@ interface Inflight {
 /** Frames larger than this get one more second of receipt allowance per MB (slow uplinks). */
 const BYTES_PER_EXTRA_SECOND = 1_000_000;
 const PAGE = 50;
+const SEND_BINARY = { binary: true } as const;
 /** After a failed queue read (store unreachable) the pump tries again this much later. */
 const RETRY_READ_MS = 500;
 
@@ -110,7 +111,7 @@ export class ClientSession {
     // Fast path: nothing older is waiting to go out, send the row we hold instead of re-reading it. With a shared
     // store, other instances queue too: only the very next seq of the channel is known to have nothing before it.
     const next = this.o.store.shared ? row.seq === this.lastSentSeq + 1 : row.seq > this.lastSentSeq;
-    if (this.started && !this.pumping && next) this.sendRow(row);
+    if (this.started && !this.pumping && next) this.sendRow(row, null);
     else void this.pump();
   }
 
@@ -202,9 +203,15 @@ export class ClientSession {
           return;
         }
         if (this.closed) return;
+        let last: QueuedRequest | null = null;
+        for (const r of rows) if (r.seq > this.lastSentSeq) last = r;
         let written: Promise<void> = Promise.resolve();
-        for (const r of rows) if (r.seq > this.lastSentSeq) written = this.sendRow(r);
-        await written;
+        for (const r of rows)
+          if (r.seq > this.lastSentSeq) {
+            if (r === last) written = new Promise((resolve) => this.sendRow(r, resolve));
+            else this.sendRow(r, null);
+          }
+        await written; // frames on one socket are written in order: the page is out once its last frame is
         if (rows.length === 0 && !this.repump) return;
       }
     } finally {
@@ -212,9 +219,13 @@ export class ClientSession {
     }
   }
 
-  private sendRow(row: QueuedRequest): Promise<void> {
+  /**
+   * Write one request frame. `written` (when given) is called once the frame has been handed to the socket, or has
+   * failed; the live fast path passes none, saving a promise and a closure per request.
+   */
+  private sendRow(row: QueuedRequest, written: (() => void) | null): void {
     this.lastSentSeq = Math.max(this.lastSentSeq, row.seq);
-    if (this.closed || this.inflight.has(row.id)) return Promise.resolve();
+    if (this.closed || this.inflight.has(row.id)) return void written?.();
     const frame = encodeFrame({
       type: 'request',
       id: row.id,
@@ -234,18 +245,18 @@ export class ClientSession {
       acked: false,
     });
     this.cork();
-    return new Promise((resolve) => {
-      try {
-        this.ws.send(frame, { binary: true }, (err) => {
-          if (err) this.terminate('send-failed');
-          resolve();
-        });
-      } catch {
-        this.terminate('send-failed');
-        resolve();
-      }
-    });
+    try {
+      this.ws.send(frame, SEND_BINARY, written === null ? this.onSent : (err) => (this.onSent(err), written()));
+    } catch {
+      this.terminate('send-failed');
+      written?.();
+    }
   }
+
+  /** ws's write callback, one per session rather than a closure per frame. */
+  private readonly onSent = (err?: Error | null): void => {
+    if (err) this.terminate('send-failed');
+  };
 
   /**
    * Request frames sent in one turn of the event loop (one per sender request read in it) leave in one write, not

@@ -1,29 +1,48 @@
 import { afterTurn } from '../core/turn.js';
 
 /**
- * Coalesces output lines written in one turn of the event loop into one write: under load, a write
- * system call per request line would cost the listener more than the request itself. Written in the log phase
- * (core/turn.ts): after this turn's answers, frames and commits, never on a request's path.
+ * Coalesces output lines into few writes: under load, a write system call per request line would cost the listener
+ * more than the request itself. Written in the log phase (core/turn.ts): after this turn's answers, frames and
+ * commits. And at most once per `minIntervalMs`: one request at a time also means one line at a time, and a write
+ * per turn then lands in the turn where the next request arrives, ahead of its commit and forward. A person reading
+ * the log does not see 10 ms.
  */
 export class LineWriter {
   private buffer: string[] = [];
   private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  /** When the last write happened (monotonic ms); -Infinity before the first. */
+  private lastWrite = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly stream: NodeJS.WritableStream = process.stdout) {}
+  constructor(
+    private readonly stream: NodeJS.WritableStream = process.stdout,
+    private readonly minIntervalMs = 10,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
 
   write(line: string): void {
     this.buffer.push(line);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      afterTurn('log', () => this.flush());
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const wait = this.lastWrite + this.minIntervalMs - this.clock();
+    if (wait <= 0) afterTurn('log', () => this.flush());
+    else {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        afterTurn('log', () => this.flush());
+      }, Math.ceil(wait));
     }
   }
 
+  /** Write what is buffered now (also at exit). */
   flush(): void {
     this.scheduled = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     if (this.buffer.length === 0) return;
     const text = this.buffer.join('\n') + '\n';
     this.buffer = [];
+    this.lastWrite = this.clock();
     this.stream.write(text);
   }
 }

@@ -114,6 +114,56 @@ describe('RelayQueue', () => {
     }
   });
 
+  it('the grace timer writes only rows older than the grace; a younger one acked in time is never written', async () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const path = join(t.dir, 'relay.db');
+    let clock = 0;
+    const q = new RelayQueue(path, limits, () => clock);
+    const spy = openSqlite(path);
+    spy.exec(`CREATE TABLE inserted (id TEXT);
+      CREATE TRIGGER count_inserts AFTER INSERT ON queue BEGIN INSERT INTO inserted VALUES (new.id); END;`);
+    const inserted = (): unknown[] => spy.prepare('SELECT id FROM inserted').all();
+    try {
+      q.enqueue(req('old')); // arms the grace timer
+      clock = 45;
+      q.enqueue(req('young')); // queued just before the timer fires
+      clock = 60; // by the time the timer fires, only 'old' has waited the whole grace
+      await waitFor(() => inserted().length > 0);
+      expect(inserted()).toEqual([{ id: 'old' }]);
+      expect(q.ack('chan-a', 'young')).toBe(true); // acked within its own grace
+      expect(await q.flushed()).toBe(true);
+      expect(inserted()).toEqual([{ id: 'old' }]);
+      expect(spy.prepare('SELECT id FROM queue').all()).toEqual([{ id: 'old' }]);
+    } finally {
+      spy.close();
+      q.close();
+    }
+  });
+
+  it('the grace timer writes a younger row once it has aged', async () => {
+    const t = tempDir();
+    dirs.push(t.cleanup);
+    const path = join(t.dir, 'relay.db');
+    let clock = 0;
+    const q = new RelayQueue(path, limits, () => clock);
+    const reader = openSqlite(path, { readonly: true });
+    const ids = (): unknown[] => reader.prepare('SELECT id FROM queue ORDER BY seq').all();
+    try {
+      q.enqueue(req('old'));
+      clock = 45;
+      q.enqueue(req('young'));
+      clock = 60;
+      await waitFor(() => ids().length === 1);
+      clock = 200; // the timer armed for the rest finds it aged
+      await waitFor(() => ids().length === 2);
+      expect(ids()).toEqual([{ id: 'old' }, { id: 'young' }]);
+    } finally {
+      reader.close();
+      q.close();
+    }
+  });
+
   it('never writes a request acked before its commit (a connected client answered first)', async () => {
     const { q, path } = open();
     // Count the writes themselves: a row written then deleted would leave the table looking the same.
@@ -135,3 +185,7 @@ describe('RelayQueue', () => {
     }
   });
 });
+
+async function waitFor(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 5));
+}
