@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
-import { fromRawHeaders, toFlatHeaders } from '../core/headers.js';
+import { readBodyUnder, type BodyOutcome } from '../capture/body.js';
+import { fromRawHeaders, HOP_BY_HOP, toFlatHeaders } from '../core/headers.js';
 import type { Answer, HeaderList } from '../core/types.js';
 import { bearerToken, matchToken } from './auth.js';
 import { channelProblem } from './channel.js';
@@ -38,15 +39,6 @@ export interface IngressOptions {
   isClosing: () => boolean;
 }
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'upgrade',
-  'te',
-  'trailer',
-]);
 const NONCE = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function createIngress(o: IngressOptions) {
@@ -114,12 +106,13 @@ export function createIngress(o: IngressOptions) {
       return json(res, ok ? 200 : 504, { ok, nonce });
     }
 
-    const body = await readBody(req, o.maxBody);
-    if (body === 'too-large') {
+    const read = await readBody(req, o.maxBody);
+    if (read.kind === 'too-large') {
       done(413, 'too-large');
       return json(res, 413, { error: `body exceeds ${o.maxBody} bytes` }, { Connection: 'close' });
     }
-    if (body === 'aborted') return;
+    if (read.kind === 'aborted') return;
+    const body = read.body;
 
     const row = {
       id: timeOrderedId(),
@@ -282,32 +275,26 @@ function validHeaders(headers: HeaderList): boolean {
   }
 }
 
-type BodyResult = Buffer | 'too-large' | 'aborted';
-
-function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
+/**
+ * The shared reader under a size limit, as a promise. A declared length over the limit is refused before reading;
+ * past the limit while streaming, the rest of the upload is drained before the 413, so the sender is reading when
+ * it comes.
+ */
+function readBody(req: IncomingMessage, max: number): Promise<BodyOutcome> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {
     req.resume(); // discard, so the sender can read our 413
-    return Promise.resolve('too-large');
+    return Promise.resolve({ kind: 'too-large', size: declared });
   }
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      if (over) return;
-      size += c.length;
-      if (size > max) {
-        over = true;
-        chunks.length = 0;
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? 'too-large' : Buffer.concat(chunks, size)));
-    req.on('error', () => resolve('aborted'));
-    req.on('aborted', () => resolve('aborted'));
-  });
+  return new Promise((resolve) =>
+    readBodyUnder(req, max, (outcome) => {
+      if (outcome.kind !== 'too-large' || req.complete) return resolve(outcome);
+      // readBodyUnder keeps consuming (and dropping) the data, so 'end' comes once the upload is done.
+      req.once('end', () => resolve(outcome));
+      req.once('aborted', () => resolve({ kind: 'aborted', size: outcome.size }));
+      req.once('error', () => resolve({ kind: 'aborted', size: outcome.size }));
+    }),
+  );
 }
 
 function offlineReject(res: ServerResponse, channel: string, retryAfterSec: number): void {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IncomingWebhook } from '../../../src/core/types.js';
@@ -131,6 +132,23 @@ describe('tunnel passthrough (real relay, real client)', () => {
     expect(detailed).toMatch(new RegExp(`hookdev_relay_channel_requests_total\\{channel="${channel}",status="200"\\} \\d+`));
     expect(detailed).toContain(`hookdev_relay_channel_queue_depth{channel="${channel}"} 0`);
     expect(detailed).toContain(`hookdev_relay_channel_requests_total{channel="${channel}",status="413"} 1`);
+  });
+
+  it('answers 413 to a chunked upload (no Content-Length) that passes maxBody, once the sender has sent it all', async () => {
+    const before = seen.length;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${relay.url}/${channel}/chunked-big`, { method: 'POST' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      const chunk = Buffer.alloc(256 * 1024, 0x61);
+      for (let i = 0; i < 9; i++) req.write(chunk); // 2.25 MB > 2 MB
+      req.end();
+    });
+    expect(status).toBe(413);
+    expect(seen.length).toBe(before); // never reached the client
+    expect(await authorizedMetrics(relay)).toContain(`hookdev_relay_channel_requests_total{channel="${channel}",status="413"} 2`);
   });
 
   it('logs requests without queries or tokens', () => {
