@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocket } from './ws.js';
 import { OperationError, UsageError } from '../core/errors.js';
+import { definedOnly } from '../core/objects.js';
 import type { Answer, IncomingWebhook, RequestHandler } from '../core/types.js';
 import { backoffDelay } from './backoff.js';
 import { channelProblem } from './channel.js';
@@ -223,7 +224,7 @@ class TunnelClient {
       closeTimeoutMs: 5000,
       random: Math.random,
       fetch: (...a) => fetch(...a),
-      ...stripUndefined(options),
+      ...definedOnly(options),
     } as TunnelClient['o'];
     this.recent = new Lru(this.o.recentIds);
   }
@@ -608,8 +609,4 @@ function errorMessage(text: string): string | null {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
-}
-
-function stripUndefined<T extends object>(v: T): Partial<T> {
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as Partial<T>;
 }

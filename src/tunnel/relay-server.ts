@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { definedOnly } from '../core/objects.js';
 import { CONNECT_PATH } from './protocol.js';
 import { FailureLimiter, TokenBuckets } from './rate-limit.js';
 import type { RelayEvent, RelayLog } from './relay-events.js';
@@ -102,7 +103,7 @@ export const RELAY_DEFAULTS = {
 export async function startRelay(options: RelayOptions): Promise<Relay> {
   const tokens = options.tokens.filter((t) => t !== '');
   if (tokens.length === 0) throw new TypeError('startRelay: at least one token is required');
-  const o = { ...RELAY_DEFAULTS, ...stripUndefined(options) };
+  const o = { ...RELAY_DEFAULTS, ...definedOnly(options) };
   const log = options.log ?? (() => {});
   const now = options.now ?? Date.now;
   const remoteAddr = (req: http.IncomingMessage): string => {
@@ -120,7 +121,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     // Lazy: ioredis is loaded only when a Redis store is selected.
     const { RedisRelayStore } = await import('./relay-store-redis.js');
     store = new RedisRelayStore({ url: o.store, instanceId: o.instanceId, keyPrefix: o.keyPrefix, limits, log, now });
-  } else store = new SqliteRelayStore(o.dbPath, limits, o.instanceId ?? 'local');
+  } else store = new SqliteRelayStore(options.dbPath, limits, o.instanceId ?? 'local');
   const metrics = new RelayMetrics(o.store ? store.instanceId : undefined);
   const router = new ReplyRouter({ responseTimeoutMs: o.responseTimeoutMs, receiptTimeoutMs: o.receiptTimeoutMs });
   const authFailures = new FailureLimiter(
@@ -269,8 +270,4 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
 function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
-}
-
-function stripUndefined<T extends object>(v: T): T {
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) as T;
 }
