@@ -48,19 +48,8 @@ CREATE TABLE IF NOT EXISTS channels (
 );
 `;
 
-interface Row {
-  seq: number;
-  id: string;
-  channel: string;
-  method: string;
-  path: string;
-  url: string;
-  headers: string;
-  body: Buffer;
-  received_at: number;
-  remote_addr: string;
-  http_version: string;
-}
+/** A queue row as read back: the columns under their field names (aliased in the SELECT), headers still JSON. */
+type Row = Omit<QueuedRequest, 'headers' | 'replyTo'> & { headers: string };
 
 /** How long an unacked request stays in memory only (see scheduleCommit). */
 const ACK_GRACE_MS = 50;
@@ -110,7 +99,11 @@ export class RelayQueue {
       ),
       del: this.db.prepare('DELETE FROM queue WHERE id = ? AND channel = ?'),
       sizes: this.db.prepare('SELECT seq, body_size FROM queue WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?'),
-      pending: this.db.prepare('SELECT * FROM queue WHERE channel = ? AND seq > ? AND seq <= ? ORDER BY seq'),
+      pending: this.db.prepare(
+        `SELECT seq, id, channel, method, path, url, headers, body,
+                received_at AS receivedAt, remote_addr AS remoteAddr, http_version AS httpVersion
+         FROM queue WHERE channel = ? AND seq > ? AND seq <= ? ORDER BY seq`,
+      ),
       touch: this.db.prepare(
         `INSERT INTO channels (name, first_seen, last_seen) VALUES (?, ?, ?)
          ON CONFLICT(name) DO UPDATE SET last_seen = excluded.last_seen`,
@@ -118,20 +111,8 @@ export class RelayQueue {
     };
     this.writeTx = this.db.transaction((rows: QueuedRequest[], acked: Array<[string, string]>) => {
       for (const r of rows)
-        this.stmts.insert.run({
-          seq: r.seq,
-          id: r.id,
-          channel: r.channel,
-          method: r.method,
-          path: r.path,
-          url: r.url,
-          headers: JSON.stringify(r.headers),
-          body: r.body,
-          bodySize: r.body.length,
-          receivedAt: r.receivedAt,
-          remoteAddr: r.remoteAddr,
-          httpVersion: r.httpVersion,
-        });
+        // The named parameters are the fields' own names; better-sqlite3 ignores the extra `replyTo`.
+        this.stmts.insert.run({ ...r, headers: JSON.stringify(r.headers), bodySize: r.body.length });
       for (const [channel, id] of acked) this.stmts.del.run(id, channel);
     });
     for (const r of this.db.prepare('SELECT id, channel, body_size FROM queue').iterate() as Iterable<{
@@ -299,25 +280,12 @@ export class RelayQueue {
   }
 }
 
-function toQueued(r: Row): QueuedRequest {
+function toQueued({ headers: json, ...r }: Row): QueuedRequest {
   let headers: HeaderList = [];
   try {
-    headers = JSON.parse(r.headers) as HeaderList;
+    headers = JSON.parse(json) as HeaderList;
   } catch {
     // Written by us as JSON; an unreadable row still delivers its body.
   }
-  return {
-    seq: r.seq,
-    id: r.id,
-    channel: r.channel,
-    method: r.method,
-    path: r.path,
-    url: r.url,
-    headers,
-    body: r.body,
-    receivedAt: r.received_at,
-    remoteAddr: r.remote_addr,
-    httpVersion: r.http_version,
-    replyTo: '', // read back from disk: any sender still waiting is found by id in this process
-  };
+  return { ...r, headers, replyTo: '' }; // read back from disk: any sender still waiting is found by id in this process
 }
