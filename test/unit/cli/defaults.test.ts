@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { buildProgram } from '../../../src/cli.js';
 import { parseListenOptions, type ListenFlags } from '../../../src/commands/listen.js';
+import { parseRelayOptions, type RelayFlags } from '../../../src/commands/relay.js';
 
 /** Parse argv with the real program, capturing the flags commander hands to a command's action. */
 async function flagsOf(command: string, argv: string[]): Promise<Record<string, unknown>> {
@@ -29,10 +30,18 @@ describe('no commander default shadows an environment variable or the config fil
     expect(parseListenOptions(explicit, env, { port: 6123 }).config).toMatchObject({ port: 7000, host: '::1' });
   });
 
+  it('relay: HOOKDEV_RELAY_HOST and HOOKDEV_RELAY_PORT reach the relay options; --offline defaults to queue', async () => {
+    const flags = (await flagsOf('relay', [])) as RelayFlags;
+    const env = { HOOKDEV_RELAY_TOKENS: 't', HOOKDEV_RELAY_HOST: '127.0.0.2', HOOKDEV_RELAY_PORT: '5124' };
+    expect(parseRelayOptions(flags, env).relay).toMatchObject({ host: '127.0.0.2', port: 5124, offline: 'queue' });
+    expect(parseRelayOptions(flags, { HOOKDEV_RELAY_TOKENS: 't' }).relay).toMatchObject({ host: '0.0.0.0', port: 8080 });
+    const explicit = (await flagsOf('relay', ['--host', '::1', '--offline', 'reject'])) as RelayFlags;
+    expect(parseRelayOptions(explicit, env).relay).toMatchObject({ host: '::1', offline: 'reject' });
+  });
+
   it('no command sets a value the user did not give (defaults live in the parsers and the help text)', async () => {
-    // Every command but relay (its --host and --offline defaults shadow no variable; the relay's owner keeps them).
     const args: Record<string, string[]> = { replay: ['1'], show: ['1'], import: ['x.ndjson'], audit: ['http://127.0.0.1:1'] };
-    const commands = buildProgram().commands.map((c) => c.name()).filter((n) => n !== 'relay');
+    const commands = buildProgram().commands.map((c) => c.name());
     expect(commands.length).toBeGreaterThanOrEqual(10);
     for (const [command, argv] of commands.map((c) => [c, args[c] ?? []] as [string, string[]])) {
       const flags = await flagsOf(command, argv);
