@@ -98,7 +98,7 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
     config: {
       host: flags.host ?? envValue(env, 'HOOKDEV_HOST') ?? '127.0.0.1',
       port,
-      dbPath: resolveDbPath(flags.db ?? file.db, env),
+      dbPath: resolveDbPath(flags.db, env, file.db),
       response: {
         status,
         headers,

@@ -73,7 +73,7 @@ export function parseReplayOptions(selector: string, flags: ReplayFlags, env: No
     timeoutMs: parsePositiveDuration('--timeout', flags.timeout) ?? 30_000,
     edit: Boolean(flags.edit),
     setHeaders,
-    db: flags.db ?? file.db,
+    db: flags.db,
     json: Boolean(flags.json),
     configForwardTo: file.forwardTo ?? [],
     generic: file.generic ?? [],
