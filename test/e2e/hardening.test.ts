@@ -95,6 +95,17 @@ describe('start-up refuses what would crash or mislead later (exit 2, one line)'
   it('replay --timeout 0 (smaller items)', async () => {
     expectUsageLine(await runCli(['replay', 'last', '--to', 'http://127.0.0.1:9/', '--timeout', '0', '--db', db]), /--timeout must be above 0/);
   });
+
+  it('listen --forward-timeout 0 and --connect-timeout 0, like replay --timeout 0 (every delivery failed "timed out after 0ms")', async () => {
+    const target = ['--forward-to', 'http://127.0.0.1:9/'];
+    expectUsageLine(await runCli(['listen', '--port', '0', '--db', db, ...target, '--forward-timeout', '0']), /--forward-timeout must be above 0/);
+    expectUsageLine(await runCli(['listen', '--port', '0', '--db', db, ...target, '--connect-timeout', '0s']), /--connect-timeout must be above 0/);
+  });
+
+  it('forwarding flags are checked without --forward-to too, instead of being silently ignored', async () => {
+    expectUsageLine(await runCli(['listen', '--port', '0', '--db', db, '--max-stored-response', 'lots']), /--max-stored-response expects a size/);
+    expectUsageLine(await runCli(['listen', '--port', '0', '--db', db, '--forward-timeout', 'soon']), /--forward-timeout expects a duration/);
+  });
 });
 
 describe('a history that cannot be written (items 4 and 5)', () => {
