@@ -32,3 +32,10 @@ export function findRequest(store: Store, sel: IdSelector): StoredRequest {
   }
   return r;
 }
+
+/** A request refused before its body was read (413) keeps headers only: refuse to act on the missing bytes. */
+export function requireBody(r: StoredRequest, action: string): void {
+  if (r.rejectedStatus) {
+    throw new OperationError(`request ${r.id} was refused with ${r.rejectedStatus} and its body was not kept; nothing to ${action}`);
+  }
+}

@@ -148,6 +148,15 @@ describe('listen answers and records what it really did', () => {
       const human = (await runCli(['show', String(ev.id), '--db', db])).stdout.toString();
       expect(human).toContain('body not stored (5000 bytes declared, over --max-body)');
       expect(human).not.toMatch(/body: 5000 bytes, sha256/);
+      // The missing bytes are not acted on as if the body were empty: verify said "did not match, raw body: 0 bytes",
+      // show --curl printed a command without the body and show --body wrote nothing, each with exit 0.
+      const refused = (r: CliResult, action: string) => {
+        expect([r.code, r.stdout.toString()], r.stderr).toEqual([1, '']);
+        expect(r.stderr).toBe(`hookdev: request ${ev.id} was refused with 413 and its body was not kept; nothing to ${action}\n`);
+      };
+      refused(await runCli(['verify', String(ev.id), '--provider', 'github', '--secret', 's3cret', '--db', db]), 'verify');
+      refused(await runCli(['show', String(ev.id), '--curl', '--db', db]), 'reproduce');
+      refused(await runCli(['show', String(ev.id), '--body', '--db', db]), 'write');
     } finally {
       await l.stop();
     }
