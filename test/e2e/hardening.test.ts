@@ -364,4 +364,19 @@ describe('replay and show, as a new user meets them', () => {
     expect(list.stderr.split('\n')[0]).toBe(show.stderr.split('\n')[0]);
     expect(list.stderr).toContain(`no history at ${missing}`);
   });
+
+  it('a --db that is some other application\'s SQLite file is refused, and left as it was (no tables, no WAL added)', async () => {
+    const { openSqlite } = await import('../../src/store/open.js');
+    const other = tmp.path('app.sqlite');
+    const app = openSqlite(other);
+    app.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('ada')");
+    app.close();
+    expectUsageLine(await runCli(['list', '--db', other]), /app\.sqlite is not a hookdev history \(it holds other tables: users\)/);
+    expectUsageLine(await runCli(['listen', '--port', '0', '--db', other]), /is not a hookdev history/);
+    const after = openSqlite(other, { readonly: true });
+    const tables = (after.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Array<{ name: string }>).map((r) => r.name);
+    const mode = after.pragma('journal_mode', { simple: true });
+    after.close();
+    expect([tables, mode]).toEqual([['users'], 'delete']);
+  });
 });
