@@ -137,7 +137,7 @@ export async function runAuditCommand(options: AuditCommandOptions, io: CommandI
   const deadlineMs = options.deadlineMs ?? spec.profile.deadlineSeconds * 1000;
   const send = (req: Parameters<typeof exchange>[0], timeoutMs: number) => exchange(req, { dispatcher: pool, totalTimeoutMs: timeoutMs, keepBytes: 64 * 1024 });
   const tty = Boolean((io.stderr as { isTTY?: boolean }).isTTY) && !options.json;
-  if (!options.json) io.stderr.write(chalk.dim(`auditing ${options.url} as ${spec.provider.name} (deadline ${formatMs(deadlineMs)}, ${options.checks.length} checks)\n`));
+  if (!options.json) io.stderr.write(chalk.dim(`auditing ${options.url} as ${spec.provider.name} (deadline ${formatMs(deadlineMs)}, ${options.checks.length} check${options.checks.length === 1 ? '' : 's'})\n`));
   let results: CheckResult[];
   try {
     results = await runAudit(

@@ -48,6 +48,12 @@ describe('hookdev audit (the real binary)', () => {
     expect(statuses).toContain('valid');
   });
 
+  it('one check: "1 check", not "1 checks"', async () => {
+    const r = await audit(['http://127.0.0.1:9/webhooks', '--provider', 'stripe', '--secret', SECRET, '--only', 'accepts-valid', '--db', tmp.path('one.db')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe('auditing http://127.0.0.1:9/webhooks as stripe (deadline 10.0s, 1 check)');
+  });
+
   it('a handler that does not verify: failures with hints, one line on stderr, exit 1; --json one object per check', async () => {
     const a = await app(false);
     const r = await audit([a.url, '--provider', 'stripe', '--secret', SECRET, '--db', tmp.path('bad.db')]);

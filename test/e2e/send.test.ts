@@ -80,6 +80,13 @@ describe('hookdev send (the real binary)', () => {
     expect(r.stdout.toString()).toMatch(/not delivered: got 400 \(not retried/);
   });
 
+  it('an unreachable target: the last line says how many attempts once, not twice', async () => {
+    const r = await cli(['send', '--provider', 'github', '--secret', 's3cret', '--to', 'http://127.0.0.1:9/x', '--retries', '1', '--backoff-max', '1ms', '--db', tmp.path('down.db')]);
+    expect(r.code).toBe(1);
+    const last = r.stdout.toString().trim().split('\n').at(-1)!;
+    expect(last).toMatch(/not delivered: connection refused; gave up after 2 attempts$/);
+  });
+
   it('usage errors: one line naming the flag, exit 2, nothing sent', async () => {
     const app = await stripeApp();
     const base = ['send', '--to', app.url, '--db', tmp.path('usage.db')];
