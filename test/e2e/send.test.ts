@@ -129,4 +129,22 @@ describe('hookdev send (the real binary)', () => {
     const list = (await cli(['list', '--json', '--limit', '100', '--db', db])).stdout.toString().trim().split('\n');
     expect(list).toHaveLength(25);
   });
+
+  it('--shuffle --json: the copy sent first is never the one called a duplicate, as in the history', async () => {
+    const app = await stripeApp();
+    const db = tmp.path('shuffled.db');
+    // Every event twice, one at a time: the shuffle puts many "second" copies first.
+    const r = await cli(['send', '--provider', 'stripe', '--secret', SECRET, '--to', app.url, '--count', '12', '--duplicates', '1', '--shuffle', '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const sent = r.stdout.toString().trim().split('\n').map((l) => JSON.parse(l) as { event: string; eventId: string; requestId: number; duplicate: boolean }).filter((e) => e.event === 'sent');
+    expect(sent).toHaveLength(24);
+    const rows = (await cli(['list', '--json', '--limit', '100', '--db', db])).stdout.toString().trim().split('\n').map((l) => JSON.parse(l) as { id: number; duplicateOf: number | null });
+    const dupInHistory = new Map(rows.map((row) => [row.id, row.duplicateOf !== null]));
+    const seen = new Set<string>();
+    for (const e of sent) {
+      expect(e.duplicate, `event ${e.eventId}`).toBe(seen.has(e.eventId));
+      expect(e.duplicate).toBe(dupInHistory.get(e.requestId));
+      seen.add(e.eventId);
+    }
+  });
 });
