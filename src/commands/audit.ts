@@ -177,8 +177,10 @@ export async function runAuditCommand(options: AuditCommandOptions, io: CommandI
       r.reason,
     ]);
     io.stdout.write(renderTable(['', 'CHECK', 'STATUS', 'TIME', 'WHY'], rows) + '\n\n');
+    // With --db, the pointer names it too: a bare `hookdev show 7` would read the default history.
+    const dbArg = options.db ? ` --db ${/^[\w./-]+$/.test(options.db) ? options.db : `'${options.db.replace(/'/g, `'\\''`)}'`}` : '';
     for (const r of results.filter((x) => x.grade === 'fail' || x.grade === 'warn')) {
-      io.stdout.write(`${colour(r, MARK[r.grade])} ${r.check}: sent ${r.sent}${r.requestIds.length ? chalk.dim(` (hookdev show ${r.requestIds[0]})`) : ''}\n`);
+      io.stdout.write(`${colour(r, MARK[r.grade])} ${r.check}: sent ${r.sent}${r.requestIds.length ? chalk.dim(` (hookdev show ${r.requestIds[0]}${dbArg})`) : ''}\n`);
       if (r.hint) io.stdout.write(`  hint: ${r.hint}\n`);
     }
     io.stdout.write(summaryLine(results) + '\n');

@@ -60,7 +60,7 @@ describe('hookdev audit (the real binary)', () => {
     expect(r.code).toBe(1);
     const out = r.stdout.toString();
     expect(out).toMatch(/✗\s+rejects-bad-signature\s+200\s/);
-    expect(out).toMatch(/✗ rejects-bad-signature: sent the valid event with one character of Stripe-Signature changed \(hookdev show \d+\)\n {2}hint: verify every request before acting on it, with stripe\.webhooks\.constructEvent/);
+    expect(out).toMatch(/✗ rejects-bad-signature: sent the valid event with one character of Stripe-Signature changed \(hookdev show \d+ --db \S+bad\.db\)\n {2}hint: verify every request before acting on it, with stripe\.webhooks\.constructEvent/);
     // It also takes any content type: advisory, a warning only.
     expect(out).toMatch(/!\s+wrong-content-type\s+200\s+\S+\s+got 200: accepts a body labelled text\/plain \(advisory\)/);
     expect(out.trim().split('\n').at(-1)).toBe('6 passed, 1 warning, 6 failed');
