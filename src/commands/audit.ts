@@ -137,7 +137,7 @@ export async function runAuditCommand(options: AuditCommandOptions, io: CommandI
   const deadlineMs = options.deadlineMs ?? spec.profile.deadlineSeconds * 1000;
   const send = (req: Parameters<typeof exchange>[0], timeoutMs: number) => exchange(req, { dispatcher: pool, totalTimeoutMs: timeoutMs, keepBytes: 64 * 1024 });
   const tty = Boolean((io.stderr as { isTTY?: boolean }).isTTY) && !options.json;
-  if (!options.json) io.stderr.write(chalk.dim(`auditing ${options.url} as ${spec.provider.name} (deadline ${formatMs(deadlineMs)}, ${options.checks.length} checks)\n`));
+  if (!options.json) io.stderr.write(chalk.dim(`auditing ${options.url} as ${spec.provider.name} (deadline ${formatMs(deadlineMs)}, ${options.checks.length} check${options.checks.length === 1 ? '' : 's'})\n`));
   let results: CheckResult[];
   try {
     results = await runAudit(
@@ -177,8 +177,10 @@ export async function runAuditCommand(options: AuditCommandOptions, io: CommandI
       r.reason,
     ]);
     io.stdout.write(renderTable(['', 'CHECK', 'STATUS', 'TIME', 'WHY'], rows) + '\n\n');
+    // With --db, the pointer names it too: a bare `hookdev show 7` would read the default history.
+    const dbArg = options.db ? ` --db ${/^[\w./-]+$/.test(options.db) ? options.db : `'${options.db.replace(/'/g, `'\\''`)}'`}` : '';
     for (const r of results.filter((x) => x.grade === 'fail' || x.grade === 'warn')) {
-      io.stdout.write(`${colour(r, MARK[r.grade])} ${r.check}: sent ${r.sent}${r.requestIds.length ? chalk.dim(` (hookdev show ${r.requestIds[0]})`) : ''}\n`);
+      io.stdout.write(`${colour(r, MARK[r.grade])} ${r.check}: sent ${r.sent}${r.requestIds.length ? chalk.dim(` (hookdev show ${r.requestIds[0]}${dbArg})`) : ''}\n`);
       if (r.hint) io.stdout.write(`  hint: ${r.hint}\n`);
     }
     io.stdout.write(summaryLine(results) + '\n');

@@ -7,7 +7,7 @@ import { resolveDbPath } from '../config/paths.js';
 import { collectSecrets } from '../config/secrets.js';
 import { envValue } from '../config/env.js';
 import type { ForwardSettings, ListenerConfig, RelayDoorSettings } from '../listener.js';
-import { collect, parseDurationFlag, parseIntFlag, parseSize } from './options.js';
+import { collect, parseDurationFlag, parseIntFlag, parsePositiveDuration, parseSize } from './options.js';
 
 /** Flags as commander hands them over. */
 export interface ListenFlags {
@@ -74,6 +74,11 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
     throw new UsageError('--channel and --token go with --relay URL');
   }
   const routes = file.routes ?? [];
+  // Checked even without a target, so a typo is not silently ignored until --forward-to is added.
+  const connectTimeoutMs = parsePositiveDuration('--connect-timeout', flags.connectTimeout);
+  const totalTimeoutMs = parsePositiveDuration('--forward-timeout', flags.forwardTimeout);
+  const retryForMs = parseDurationFlag('--forward-retry-for', flags.forwardRetryFor);
+  const responseCap = parseSize('--max-stored-response', flags.maxStoredResponse);
   const forward: ForwardSettings | null =
     forwardTo.length || routes.length
       ? {
@@ -81,10 +86,10 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
           routes,
           preserveHost: Boolean(flags.preserveHost),
           keepPath: Boolean(flags.keepPath),
-          connectTimeoutMs: parseDurationFlag('--connect-timeout', flags.connectTimeout),
-          totalTimeoutMs: parseDurationFlag('--forward-timeout', flags.forwardTimeout),
-          retryForMs: parseDurationFlag('--forward-retry-for', flags.forwardRetryFor),
-          responseCap: parseSize('--max-stored-response', flags.maxStoredResponse),
+          connectTimeoutMs,
+          totalTimeoutMs,
+          retryForMs,
+          responseCap,
         }
       : null;
   if (flags.passthrough && !forward) {
@@ -98,7 +103,7 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
     config: {
       host: flags.host ?? envValue(env, 'HOOKDEV_HOST') ?? '127.0.0.1',
       port,
-      dbPath: resolveDbPath(flags.db ?? file.db, env),
+      dbPath: resolveDbPath(flags.db, env, file.db),
       response: {
         status,
         headers,

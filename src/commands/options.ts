@@ -34,6 +34,13 @@ export function parseDurationFlag(flag: string, value: string | undefined): numb
   return ms;
 }
 
+/** A duration that must be above zero (a 0 ms timeout would fail every send). */
+export function parsePositiveDuration(flag: string, value: string | undefined): number | undefined {
+  const ms = parseDurationFlag(flag, value);
+  if (ms === 0) throw new UsageError(`${flag} must be above 0, got "${value}"`, `example: ${flag} 10s`);
+  return ms;
+}
+
 /** `42`, `last`, or a range `A..B` of ids. */
 export type IdSelector =
   | { kind: 'id'; id: number }

@@ -7,7 +7,7 @@ import type { HeaderList, StoredRequest } from '../core/types.js';
 import type { Signing } from '../forward/replay.js';
 import type { Store } from '../store/index.js';
 import type { GenericDefinition } from '../signatures/types.js';
-import { collect, parseDurationFlag, parseIdSelector, parseIntFlag, type IdSelector } from './options.js';
+import { collect, parseDurationFlag, parseIdSelector, parseIntFlag, parsePositiveDuration, type IdSelector } from './options.js';
 import { processIO, type CommandIO } from './io.js';
 
 /** Flags as commander hands them over. */
@@ -73,18 +73,11 @@ export function parseReplayOptions(selector: string, flags: ReplayFlags, env: No
     timeoutMs: parsePositiveDuration('--timeout', flags.timeout) ?? 30_000,
     edit: Boolean(flags.edit),
     setHeaders,
-    db: flags.db ?? file.db,
+    db: flags.db,
     json: Boolean(flags.json),
     configForwardTo: file.forwardTo ?? [],
     generic: file.generic ?? [],
   };
-}
-
-/** A duration that must be above zero (a 0 ms timeout would fail every send). */
-function parsePositiveDuration(flag: string, value: string | undefined): number | undefined {
-  const ms = parseDurationFlag(flag, value);
-  if (ms === 0) throw new UsageError(`${flag} must be above 0, got "${value}"`, `example: ${flag} 10s`);
-  return ms;
 }
 
 export function register(program: Command, io: () => CommandIO = processIO): void {

@@ -40,7 +40,7 @@ export function parseSampleOptions(flags: SampleFlags, env: NodeJS.ProcessEnv, f
     bodyFile: flags.bodyFile,
     overrides: (flags.set ?? []).map(parseSetArg),
     headers: parseHeaderFlags(flags.header ?? []),
-    db: flags.db ?? file.db,
+    db: flags.db,
     json: Boolean(flags.json),
     configured: collectSecrets([], env, file.secrets ?? {}),
     generic: file.generic ?? [],

@@ -196,7 +196,7 @@ export async function runSendCommand(options: SendOptions, io: CommandIO): Promi
           return;
         }
         const mark = e.ok ? chalk.green('✓') : chalk.red('✗');
-        io.stdout.write(`${mark} ${e.eventType ?? 'event'} ${e.eventId ?? ''} ${e.ok ? 'delivered' : 'not delivered'}: ${e.reason}${e.attempts > 1 ? ` (${e.attempts} attempts)` : ''}\n`);
+        io.stdout.write(`${mark} ${e.eventType ?? 'event'} ${e.eventId ?? ''} ${e.ok ? 'delivered' : 'not delivered'}: ${e.reason}${e.attempts > 1 && !e.reason.includes('gave up after') ? ` (${e.attempts} attempts)` : ''}\n`);
         return;
       }
     }

@@ -1,6 +1,7 @@
 import { OperationError } from '../core/errors.js';
 import type { StoredRequest } from '../core/types.js';
 import { resolveDbPath } from '../config/paths.js';
+import { envValue } from '../config/env.js';
 import type { Store } from '../store/index.js';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
@@ -8,7 +9,13 @@ import type { IdSelector } from './options.js';
 
 /** Open the history for a command; better-sqlite3 is loaded only here, when a command needs it. */
 export async function openHistory(dbFlag: string | undefined, opts: { mustExist?: boolean; mustWrite?: boolean } = {}): Promise<Store> {
-  const path = resolveDbPath(dbFlag);
+  // The config file is read only when it can matter, so `list --db X` works beside a broken config.
+  let fileDb: string | undefined;
+  if (!dbFlag && !envValue(process.env, 'HOOKDEV_DB')) {
+    const { loadConfigFile } = await import('../config/file.js');
+    fileDb = loadConfigFile().file.db;
+  }
+  const path = resolveDbPath(dbFlag, process.env, fileDb);
   if (opts.mustExist && !existsSync(path)) {
     throw new OperationError(`no history at ${path}`, 'run `hookdev listen` first, or pass --db PATH');
   }
@@ -24,4 +31,11 @@ export function findRequest(store: Store, sel: IdSelector): StoredRequest {
       'run `hookdev list` to see the ids');
   }
   return r;
+}
+
+/** A request refused before its body was read (413) keeps headers only: refuse to act on the missing bytes. */
+export function requireBody(r: StoredRequest, action: string): void {
+  if (r.rejectedStatus) {
+    throw new OperationError(`request ${r.id} was refused with ${r.rejectedStatus} and its body was not kept; nothing to ${action}`);
+  }
 }

@@ -29,10 +29,11 @@ Examples:
   $ hookdev show 42 --curl --url http://localhost:3000`)
     .action(async (id: string, flags: ShowFlags) => {
       const sel = parseIdSelector(id);
-      const { openHistory, findRequest } = await import('./shared.js');
+      const { openHistory, findRequest, requireBody } = await import('./shared.js');
       const store = await openHistory(flags.db, { mustExist: true });
       try {
         const r = findRequest(store, sel);
+        if (flags.body || flags.curl) requireBody(r, flags.body ? 'write' : 'reproduce');
         if (flags.body) {
           await new Promise<void>((res) => process.stdout.write(r.body, () => res()));
           return;

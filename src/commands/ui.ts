@@ -29,7 +29,7 @@ Examples:
       const { file } = loadConfigFile();
       const secrets = collectSecrets(flags.secret ?? [], process.env, file.secrets ?? {});
       const { openHistory } = await import('./shared.js');
-      const store = await openHistory(flags.db ?? file.db, { mustExist: true });
+      const store = await openHistory(flags.db, { mustExist: true });
       // A browser reads windows and details, not the whole history: a small page cache keeps memory low.
       store.db.pragma('cache_size = -4000');
       const { startUi } = await import('../ui/app/start.js');

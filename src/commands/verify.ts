@@ -76,11 +76,12 @@ async function loadSubject(id: string | undefined, flags: VerifyFlags): Promise<
   if (id !== undefined) {
     if (flags.bodyFile) throw new UsageError('give either a request id or --body-file, not both');
     const sel = parseIdSelector(id);
-    const { openHistory, findRequest } = await import('./shared.js');
+    const { openHistory, findRequest, requireBody } = await import('./shared.js');
     const { senderUrl } = await import('../core/sender-url.js');
     const store = await openHistory(flags.db, { mustExist: true });
     try {
       const r = findRequest(store, sel);
+      requireBody(r, 'verify');
       const headers = flags.header?.length ? [...r.headers, ...parseHeaderFlags(flags.header)] : r.headers;
       return {
         body: r.body,

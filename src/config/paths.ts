@@ -20,7 +20,7 @@ export function userConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'hookdev');
 }
 
-/** `--db`, else `HOOKDEV_DB`, else `hookdev.db` in the user data dir. */
-export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag || envValue(env, 'HOOKDEV_DB') || join(userDataDir(env), 'hookdev.db');
+/** `--db`, else `HOOKDEV_DB`, else `db` in the config file, else `hookdev.db` in the user data dir (as `port`: flag, variable, file). */
+export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, fileDb?: string): string {
+  return flag || envValue(env, 'HOOKDEV_DB') || fileDb || join(userDataDir(env), 'hookdev.db');
 }

@@ -157,7 +157,15 @@ export function planSends(count: number, duplicates: number, shuffle: boolean, r
     out.push({ seq, duplicate: false });
     if (dup.has(seq)) out.push({ seq, duplicate: true });
   }
-  if (shuffle) shuffleInPlace(out, random);
+  if (shuffle) {
+    shuffleInPlace(out, random);
+    // The copy sent first is the original: the history marks the later one as the duplicate, and so must the output.
+    const seen = new Set<number>();
+    for (const s of out) {
+      s.duplicate = seen.has(s.seq);
+      seen.add(s.seq);
+    }
+  }
   return out;
 }
 

@@ -55,6 +55,16 @@ function writeProblem(db: Database.Database, path: string): string | null {
   return null;
 }
 
+/**
+ * Tables of another application in a file without hookdev's `meta` table: a `--db` pointing at some other SQLite
+ * file must not get our tables (and WAL mode) added to it.
+ */
+function foreignTables(db: Database.Database): string[] {
+  const names = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'`).all() as Array<{ name: string }>).map((r) => r.name);
+  if (names.includes('meta')) return [];
+  return names.filter((n) => n !== 'requests' && n !== 'deliveries');
+}
+
 /** The history's name and hint in an open failure. */
 const HISTORY = { name: 'the history database', hint: 'pass --db PATH (or set HOOKDEV_DB) to use another file' };
 
@@ -68,6 +78,11 @@ export function openDatabase(path: string, readonly: boolean, mustWrite = false)
       return openSqlite(path, { readonly, fileMustExist: readonly });
     },
     (db) => {
+      const foreign = foreignTables(db);
+      if (foreign.length) {
+        throw new ConfigError(`${path} is not a hookdev history (it holds other tables: ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})`,
+          HISTORY.hint);
+      }
       if (readonly) return;
       useWal(db);
       db.pragma('foreign_keys = ON');

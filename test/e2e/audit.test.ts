@@ -48,13 +48,19 @@ describe('hookdev audit (the real binary)', () => {
     expect(statuses).toContain('valid');
   });
 
+  it('one check: "1 check", not "1 checks"', async () => {
+    const r = await audit(['http://127.0.0.1:9/webhooks', '--provider', 'stripe', '--secret', SECRET, '--only', 'accepts-valid', '--db', tmp.path('one.db')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe('auditing http://127.0.0.1:9/webhooks as stripe (deadline 10.0s, 1 check)');
+  });
+
   it('a handler that does not verify: failures with hints, one line on stderr, exit 1; --json one object per check', async () => {
     const a = await app(false);
     const r = await audit([a.url, '--provider', 'stripe', '--secret', SECRET, '--db', tmp.path('bad.db')]);
     expect(r.code).toBe(1);
     const out = r.stdout.toString();
     expect(out).toMatch(/✗\s+rejects-bad-signature\s+200\s/);
-    expect(out).toMatch(/✗ rejects-bad-signature: sent the valid event with one character of Stripe-Signature changed \(hookdev show \d+\)\n {2}hint: verify every request before acting on it, with stripe\.webhooks\.constructEvent/);
+    expect(out).toMatch(/✗ rejects-bad-signature: sent the valid event with one character of Stripe-Signature changed \(hookdev show \d+ --db \S+bad\.db\)\n {2}hint: verify every request before acting on it, with stripe\.webhooks\.constructEvent/);
     // It also takes any content type: advisory, a warning only.
     expect(out).toMatch(/!\s+wrong-content-type\s+200\s+\S+\s+got 200: accepts a body labelled text\/plain \(advisory\)/);
     expect(out.trim().split('\n').at(-1)).toBe('6 passed, 1 warning, 6 failed');

@@ -46,3 +46,36 @@ describe('hookdev.config.json in the project directory', () => {
     tmp.cleanup();
   });
 });
+
+describe('db in hookdev.config.json', () => {
+  it('is the history of every command, not only listen; --db and HOOKDEV_DB come first', async () => {
+    const tmp = makeTempDir();
+    const db = tmp.path('from-config.db');
+    writeFileSync(tmp.path('hookdev.config.json'), JSON.stringify({ db }));
+    const env = { XDG_CONFIG_HOME: tmp.path('xdg'), XDG_DATA_HOME: tmp.path('data'), HOOKDEV_DB: '' };
+    const listen = startCli(['listen', '--port', '0'], { cwd: tmp.dir, env });
+    const { url, db: used } = (await listen.waitForEvent((e) => e.event === 'listening')) as { url: string; db: string };
+    expect(used).toBe(db);
+    await send(`${url}/from-config`, { body: '{"a":1}' });
+    await listen.waitForEvent((e) => e.event === 'request');
+    await listen.stop();
+
+    const list = await runCli(['list', '--json'], { cwd: tmp.dir, env });
+    expect(list.stderr).toBe('');
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.stdout.toString())).toMatchObject({ url: '/from-config' });
+    const show = await runCli(['show', 'last', '--body'], { cwd: tmp.dir, env });
+    expect([show.code, show.stdout.toString()]).toEqual([0, '{"a":1}']);
+    const exported = await runCli(['export'], { cwd: tmp.dir, env });
+    expect(exported.code).toBe(0);
+    expect(exported.stdout.toString()).toContain('/from-config');
+    const pruned = await runCli(['prune', '--keep', '5'], { cwd: tmp.dir, env });
+    expect([pruned.code, pruned.stdout.toString()]).toEqual([0, 'deleted 0 requests, 1 left\n']);
+
+    // The variable outranks the file, as for `port`.
+    const other = tmp.path('from-env.db');
+    const byEnv = await runCli(['list'], { cwd: tmp.dir, env: { ...env, HOOKDEV_DB: other } });
+    expect([byEnv.code, byEnv.stderr]).toEqual([1, `hookdev: no history at ${other}\n  hint: run \`hookdev listen\` first, or pass --db PATH\n`]);
+    tmp.cleanup();
+  });
+});

@@ -95,6 +95,17 @@ describe('start-up refuses what would crash or mislead later (exit 2, one line)'
   it('replay --timeout 0 (smaller items)', async () => {
     expectUsageLine(await runCli(['replay', 'last', '--to', 'http://127.0.0.1:9/', '--timeout', '0', '--db', db]), /--timeout must be above 0/);
   });
+
+  it('listen --forward-timeout 0 and --connect-timeout 0, like replay --timeout 0 (every delivery failed "timed out after 0ms")', async () => {
+    const target = ['--forward-to', 'http://127.0.0.1:9/'];
+    expectUsageLine(await runCli(['listen', '--port', '0', '--db', db, ...target, '--forward-timeout', '0']), /--forward-timeout must be above 0/);
+    expectUsageLine(await runCli(['listen', '--port', '0', '--db', db, ...target, '--connect-timeout', '0s']), /--connect-timeout must be above 0/);
+  });
+
+  it('forwarding flags are checked without --forward-to too, instead of being silently ignored', async () => {
+    expectUsageLine(await runCli(['listen', '--port', '0', '--db', db, '--max-stored-response', 'lots']), /--max-stored-response expects a size/);
+    expectUsageLine(await runCli(['listen', '--port', '0', '--db', db, '--forward-timeout', 'soon']), /--forward-timeout expects a duration/);
+  });
 });
 
 describe('a history that cannot be written (items 4 and 5)', () => {
@@ -137,6 +148,15 @@ describe('listen answers and records what it really did', () => {
       const human = (await runCli(['show', String(ev.id), '--db', db])).stdout.toString();
       expect(human).toContain('body not stored (5000 bytes declared, over --max-body)');
       expect(human).not.toMatch(/body: 5000 bytes, sha256/);
+      // The missing bytes are not acted on as if the body were empty: verify said "did not match, raw body: 0 bytes",
+      // show --curl printed a command without the body and show --body wrote nothing, each with exit 0.
+      const refused = (r: CliResult, action: string) => {
+        expect([r.code, r.stdout.toString()], r.stderr).toEqual([1, '']);
+        expect(r.stderr).toBe(`hookdev: request ${ev.id} was refused with 413 and its body was not kept; nothing to ${action}\n`);
+      };
+      refused(await runCli(['verify', String(ev.id), '--provider', 'github', '--secret', 's3cret', '--db', db]), 'verify');
+      refused(await runCli(['show', String(ev.id), '--curl', '--db', db]), 'reproduce');
+      refused(await runCli(['show', String(ev.id), '--body', '--db', db]), 'write');
     } finally {
       await l.stop();
     }
@@ -343,5 +363,20 @@ describe('replay and show, as a new user meets them', () => {
     expect(show.code).toBe(1);
     expect(list.stderr.split('\n')[0]).toBe(show.stderr.split('\n')[0]);
     expect(list.stderr).toContain(`no history at ${missing}`);
+  });
+
+  it('a --db that is some other application\'s SQLite file is refused, and left as it was (no tables, no WAL added)', async () => {
+    const { openSqlite } = await import('../../src/store/open.js');
+    const other = tmp.path('app.sqlite');
+    const app = openSqlite(other);
+    app.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users (name) VALUES ('ada')");
+    app.close();
+    expectUsageLine(await runCli(['list', '--db', other]), /app\.sqlite is not a hookdev history \(it holds other tables: users\)/);
+    expectUsageLine(await runCli(['listen', '--port', '0', '--db', other]), /is not a hookdev history/);
+    const after = openSqlite(other, { readonly: true });
+    const tables = (after.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as Array<{ name: string }>).map((r) => r.name);
+    const mode = after.pragma('journal_mode', { simple: true });
+    after.close();
+    expect([tables, mode]).toEqual([['users'], 'delete']);
   });
 });

@@ -80,6 +80,13 @@ describe('hookdev send (the real binary)', () => {
     expect(r.stdout.toString()).toMatch(/not delivered: got 400 \(not retried/);
   });
 
+  it('an unreachable target: the last line says how many attempts once, not twice', async () => {
+    const r = await cli(['send', '--provider', 'github', '--secret', 's3cret', '--to', 'http://127.0.0.1:9/x', '--retries', '1', '--backoff-max', '1ms', '--db', tmp.path('down.db')]);
+    expect(r.code).toBe(1);
+    const last = r.stdout.toString().trim().split('\n').at(-1)!;
+    expect(last).toMatch(/not delivered: connection refused; gave up after 2 attempts$/);
+  });
+
   it('usage errors: one line naming the flag, exit 2, nothing sent', async () => {
     const app = await stripeApp();
     const base = ['send', '--to', app.url, '--db', tmp.path('usage.db')];
@@ -121,5 +128,23 @@ describe('hookdev send (the real binary)', () => {
     expect(app.verdicts.filter((v) => v)).toHaveLength(25);
     const list = (await cli(['list', '--json', '--limit', '100', '--db', db])).stdout.toString().trim().split('\n');
     expect(list).toHaveLength(25);
+  });
+
+  it('--shuffle --json: the copy sent first is never the one called a duplicate, as in the history', async () => {
+    const app = await stripeApp();
+    const db = tmp.path('shuffled.db');
+    // Every event twice, one at a time: the shuffle puts many "second" copies first.
+    const r = await cli(['send', '--provider', 'stripe', '--secret', SECRET, '--to', app.url, '--count', '12', '--duplicates', '1', '--shuffle', '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const sent = r.stdout.toString().trim().split('\n').map((l) => JSON.parse(l) as { event: string; eventId: string; requestId: number; duplicate: boolean }).filter((e) => e.event === 'sent');
+    expect(sent).toHaveLength(24);
+    const rows = (await cli(['list', '--json', '--limit', '100', '--db', db])).stdout.toString().trim().split('\n').map((l) => JSON.parse(l) as { id: number; duplicateOf: number | null });
+    const dupInHistory = new Map(rows.map((row) => [row.id, row.duplicateOf !== null]));
+    const seen = new Set<string>();
+    for (const e of sent) {
+      expect(e.duplicate, `event ${e.eventId}`).toBe(seen.has(e.eventId));
+      expect(e.duplicate).toBe(dupInHistory.get(e.requestId));
+      seen.add(e.eventId);
+    }
   });
 });

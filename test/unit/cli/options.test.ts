@@ -58,6 +58,8 @@ describe('listen options', () => {
     expect(resolveDbPath(undefined, { HOOKDEV_DB: '', XDG_DATA_HOME: '/x' })).toBe('/x/hookdev/hookdev.db');
     expect(resolveDbPath(undefined, { HOOKDEV_DB: '/tmp/a.db' })).toBe('/tmp/a.db');
     expect(resolveDbPath('/flag.db', { HOOKDEV_DB: '/tmp/a.db' })).toBe('/flag.db');
+    expect(resolveDbPath(undefined, { HOOKDEV_DB: '' }, '/file.db')).toBe('/file.db');
+    expect(resolveDbPath(undefined, { HOOKDEV_DB: '/tmp/a.db' }, '/file.db')).toBe('/tmp/a.db');
     expect(parseListenOptions({}, { HOOKDEV_PORT: '' }, {}).config.port).toBe(4747);
   });
 });
