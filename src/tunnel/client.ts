@@ -52,7 +52,7 @@ export type TunnelEvent =
   | { event: 'probe-ok'; ms: number }
   | { event: 'onstate-error'; error: string };
 
-/** The relay said no (401, 404, 409, 426, 400): retrying cannot help, so the CLI exits 1 with this message. */
+/** The relay said no (401, 404, 409, 426, 400), or what answered is no relay (2xx, 3xx, 403, 405): retrying cannot help, so the CLI exits 1 with this message. */
 export class TunnelRefusedError extends OperationError {
   constructor(
     readonly reason: RefusalReason,
@@ -364,7 +364,15 @@ class TunnelClient {
         `no hookdev relay answers at ${this.url} (404)`,
         'check --relay: give the relay\'s base URL, e.g. wss://hooks.example.com',
       );
-    return null; // 429, 5xx, proxies: try again later
+    // An answer but no upgrade (200, a redirect, 403, 405…): an ordinary web server, not a relay. Retrying cannot help.
+    if ((status >= 200 && status < 400) || status === 403 || status === 405)
+      return new TunnelRefusedError(
+        'not-found',
+        status,
+        `no hookdev relay answers at ${this.url} (HTTP ${status} instead of a WebSocket upgrade)`,
+        'check --relay: give the relay\'s base URL, e.g. wss://hooks.example.com',
+      );
+    return null; // 408, 429, 5xx, proxies: try again later
   }
 
   private fail(err: TunnelRefusedError): void {

@@ -149,6 +149,20 @@ describe('one clear line instead of a loop or a stack', () => {
     expect(res.stdout.toString()).not.toMatch(/queues meanwhile/);
   });
 
+  it('a --relay URL that answers like an ordinary web server (200, not an upgrade) stops with one line, not a retry loop', async () => {
+    const app = http.createServer((_req, res) => res.end('<html>hello</html>'));
+    await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+    try {
+      const port = (app.address() as AddressInfo).port;
+      const res = await runCli(['listen', '--port', '0', '--db', tmp.path('web.db'), '--relay', `ws://127.0.0.1:${port}`, '--token', TOKEN, '--channel', 'web-one', '--json']);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/no hookdev relay answers at .*200/);
+      expect(res.stderr.trim().split('\n').filter((l) => !l.startsWith('  hint:'))).toHaveLength(1);
+    } finally {
+      await new Promise((r) => app.close(r));
+    }
+  });
+
   it('an unreachable relay is not said to queue meanwhile', async () => {
     const l = start(['listen', '--port', '0', '--db', tmp.path('unreachable.db'), '--relay', 'ws://127.0.0.1:1', '--token', TOKEN, '--channel', 'away-one', '--json']);
     const offline = await l.waitForEvent((e) => e.event === 'state' && e.state === 'offline');
