@@ -96,7 +96,7 @@ export function register(program: Command, io: () => CommandIO = processIO): voi
     .option('--max-body <size>', 'size of the oversized body (default 25mb, GitHub\'s cap)')
     .option('--probe-url <url>', "GET this URL of your app around the duplicate check (e.g. a count of processed events)")
     .option('--allow-remote', 'allow a URL that is not on this machine')
-    .option('--db <path>', 'history database (every request sent is stored)')
+    .option('--db <path>', 'history database, where every request sent is stored (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .option('--json', 'one JSON object per check')
     .addHelpText(
       'after',

@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .option('--path <text>', 'only URLs containing this text')
     .option('--since <when>', 'only since a duration ago (30m, 2h, 7d) or an ISO time')
     .option('--provider <id>', 'only this provider')
-    .option('--db <path>', 'history database')
+    .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .addHelpText('after', `
 Examples:
   $ hookdev export --out fixtures.ndjson

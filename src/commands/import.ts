@@ -8,7 +8,7 @@ export function register(program: Command): void {
     .command('import')
     .description('add requests from an NDJSON export (hookdev export) to the history')
     .argument('<file>', 'NDJSON file, or - for stdin')
-    .option('--db <path>', 'history database')
+    .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .addHelpText('after', `
 Examples:
   $ hookdev export --out captured.ndjson && hookdev import captured.ndjson --db ci.db`)

@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .option('--since <when>', 'only since a duration ago (30m, 2h, 7d) or an ISO time')
     .option('--provider <id>', 'only this provider')
     .option('--before <id>', 'only ids below this one (next page)')
-    .option('--db <path>', 'history database')
+    .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .option('--json', 'NDJSON, one request per line')
     .addHelpText('after', `
 Examples:

@@ -128,7 +128,7 @@ export function register(program: Command): void {
     .description('capture every request into the history; verify signatures; forward to your app')
     .option('-p, --port <port>', 'port to listen on (default 4747, or $HOOKDEV_PORT, or `port` in the config file; 0 picks a free one)')
     .option('--host <host>', 'interface to bind (default 127.0.0.1, or $HOOKDEV_HOST)')
-    .option('--db <path>', 'history database (default: $HOOKDEV_DB or the user data dir)')
+    .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .option('--secret <provider=secret>', 'verify with this secret (repeatable)', collect, [])
     .option('--provider <id>', 'treat every request as coming from this provider')
     .option('--forward-to <url>', 'forward each request to your app (repeatable)', collect, [])

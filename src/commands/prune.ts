@@ -8,7 +8,7 @@ export function register(program: Command): void {
     .description('delete old requests from the history')
     .option('--older-than <duration>', 'delete requests older than this (e.g. 7d, 12h)')
     .option('--keep <n>', 'keep only the newest N requests')
-    .option('--db <path>', 'history database')
+    .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .addHelpText('after', `
 Examples:
   $ hookdev prune --older-than 7d

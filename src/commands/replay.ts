@@ -96,7 +96,7 @@ export function register(program: Command, io: () => CommandIO = processIO): voi
     .option('--timeout <ms>', 'give up on an answer after this long (default 30s)')
     .option('--edit', 'edit the body in $EDITOR first (re-signed when a secret is known)')
     .option('--set-header <header>', "set a header, 'Name: value' (repeatable)", collect, [])
-    .option('--db <path>', 'history database')
+    .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .option('--json', 'NDJSON: one {"event":"delivery",…} line per send')
     .addHelpText(
       'after',

@@ -94,7 +94,7 @@ export function register(program: Command, io: () => CommandIO = processIO): voi
     .option('--duplicates <rate>', 'share of events sent twice, same id and body (e.g. 0.1)')
     .option('--shuffle', 'send events out of order')
     .option('--list-events', "list the provider's sample events")
-    .option('--db <path>', 'history database')
+    .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .option('--json', 'NDJSON: one line per attempt, wait and event, then a summary')
     .addHelpText(
       'after',

@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .option('--body', 'write the raw body bytes to stdout, nothing else')
     .option('--curl', 'print a curl command that reproduces the request byte-exact')
     .option('--url <base>', 'with --curl: send to this base URL instead of the original Host')
-    .option('--db <path>', 'history database')
+    .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .addHelpText('after', `
 Examples:
   $ hookdev show last

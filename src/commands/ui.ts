@@ -11,7 +11,7 @@ export function register(program: Command): void {
   program
     .command('ui')
     .description('browse the history in a terminal UI; follows what `listen` (or anything else) writes to it')
-    .option('--db <path>', 'history database (default: $HOOKDEV_DB or the user data dir)')
+    .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .option('--secret <provider=secret>', 'secret for re-signing (R) and re-verifying (v) (repeatable)', collect, [])
     .addHelpText('after', `
 Keys: j/k move, Enter open, Tab switch tab, / filter, r replay, R re-sign, e edit, y curl, x export, ? help, q quit.

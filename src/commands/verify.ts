@@ -53,7 +53,7 @@ export function register(program: Command): void {
     .option('--method <method>', 'HTTP method (default: the captured one, or POST)')
     .option('--now <unix-seconds>', 'judge timestamps as of this time (default: when captured, or now)')
     .option('--tolerance <seconds>', "override the provider's timestamp window (0 disables the check)")
-    .option('--db <path>', 'history database')
+    .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .option('--json', 'one JSON object with the verdict')
     .addHelpText('after', `
 Exit codes: 0 valid, 1 invalid (reason on stderr, or in the JSON), 2 usage error.
