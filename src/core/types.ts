@@ -25,6 +25,11 @@ export interface IncomingWebhook {
   publicUrl?: string | null;
   /** Set by the relay door: the relay's request id, used to drop redeliveries. */
   relayId?: string | null;
+  /**
+   * Set by the relay door for a request read back from the relay's queue (a backlog) rather than handed over
+   * live: forwarding sends such requests one at a time, in history order.
+   */
+  queued?: boolean;
   /** Set when the capture door refused the request (e.g. 413); the body is then not kept. */
   rejected?: { status: number; reason: string } | null;
   /** Declared body size when the body itself was not kept (rejected requests). */

@@ -193,7 +193,15 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
           const target = targets[i]!;
           const req = outgoingFor(incoming, target, outgoing);
           if (passthrough && i === 0) answer = track(direct(id, req, target));
-          else queued.push(track(lane(target).submit({ seq: order, requestId: id, request: req, attempts: 0, waitingSince: null })));
+          else
+            queued.push(
+              track(
+                lane(target).submit(
+                  { seq: order, requestId: id, request: req, attempts: 0, waitingSince: null },
+                  incoming.queued === true,
+                ),
+              ),
+            );
         }
         // The sender waits for the first target only; the others settle in the background (drain waits for them).
         if (passthrough) return answer ?? Promise.resolve(null);

@@ -54,6 +54,9 @@ export class Lane {
   private looping = false;
   private closing = false;
   private wake: (() => void) | null = null;
+  /** Tail of the in-turn chain (backlog requests go one at a time) and how many jobs are still on it. */
+  private turn: Promise<void> = Promise.resolve();
+  private inTurnCount = 0;
 
   constructor(private readonly deps: LaneDeps) {}
 
@@ -61,7 +64,12 @@ export class Lane {
     return this.waiting.length;
   }
 
-  submit(job: Omit<LaneJob, 'settle'>): Promise<void> {
+  /**
+   * `inTurn`: the request came from a backlog (the relay's queue): it starts only once every earlier one in turn
+   * has settled, so a backlog reaches the app strictly in order. Live requests go at once, concurrently, unless a
+   * backlog is still going out: then they queue behind it rather than overtake it.
+   */
+  submit(job: Omit<LaneJob, 'settle'>, inTurn = false): Promise<void> {
     return new Promise<void>((settle) => {
       const full: LaneJob = {
         seq: job.seq,
@@ -73,6 +81,7 @@ export class Lane {
       };
       // Never overtake a request that is waiting for the app.
       if (this.looping) this.enqueue(full);
+      else if (inTurn || this.inTurnCount > 0) this.inTurn(full);
       else void this.first(full);
     });
   }
@@ -86,6 +95,20 @@ export class Lane {
   /** After a drain: accept and wait again (drain is also usable outside shutdown). */
   reopen(): void {
     this.closing = false;
+  }
+
+  private inTurn(job: LaneJob): void {
+    this.inTurnCount++;
+    const step = async (): Promise<void> => {
+      try {
+        // Waiting for an unreachable app: the waiting queue keeps arrival order itself.
+        if (this.looping) this.enqueue(job);
+        else await this.first(job);
+      } finally {
+        this.inTurnCount--;
+      }
+    };
+    this.turn = this.turn.then(step, step);
   }
 
   private tryOnce(job: LaneJob): Promise<Exchange> {

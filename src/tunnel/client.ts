@@ -453,6 +453,7 @@ class TunnelClient {
       receivedAt: f.receivedAt,
       relayId: f.id,
     };
+    if (f.queued) incoming.queued = true;
     if (f.body.length > this.o.maxBody) {
       // The same limit as the HTTP door: recorded without its body, answered 413.
       incoming.rejected = { status: 413, reason: `body larger than --max-body ${this.o.maxBody} bytes` };

@@ -47,6 +47,12 @@ export interface RequestFrame {
   receivedAt: number;
   remoteAddr: string;
   httpVersion: string;
+  /**
+   * Read back from the relay's queue (a backlog: e.g. the sender was answered 202 while no client was connected)
+   * rather than handed over live. The client forwards such requests one at a time, in order. Absent from older
+   * relays and on live frames.
+   */
+  queued?: boolean;
   body: Buffer;
 }
 
@@ -115,7 +121,7 @@ const EMPTY = Buffer.alloc(0);
 
 export function encodeFrame(frame: KnownFrame): Buffer {
   let body: Buffer = EMPTY;
-  let header: object;
+  let header: Record<string, unknown>;
   // The two frames sent per request get their header built field by field: an object rest (`{ body, ...rest }`)
   // costs a runtime call and a dictionary-mode object on every frame.
   if (frame.type === 'request') {
@@ -131,10 +137,11 @@ export function encodeFrame(frame: KnownFrame): Buffer {
       remoteAddr: frame.remoteAddr,
       httpVersion: frame.httpVersion,
     };
+    if (frame.queued) header.queued = true; // only when set: live frames stay as they were
   } else if (frame.type === 'response') {
     body = frame.body;
     header = { type: frame.type, id: frame.id, status: frame.status, headers: frame.headers };
-  } else header = frame;
+  } else header = frame as unknown as Record<string, unknown>;
   // One allocation, no intermediate copies: length prefix, header written in place, then the body.
   const json = JSON.stringify(header);
   const hlen = Buffer.byteLength(json, 'utf8');
@@ -187,6 +194,7 @@ function parseHeader(h: Record<string, unknown>, body: Buffer): DecodeResult {
         receivedAt: h.receivedAt,
         remoteAddr: isStr(h.remoteAddr) ? h.remoteAddr : '',
         httpVersion: isStr(h.httpVersion) ? h.httpVersion : '1.1',
+        ...(h.queued === true ? { queued: true } : {}),
         body,
       });
     }

@@ -62,12 +62,15 @@ export class ClientSession {
   private retryTimer: NodeJS.Timeout | null = null;
   private corked = false;
   private started = false;
+  /** When this client connected: rows received earlier are a backlog. */
+  private readonly openedAt: number;
 
   constructor(
     readonly ws: WebSocket,
     readonly o: SessionOptions,
   ) {
     this.lastSeen = o.now();
+    this.openedAt = this.lastSeen;
     ws.on('message', (data) => this.onMessage(data as Buffer));
     ws.on('pong', () => {
       this.seen();
@@ -236,6 +239,9 @@ export class ClientSession {
       receivedAt: row.receivedAt,
       remoteAddr: row.remoteAddr,
       httpVersion: row.httpVersion,
+      // Arrived before this client connected: a backlog (its sender was answered 202, or its first delivery went to
+      // a client that is gone). The client forwards a backlog one at a time, in order; live rows stay concurrent.
+      queued: row.receivedAt < this.openedAt,
       body: row.body,
     });
     const allowance = this.o.receiptTimeoutMs + Math.floor(frame.length / BYTES_PER_EXTRA_SECOND) * 1000;

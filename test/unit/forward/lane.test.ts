@@ -72,6 +72,60 @@ describe('Lane', () => {
   });
 });
 
+describe('Lane: a backlog in turn', () => {
+  /** An app whose answers the test releases by hand, noting how many requests it holds at once. */
+  function heldLane() {
+    const started: string[] = [];
+    const held = new Map<string, () => void>();
+    let maxHeld = 0;
+    const lane = new Lane({
+      target: 'http://app',
+      events: new EventHub(),
+      send: (req: OutgoingRequest) =>
+        new Promise<Exchange>((resolve) => {
+          const body = req.body.toString();
+          started.push(body);
+          held.set(body, () => (held.delete(body), resolve(ok)));
+          maxHeld = Math.max(maxHeld, held.size);
+        }),
+      record: () => undefined,
+      retryForMs: 10_000,
+      initialDelayMs: 5,
+      maxDelayMs: 10,
+      clock: Date.now,
+    });
+    let seq = 0;
+    const submit = (body: string, inTurn: boolean) =>
+      lane.submit({ seq: ++seq, requestId: seq, request: { url: 'http://app/', method: 'POST', headers: [], body: Buffer.from(body) }, attempts: 0, waitingSince: null }, inTurn);
+    return { started, held, submit, max: () => maxHeld };
+  }
+
+  it('sends a backlog one at a time, in order, even when later answers would come first; live traffic then waits its turn', async () => {
+    const l = heldLane();
+    const done = [l.submit('q1', true), l.submit('q2', true), l.submit('q3', true), l.submit('live1', false)];
+    await waitFor(() => l.held.has('q1') || null);
+    await Promise.resolve();
+    expect(l.started).toEqual(['q1']); // q2 waits for q1's answer
+    for (const next of ['q1', 'q2', 'q3']) {
+      await waitFor(() => l.held.get(next) ?? null);
+      l.held.get(next)!();
+    }
+    (await waitFor(() => l.held.get('live1') ?? null))();
+    await Promise.all(done);
+    expect(l.started).toEqual(['q1', 'q2', 'q3', 'live1']);
+    expect(l.max()).toBe(1);
+  });
+
+  it('live traffic with no backlog pending still goes out concurrently', async () => {
+    const l = heldLane();
+    const done = [l.submit('a', false), l.submit('b', false), l.submit('c', false)];
+    await waitFor(() => l.held.size === 3 || null);
+    for (const release of [...l.held.values()]) release();
+    await Promise.all(done);
+    expect(l.max()).toBe(3);
+  });
+});
+
 describe('makeForwarder', () => {
   it('refuses a target that is not an http(s) URL', async () => {
     const store = openStore(':memory:');

@@ -37,6 +37,21 @@ describe('protocol', () => {
     }
   });
 
+  it('carries the backlog mark only when set; a frame without it (older relays) decodes as live', () => {
+    const queued = decodeFrame(encodeFrame({ ...request, queued: true } as KnownFrame));
+    expect(queued.ok && queued.frame.type === 'request' && queued.frame.queued).toBe(true);
+    const live = encodeFrame({ ...request, queued: false } as KnownFrame);
+    expect(JSON.parse(live.subarray(4, 4 + live.readUInt32BE(0)).toString())).not.toHaveProperty('queued');
+    const old = decodeFrame(encodeFrame(request));
+    expect(old.ok && old.frame.type === 'request' && 'queued' in old.frame).toBe(false);
+    const odd = { type: 'request', id: 'x', method: 'POST', path: '/', headers: [], receivedAt: 1, queued: 'yes' };
+    const json = Buffer.from(JSON.stringify(odd));
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(json.length);
+    const r = decodeFrame(Buffer.concat([len, json]));
+    expect(r.ok && r.frame.type === 'request' && r.frame.queued === undefined).toBe(true);
+  });
+
   it('keeps body bytes exact, including an empty body and every byte value', () => {
     const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     for (const body of [Buffer.alloc(0), all, randomBytes(100_000)]) {
