@@ -54,6 +54,7 @@ export async function startCaptureServer(options: CaptureServerOptions): Promise
       url: req.url ?? '/',
       httpVersion: req.httpVersion,
       remoteAddr: req.socket.remoteAddress ?? '',
+      localPort: req.socket.localPort ?? null,
       headers: fromRawHeaders(req.rawHeaders),
       body: EMPTY,
       receivedAt: now(),

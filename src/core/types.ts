@@ -30,6 +30,8 @@ export interface IncomingWebhook {
    * live: forwarding sends such requests one at a time, in history order.
    */
   queued?: boolean;
+  /** Set by the HTTP door: the local port the request arrived on (where a request without Host was sent). */
+  localPort?: number | null;
   /** Set when the capture door refused the request (e.g. 413); the body is then not kept. */
   rejected?: { status: number; reason: string } | null;
   /** Declared body size when the body itself was not kept (rejected requests). */
@@ -104,6 +106,8 @@ export interface StoredRequest
   signatureDetail: SignatureDetail | null;
   duplicateOf: number | null;
   relayId: string | null;
+  /** The local port it arrived on (HTTP door); null for other doors and rows from before it was recorded. */
+  localPort: number | null;
   rejectedStatus: number | null;
   rejectedReason: string | null;
   /** The status the sender was answered with. */

@@ -20,6 +20,8 @@ export interface ExportRecord {
   eventId: string | null;
   signature: { status: string; reason: string | null; detail: string | null } | null;
   relayId: string | null;
+  /** The local port it arrived on (HTTP door); null otherwise. Absent from files written before it was recorded. */
+  localPort: number | null;
   rejected: { status: number; reason: string | null } | null;
   responseStatus: number | null;
   /** Set on rows that were themselves imported: the key of the original, so a second import still finds it. */
@@ -52,6 +54,7 @@ export function toExportRecord(r: StoredRequest): ExportRecord {
       ? { status: r.signatureStatus, reason: r.signatureReason, detail: r.signatureDetail ? signatureDetailColumn(r.signatureDetail) : null }
       : null,
     relayId: r.relayId,
+    localPort: r.localPort,
     rejected: r.rejectedStatus ? { status: r.rejectedStatus, reason: r.rejectedReason } : null,
     responseStatus: r.responseStatus,
     importKey: r.importKey,
@@ -174,6 +177,8 @@ function checkRecord(o: Json): NewRequest {
   const eventId = strOrNull(o, 'eventId');
   const relayId = strOrNull(o, 'relayId');
   if (relayId === '') throw new FieldError('relayId: expected a relay request id or null, got ""');
+  // Older exports lack it.
+  const localPort = intOrNull(o, 'localPort', 1, 65535);
   const rejectedObj = objOrNull(o, 'rejected');
   const rejected = rejectedObj
     ? { status: int(rejectedObj, 'status', 400, 599, 'rejected.status'), reason: strOrNull(rejectedObj, 'reason', 'rejected.reason') ?? '' }
@@ -214,6 +219,7 @@ function checkRecord(o: Json): NewRequest {
       body,
       receivedAt,
       relayId,
+      localPort,
       rejected,
       declaredSize: rejected ? bodySize : null,
     },

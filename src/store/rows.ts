@@ -36,6 +36,8 @@ export interface RequestRow {
   rejected_reason: string | null;
   response_status: number | null;
   import_key: string | null;
+  /** Migration 3; absent from rows read with an explicit column list that predates it. */
+  local_port?: number | null;
 }
 
 export interface DeliveryRow {
@@ -113,6 +115,7 @@ export function requestFromRow(row: RequestRow): StoredRequest {
     signatureDetail: parseSignatureDetail(row.signature_detail),
     duplicateOf: row.duplicate_of,
     relayId: row.relay_id,
+    localPort: row.local_port ?? null,
     rejectedStatus: row.rejected_status,
     rejectedReason: row.rejected_reason,
     // A refused request was answered with its refusal; rows written before that was stored say 200.

@@ -73,6 +73,11 @@ ${REQUEST_COLUMNS_V1},
   CREATE INDEX requests_event ON requests(provider, event_id) WHERE event_id IS NOT NULL;
   CREATE UNIQUE INDEX requests_import ON requests(import_key) WHERE import_key IS NOT NULL;
   `,
+  // 3: the local port a request arrived on (HTTP door; NULL for other doors and older rows): `show --curl` sends a
+  // request that had no Host header back to that port.
+  `
+  ALTER TABLE requests ADD COLUMN local_port INTEGER;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

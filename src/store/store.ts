@@ -55,7 +55,7 @@ export interface OpenOptions {
 
 const SUMMARY_COLUMNS = `id, received_at, source, method, url, http_version, remote_addr, headers, NULL AS body,
   body_size, content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
-  duplicate_of, relay_id, rejected_status, rejected_reason, response_status, import_key`;
+  duplicate_of, relay_id, rejected_status, rejected_reason, response_status, import_key, local_port`;
 
 /**
  * The history: one SQLite file in WAL mode so other processes can read while `listen` writes. A synchronous
@@ -80,8 +80,8 @@ export class Store {
     this.insertStmt = this.db.prepare(
       `INSERT INTO requests (received_at, source, method, url, http_version, remote_addr, headers, body, body_size,
         content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
-        duplicate_of, relay_id, rejected_status, rejected_reason, response_status, import_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        duplicate_of, relay_id, rejected_status, rejected_reason, response_status, import_key, local_port)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.findEventStmt = this.db.prepare(
       `SELECT id FROM requests WHERE provider = ? AND event_id = ? ORDER BY id LIMIT 1`,
@@ -164,6 +164,7 @@ export class Store {
       incoming.rejected?.reason ?? null,
       responseStatus ?? incoming.rejected?.status ?? null,
       importKey ?? null,
+      incoming.localPort ?? null,
     );
     return { id: Number(info.lastInsertRowid), duplicateOf, redelivered: false };
   }

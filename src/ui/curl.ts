@@ -34,7 +34,10 @@ const CURL_OWNED = new Set(['host', 'content-length', 'transfer-encoding', 'conn
 
 const ABSOLUTE = /^https?:\/\/[^/?#]*/i;
 
-/** Where the request goes: `--url` base, else the Host it was sent to; an absolute-form target keeps its own. */
+/**
+ * Where the request goes: `--url` base, else the Host it was sent to, else the local port it arrived on (an
+ * HTTP/1.0 client may send no Host); an absolute-form target keeps its own.
+ */
 function requestUrl(r: StoredRequest, baseUrl: string | undefined): string {
   const absolute = ABSOLUTE.exec(r.url);
   // Absolute form (`POST http://host/path`, as sent to a proxy): the target already names its origin.
@@ -43,7 +46,8 @@ function requestUrl(r: StoredRequest, baseUrl: string | undefined): string {
   if (absolute) return r.url;
   const host = getHeader(r.headers, 'host');
   if (!host) {
-    // The port it arrived on is not recorded; a guess (4747) would send it to the wrong place.
+    if (r.localPort !== null) return `http://127.0.0.1:${r.localPort}${path}`;
+    // Rows from before the port was recorded, and other doors: a guess (4747) would send it to the wrong place.
     throw new UsageError(`request ${r.id} had no Host header, so the address it was sent to is unknown`, 'pass --url http://127.0.0.1:PORT');
   }
   return `http://${host}${path}`;

@@ -3,6 +3,7 @@
  * the code before the fix (run them against another build with HOOKDEV_TEST_BIN=…/bin/hookdev.js).
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { runCli, startCli, type CliResult } from '../helpers/cli.js';
@@ -338,13 +339,38 @@ describe('replay and show, as a new user meets them', () => {
       expect(cmd).not.toContain('http://example.test:8080http://');
       const aimed = (await runCli(['show', String(abs.id), '--curl', '--url', 'http://127.0.0.1:3000', '--db', db])).stdout.toString();
       expect(aimed).toContain("'http://127.0.0.1:3000/abs?x=1'");
-      // HTTP/1.0 without Host: the port it came in on is not known, so no guess at 4747.
+      // HTTP/1.0 without Host: the command goes back to the port it arrived on, and gets there.
       await rawExchange(port, 'POST /nohost HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi');
       const nohost = await l.waitForEvent((e) => e.event === 'request' && e.url === '/nohost');
-      const r = await runCli(['show', String(nohost.id), '--curl', '--db', db]);
+      const shown = await runCli(['show', String(nohost.id), '--curl', '--db', db]);
+      expect(shown.code).toBe(0);
+      const curl = shown.stdout.toString().trim();
+      expect(curl).toContain(`'http://127.0.0.1:${port}/nohost'`);
+      expect(curl).not.toContain('4747');
+      const again = spawnSync('sh', ['-c', curl]);
+      expect(again.status).toBe(0);
+      const resent = await l.waitForEvent((e) => e.event === 'request' && e.url === '/nohost' && e.id !== nohost.id);
+      const resentRow = JSON.parse((await runCli(['show', String(resent.id), '--json', '--db', db])).stdout.toString());
+      expect(Buffer.from(resentRow.bodyBase64, 'base64').toString()).toBe('hi');
+      // The port travels through export and import; a file from before it was recorded still imports, and then the
+      // address is unknown, so no guess.
+      const line = (await runCli(['export', '--format', 'ndjson', '--db', db])).stdout.toString().trim().split('\n')
+        .map((x) => JSON.parse(x) as Record<string, unknown>).find((x) => x.id === nohost.id)!;
+      expect(line.localPort).toBe(port);
+      const kept = tmp.path('curl-kept.db');
+      expect((await runCli(['import', '-', '--db', kept], { input: JSON.stringify(line) + '\n' })).code).toBe(0);
+      const keptCurl = await runCli(['show', '1', '--curl', '--db', kept]);
+      expect(keptCurl.stdout.toString()).toContain(`'http://127.0.0.1:${port}/nohost'`);
+      const { localPort: _dropped, ...old } = line;
+      const oldDb = tmp.path('curl-old.db');
+      expect((await runCli(['import', '-', '--db', oldDb], { input: JSON.stringify(old) + '\n' })).code).toBe(0);
+      const r = await runCli(['show', '1', '--curl', '--db', oldDb]);
       expectUsageLine(r, /no Host header/);
       expect(r.stderr).toContain('--url');
       expect(r.stdout.toString()).not.toContain('4747');
+      const bad = await runCli(['import', '-', '--db', tmp.path('curl-bad.db')], { input: JSON.stringify({ ...line, localPort: 70000 }) + '\n' });
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr.toString()).toContain('localPort');
     } finally {
       await l.stop();
     }

@@ -62,7 +62,7 @@ const request: StoredRequest = {
   headers: [['Host', 'a.test'], ['X-Case', 'One'], ['x-case', 'two']], body: Buffer.from('{"id":12345678901234567890,"n":1.0,"s":"a\\"b","e":{},"l":[]}'),
   bodySize: 60, contentType: 'application/json', provider: 'github', eventType: 'push', eventId: 'e1', signatureStatus: 'invalid',
   signatureReason: 'no signature matched', signatureDetail: { code: 'no_match', diagnosis: 'the body was re-encoded', warnings: [] },
-  duplicateOf: null, relayId: null, rejectedStatus: null, rejectedReason: null, responseStatus: 200, importKey: null,
+  duplicateOf: null, relayId: null, localPort: null, rejectedStatus: null, rejectedReason: null, responseStatus: 200, importKey: null,
 };
 
 describe('DetailPane and its tabs', () => {
