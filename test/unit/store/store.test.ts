@@ -212,6 +212,35 @@ describe('migrating an existing history', () => {
   });
 });
 
+describe('migration 3: the local port', () => {
+  it('a version 2 history gains the column, its rows read with no port; new rows keep the port they arrived on', () => {
+    const tmp = makeTempDir();
+    const path = tmp.path('v2.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.exec(MIGRATIONS[1]!);
+    raw.exec(`INSERT INTO meta VALUES ('schema_version', '2')`);
+    raw.prepare(`INSERT INTO requests (received_at, source, method, url, headers, body, body_size) VALUES (1, 'http', 'POST', '/old', '[]', ?, 1)`).run(Buffer.from('x'));
+    raw.close();
+    const store = openStore(path);
+    try {
+      expect(store.get(1)!.localPort).toBeNull();
+      const id = store.insertMany([{ incoming: incoming({ localPort: 4321 }), verdict: null }])[0]!.id;
+      expect(store.get(id)!.localPort).toBe(4321);
+      expect(store.list({ ascending: true }).map((r) => r.localPort)).toEqual([null, 4321]);
+      const line = JSON.stringify(toExportRecord(store.get(id)!));
+      expect(parsedLine(line).incoming.localPort).toBe(4321);
+      const { localPort: _gone, ...old } = JSON.parse(line) as Record<string, unknown>;
+      expect(parsedLine(JSON.stringify(old)).incoming.localPort).toBeNull();
+      expect(fromExportLine(JSON.stringify({ ...old, localPort: 0 }))).toMatch(/localPort/);
+      expect(fromExportLine(JSON.stringify({ ...old, localPort: '80' }))).toMatch(/localPort/);
+    } finally {
+      store.close();
+      tmp.cleanup();
+    }
+  });
+});
+
 describe('opening the history', () => {
   it('turns a bad --db into one ConfigError line', async () => {
     const { writeFileSync } = await import('node:fs');
