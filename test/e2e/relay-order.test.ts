@@ -29,8 +29,13 @@ async function slowApp(): Promise<{ url: string; seen: string[]; maxInFlight: nu
     app.seen.push(req.url ?? '');
     app.maxInFlight = Math.max(app.maxInFlight, ++inFlight);
     req.resume();
-    // Random answer delays: with several deliveries in flight, a later one can overtake an earlier one.
-    setTimeout(() => (inFlight--, res.end('ok')), 1 + Math.floor(Math.random() * 20));
+    // Random answer delays, and every other answer closes its connection: with several deliveries in flight, one
+    // that waits for a new connection is overtaken by a later one sent on a connection that just came free.
+    setTimeout(() => {
+      inFlight--;
+      if (Math.random() < 0.5) res.setHeader('Connection', 'close');
+      res.end('ok');
+    }, 1 + Math.floor(Math.random() * 20));
   });
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
