@@ -187,18 +187,22 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
           eventType: verdict?.eventType ?? null,
         });
         const order = ++seq;
+        const inTurn = incoming.queued === true;
+        // A relay backlog was answered 202 long ago: nobody waits for the app's answer (so no passthrough: the
+        // configured answer goes back at once), and it must go in turn.
+        const waits = passthrough && !inTurn;
         let answer: Promise<Answer> | null = null;
         const queued: Promise<void>[] = [];
         for (let i = 0; i < targets.length; i++) {
           const target = targets[i]!;
           const req = outgoingFor(incoming, target, outgoing);
-          if (passthrough && i === 0) answer = track(direct(id, req, target));
+          if (waits && i === 0) answer = track(direct(id, req, target));
           else
             queued.push(
               track(
                 lane(target).submit(
                   { seq: order, requestId: id, request: req, attempts: 0, waitingSince: null },
-                  incoming.queued === true,
+                  inTurn,
                 ),
               ),
             );

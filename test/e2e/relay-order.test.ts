@@ -44,10 +44,10 @@ async function slowApp(): Promise<{ url: string; seen: string[]; maxInFlight: nu
 }
 
 describe('forwarding a relay backlog', () => {
-  it('requests queued at the relay while the client was away reach the app in history order', async () => {
-    const relay = start(['relay', '--port', '0', '--host', '127.0.0.1', '--token', TOKEN, '--db', tmp.path('relay.db')]);
+  it.each([['default mode', []], ['--passthrough', ['--passthrough']]])('%s: requests queued at the relay while the client was away reach the app in history order', async (mode, extra) => {
+    const relay = start(['relay', '--port', '0', '--host', '127.0.0.1', '--token', TOKEN, '--db', tmp.path(`relay-${extra.length}.db`)]);
     const relayUrl = (await relay.waitForEvent((e) => e.event === 'listening')).url as string;
-    const db = tmp.path('laptop.db');
+    const db = tmp.path(`laptop-${extra.length}.db`);
     const listenArgs = ['listen', '--port', '0', '--db', db, '--relay', relayUrl, '--token', TOKEN, '--channel', 'e2e-order', '--json'];
     // The laptop connects once (the relay learns the channel), then goes away.
     const first = start(listenArgs);
@@ -59,7 +59,7 @@ describe('forwarding a relay backlog', () => {
       expect(r.status).toBe(202);
     }
     const app = await slowApp();
-    const listen = start([...listenArgs, '--forward-to', app.url]);
+    const listen = start([...listenArgs, '--forward-to', app.url, ...extra]);
     await waitFor(() => app.seen.length >= BACKLOG || null, { timeoutMs: 20_000 });
     const expected = Array.from({ length: BACKLOG }, (_, i) => `/q/${i + 1}`);
     // The history holds them in the order the relay received them...
@@ -71,9 +71,10 @@ describe('forwarding a relay backlog', () => {
     // One at a time: each starts once the previous one was answered (so none can overtake another).
     expect(app.maxInFlight).toBe(1);
 
-    // Live traffic afterwards is still forwarded.
+    // Live traffic afterwards is still forwarded (with --passthrough the sender gets the app's answer).
     const live = await send(`${pub}/live`, { body: 'live' });
     expect(live.status).toBe(200);
+    if (mode === '--passthrough') expect(live.body.toString()).toBe('ok');
     await waitFor(() => app.seen.includes('/live') || null);
     await listen.stop('SIGTERM');
   });
