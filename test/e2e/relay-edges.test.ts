@@ -9,21 +9,16 @@ import type { AddressInfo } from 'node:net';
 import { WebhooksHelper } from 'square';
 import twilio from 'twilio';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
+import { cliGroup, runCli, type RunningCli } from '../helpers/cli.js';
 import { send } from '../helpers/http.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/tunnel.js';
 
 const TOKEN = 'edges-relay-token-0123456789';
 const tmp = makeTempDir('hookdev-relay-edges-');
-const procs: RunningCli[] = [];
-const start = (args: string[]): RunningCli => {
-  const p = startCli(args, { env: { XDG_CONFIG_HOME: tmp.path('config') } });
-  procs.push(p);
-  return p;
-};
+const { start, killAll } = cliGroup({ XDG_CONFIG_HOME: tmp.path('config') });
 afterAll(async () => {
-  await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+  await killAll();
   tmp.cleanup();
 });
 

@@ -1,22 +1,17 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
+import { cliGroup, runCli } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { send, waitFor } from '../helpers/http.js';
 
 const TOKEN = 'e2e-relay-order-token-0123456789';
 const BACKLOG = 60;
 const tmp = makeTempDir();
-const procs: RunningCli[] = [];
 const servers: Server[] = [];
-const start = (args: string[]) => {
-  const p = startCli(args, { env: { XDG_CONFIG_HOME: tmp.path('config') } });
-  procs.push(p);
-  return p;
-};
+const { start, killAll } = cliGroup({ XDG_CONFIG_HOME: tmp.path('config') });
 afterAll(async () => {
-  await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+  await killAll();
   for (const s of servers) s.closeAllConnections(), s.close();
   tmp.cleanup();
 });

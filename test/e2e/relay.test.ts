@@ -1,19 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
+import { cliGroup, runCli } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { send } from '../helpers/http.js';
 
 const TOKEN = 'e2e-relay-token-0123456789';
 const tmp = makeTempDir();
-const procs: RunningCli[] = [];
-const start = (args: string[]) => {
-  const p = startCli(args, { env: { XDG_CONFIG_HOME: tmp.path('config') } });
-  procs.push(p);
-  return p;
-};
+const { start, killAll } = cliGroup({ XDG_CONFIG_HOME: tmp.path('config') });
 afterAll(async () => {
-  await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+  await killAll();
   tmp.cleanup();
 });
 

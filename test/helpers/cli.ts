@@ -90,3 +90,21 @@ export function startCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: 
     },
   };
 }
+
+/**
+ * Long-running commands started together by one test file, each with the same extra environment (e.g. its own
+ * XDG_CONFIG_HOME, so a saved relay channel stays in the test's temp dir); `killAll` ends them (for afterAll).
+ */
+export function cliGroup(env: NodeJS.ProcessEnv): { start(args: string[]): RunningCli; killAll(): Promise<void> } {
+  const procs: RunningCli[] = [];
+  return {
+    start(args) {
+      const p = startCli(args, { env });
+      procs.push(p);
+      return p;
+    },
+    async killAll() {
+      await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+    },
+  };
+}

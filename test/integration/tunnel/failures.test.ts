@@ -57,6 +57,14 @@ async function startFakeRelay() {
   };
 }
 
+
+/** A relayed POST /x of one byte, as a relay would frame it. */
+function requestFrame(id: string): Buffer {
+  return encodeFrame({
+    type: 'request', id, method: 'POST', path: '/x', url: '', headers: [], receivedAt: 1, remoteAddr: '1.2.3.4', httpVersion: '1.1', body: Buffer.from('b'),
+  });
+}
+
 describe('tunnel failure modes', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
   afterEach(async () => {
@@ -187,18 +195,7 @@ describe('tunnel failure modes', () => {
     const c = startTestClient(fake, { channel: 'dedup-one', onRequest: rec.handler, heartbeatMs: 10_000 });
     cleanups.push(() => c.tunnel.close());
     await c.tunnel.ready;
-    const frame = encodeFrame({
-      type: 'request',
-      id: 'same-id',
-      method: 'POST',
-      path: '/x',
-      url: '',
-      headers: [],
-      receivedAt: 1,
-      remoteAddr: '1.2.3.4',
-      httpVersion: '1.1',
-      body: Buffer.from('b'),
-    });
+    const frame = requestFrame('same-id');
     fake.sockets[0]!.send(frame);
     await waitFor(() => fake.received.some((f) => f.type === 'response'), { what: 'first response' });
     fake.sockets[0]!.send(frame);
@@ -223,20 +220,7 @@ describe('tunnel failure modes', () => {
     const c = startTestClient(fake, { channel: 'receipt-one', onRequest: rec.handler, heartbeatMs: 10_000 });
     cleanups.push(() => c.tunnel.close());
     await c.tunnel.ready;
-    fake.sockets[0]!.send(
-      encodeFrame({
-        type: 'request',
-        id: 'slow-id',
-        method: 'POST',
-        path: '/x',
-        url: '',
-        headers: [],
-        receivedAt: 1,
-        remoteAddr: '1.2.3.4',
-        httpVersion: '1.1',
-        body: Buffer.from('b'),
-      }),
-    );
+    fake.sockets[0]!.send(requestFrame('slow-id'));
     await waitFor(() => fake.received.some((f) => f.type === 'received'), { what: 'receipt' });
     expect(rec.requests).toHaveLength(0);
     release();
