@@ -1,6 +1,6 @@
 import type { EventHub } from '../core/events.js';
 import { formatMs } from '../core/duration.js';
-import { backoffDelay } from '../tunnel/backoff.js';
+import { backoffDelay } from '../core/backoff.js';
 import type { Exchange, OutgoingRequest } from './exchange.js';
 
 /** One (request, target) delivery: settles once it reached the app or was given up. */
@@ -26,7 +26,7 @@ export interface LaneDeps {
   send(request: OutgoingRequest): Promise<Exchange>;
   record(job: LaneJob, result: Exchange, extras: RecordExtras): void;
   retryForMs: number;
-  /** Backoff (tunnel/backoff.ts, full jitter): the n-th wait is random in [0, min(maxDelayMs, initialDelayMs·2^n)]. */
+  /** Backoff (core/backoff.ts, full jitter): the n-th wait is random in [0, min(maxDelayMs, initialDelayMs·2^n)]. */
   initialDelayMs: number;
   maxDelayMs: number;
   clock: () => number;

@@ -10,7 +10,7 @@ import { WebSocket } from './ws.js';
 import { OperationError, UsageError } from '../core/errors.js';
 import { definedOnly } from '../core/objects.js';
 import type { Answer, IncomingWebhook, RequestHandler } from '../core/types.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '../core/backoff.js';
 import { channelProblem } from './channel.js';
 import { Lru } from './lru.js';
 import {

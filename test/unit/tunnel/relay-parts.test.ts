@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bearerToken, matchToken } from '../../../src/tunnel/auth.js';
-import { backoffDelay } from '../../../src/tunnel/backoff.js';
+import { backoffDelay } from '../../../src/core/backoff.js';
 import { channelProblem } from '../../../src/tunnel/channel.js';
 import { connectUrl } from '../../../src/tunnel/client.js';
 import { Lru } from '../../../src/tunnel/lru.js';
