@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
-import { HookdevError, exitCodeFor } from './core/errors.js';
+import { HookdevError, UsageError, exitCodeFor } from './core/errors.js';
+import { VERSION } from './core/version.js';
 import { register as registerListen } from './commands/listen.js';
 import { register as registerList } from './commands/list.js';
 import { register as registerShow } from './commands/show.js';
@@ -14,13 +14,10 @@ import { register as registerSend } from './commands/send.js';
 import { register as registerAudit } from './commands/audit.js';
 import { register as registerUi } from './commands/ui.js';
 
-const require = createRequire(import.meta.url);
-const { version } = require('../package.json') as { version: string };
-
 export function buildProgram(): Command {
   const program = new Command('hookdev')
     .description('Capture, verify, forward, replay and tunnel webhooks on your machine.')
-    .version(version, '-v, --version')
+    .version(VERSION, '-v, --version')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
@@ -65,6 +62,17 @@ export function reportError(err: unknown): number {
   return 1;
 }
 
+/**
+ * `hookdev serve --help`: commander prints the root help and exits 0 for an unknown command when --help is present,
+ * which reads as if `serve` existed. Without --help commander already refuses it.
+ */
+function refuseUnknownCommand(program: Command, args: string[]): void {
+  const first = args[0];
+  if (first === undefined || first.startsWith('-') || !args.some((a) => a === '--help' || a === '-h')) return;
+  const known = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (first !== 'help' && !known.includes(first)) throw new UsageError(`unknown command '${first}' (run \`hookdev --help\` for the list)`);
+}
+
 export async function main(argv: string[]): Promise<void> {
   // A closed pipe (`hookdev list | head`) ends output quietly.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -74,6 +82,7 @@ export async function main(argv: string[]): Promise<void> {
   program.exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();
   try {
+    refuseUnknownCommand(program, argv.slice(2));
     await program.parseAsync(argv);
   } catch (err) {
     process.exitCode = reportError(err);

@@ -3,6 +3,7 @@ import { createWriteStream, openSync } from 'node:fs';
 import { once } from 'node:events';
 import { UsageError } from '../core/errors.js';
 import { parseListFilter, type ListFlags } from './list.js';
+import { fileProblem } from '../core/file-error.js';
 
 interface ExportFlags extends ListFlags {
   format?: string;
@@ -32,7 +33,7 @@ Examples:
       const filter = parseListFilter(flags, Date.now());
       if (flags.limit === undefined) delete filter.limit;
       const { openHistory } = await import('./shared.js');
-      const { toExportRecord, toHarEntry } = await import('../store/exchange.js');
+      const { toExportRecord, toHarEntry, HAR_OPEN, HAR_CLOSE } = await import('../store/exchange.js');
       // Opened before anything else, synchronously: a stream's open error would arrive later, uncaught.
       const fd = flags.out ? openOut(flags.out) : null;
       const store = await openHistory(flags.db, { mustExist: true });
@@ -42,13 +43,13 @@ Examples:
       };
       let n = 0;
       try {
-        if (format === 'har') await write('{"log":{"version":"1.2","creator":{"name":"hookdev","version":"0"},"entries":[');
+        if (format === 'har') await write(HAR_OPEN);
         for (const r of store.iterate(filter)) {
           if (format === 'ndjson') await write(JSON.stringify(toExportRecord(r)) + '\n');
           else await write((n ? ',' : '') + JSON.stringify(toHarEntry(r, { status: r.responseStatus })));
           n++;
         }
-        if (format === 'har') await write(']}}\n');
+        if (format === 'har') await write(HAR_CLOSE);
       } finally {
         store.close();
       }
@@ -65,8 +66,7 @@ function openOut(path: string): number {
   try {
     return openSync(path, 'w');
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'its folder does not exist' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message);
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : fileProblem(err);
     throw new UsageError(`cannot write --out ${path}: ${why}`);
   }
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { OperationError, UsageError } from '../core/errors.js';
+import { fileProblem } from '../core/file-error.js';
 
 export function register(program: Command): void {
   program
@@ -59,8 +60,7 @@ function openIn(path: string): number {
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(e.code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message)}`);
+    throw new UsageError(`cannot read ${path}: ${fileProblem(err)}`);
   }
   if (fstatSync(fd).isDirectory()) throw new UsageError(`${path} is a directory; import takes an NDJSON file from \`hookdev export\``);
   return fd;

@@ -5,6 +5,7 @@ import { ConfigError, UsageError } from '../core/errors.js';
 import type { RelayEvent } from '../tunnel/relay-events.js';
 import type { RelayOptions } from '../tunnel/relay-server.js';
 import { collect, parseDurationFlag, parseIntFlag, parseSize } from './options.js';
+import { fileProblem } from '../core/file-error.js';
 
 /** Flags as commander hands them over. */
 export interface RelayFlags {
@@ -211,12 +212,15 @@ async function readTls(files: { cert: string; key: string }): Promise<{ cert: Bu
   const { createPrivateKey, X509Certificate } = await import('node:crypto');
   let cert: Buffer;
   let key: Buffer;
-  try {
-    cert = readFileSync(files.cert);
-    key = readFileSync(files.key);
-  } catch (err) {
-    throw new ConfigError(`cannot read the TLS files: ${(err as Error).message}`, 'check --tls-cert and --tls-key');
-  }
+  const read = (flag: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(`cannot read ${flag} ${path}: ${fileProblem(err)}`, 'check --tls-cert and --tls-key');
+    }
+  };
+  cert = read('--tls-cert', files.cert);
+  key = read('--tls-key', files.key);
   // Parsed here so a file that is not PEM is named in one line (the TLS layer would throw an OpenSSL stack).
   try {
     new X509Certificate(cert);

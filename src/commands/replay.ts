@@ -175,6 +175,12 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
   const bodies = new Map<number, Buffer>();
   if (options.edit) {
     const { editInEditor, EditorError } = await import('../forward/editor.js');
+    // The default editor draws on a terminal: without one it prints escape codes into a pipe and fails. A set
+    // EDITOR may be a script that needs no terminal, so it is trusted.
+    if (!io.env.EDITOR && !io.env.VISUAL && !(process.stdin.isTTY && io.stdout.isTTY)) {
+      throw new UsageError('--edit opens vi, which needs a terminal, and this is not one',
+        'run it in a terminal, or set EDITOR to a command that edits the file it is given');
+    }
     for (const r of requests) {
       try {
         const res = await editInEditor(r.body, { env: io.env, name: `hookdev-${r.id}${/json/i.test(r.contentType ?? '') ? '.json' : '.txt'}` });

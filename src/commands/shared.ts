@@ -3,7 +3,7 @@ import type { StoredRequest } from '../core/types.js';
 import { resolveDbPath } from '../config/paths.js';
 import { envValue } from '../config/env.js';
 import type { Store } from '../store/index.js';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import type { IdSelector } from './options.js';
 
@@ -16,8 +16,9 @@ export async function openHistory(dbFlag: string | undefined, opts: { mustExist?
     fileDb = loadConfigFile().file.db;
   }
   const path = resolveDbPath(dbFlag, process.env, fileDb);
-  if (opts.mustExist && !existsSync(path)) {
-    throw new OperationError(`no history at ${path}`, 'run `hookdev listen` first, or pass --db PATH');
+  // An empty file is no history either: reading it must not turn it into one (schema, WAL files).
+  if (opts.mustExist && (!existsSync(path) || statSync(path).size === 0)) {
+    throw new OperationError(`no history at ${path}${existsSync(path) ? ' (the file is empty)' : ''}`, 'run `hookdev listen` first, or pass --db PATH');
   }
   const { openStore } = await import('../store/index.js');
   return openStore(path, { mustWrite: opts.mustWrite });

@@ -6,6 +6,7 @@ import type { HeaderList, Verdict } from '../core/types.js';
 import { loadConfigFile } from '../config/file.js';
 import { collectSecrets, secretEnvName } from '../config/secrets.js';
 import { collect, parseIdSelector, parseIntFlag } from './options.js';
+import { fileProblem } from '../core/file-error.js';
 
 export interface VerifyFlags {
   secret?: string[];
@@ -103,7 +104,7 @@ async function loadSubject(id: string | undefined, flags: VerifyFlags): Promise<
   try {
     body = flags.bodyFile === '-' ? readFileSync(0) : readFileSync(flags.bodyFile);
   } catch (err) {
-    throw new UsageError(`cannot read --body-file ${flags.bodyFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(`cannot read --body-file ${flags.bodyFile}: ${fileProblem(err)}`);
   }
   return {
     body,

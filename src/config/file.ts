@@ -5,6 +5,7 @@ import type { GenericDefinition } from '../signatures/types.js';
 import { envValue } from './env.js';
 import { parseGenericSchemes } from './generic.js';
 import { userConfigDir } from './paths.js';
+import { fileProblem } from '../core/file-error.js';
 
 /** A forwarding route: requests matching every given field go to `to`. */
 export interface RouteConfig {
@@ -57,7 +58,7 @@ export function loadConfigFile(cwd = process.cwd(), env: NodeJS.ProcessEnv = pro
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+    throw new ConfigError(`cannot read config file ${path}: ${fileProblem(err)}`);
   }
   let parsed: unknown;
   try {

@@ -12,6 +12,7 @@ import { applyOverride, type SetOverride } from './json-edit.js';
 import type { SendSpec } from './message.js';
 import { builtinProfile, genericProfile, type SendProfile } from './profiles.js';
 import type { SampleEvent } from './samples.js';
+import { fileProblem } from '../core/file-error.js';
 
 export interface SpecInput {
   provider: string | undefined;
@@ -94,7 +95,7 @@ export function resolveSpec(input: SpecInput): SendSpec {
     try {
       body = input.bodyFile === '-' ? readFileSync(0) : readFileSync(input.bodyFile);
     } catch (err) {
-      throw new UsageError(`cannot read --body-file ${input.bodyFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UsageError(`cannot read --body-file ${input.bodyFile}: ${fileProblem(err)}`);
     }
   } else sample = pickSample(profile, input.event);
   const contentType = sample?.contentType ?? guessContentType(body!);

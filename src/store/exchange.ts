@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { VERSION } from '../core/version.js';
 import { REQUEST_SOURCES, SIGNATURE_STATUSES, type HeaderList, type StoredRequest, type Verdict } from '../core/types.js';
 import { parseSignatureDetail, signatureDetailColumn } from './rows.js';
 import type { NewRequest } from './store.js';
@@ -228,6 +229,10 @@ function checkRecord(o: Json): NewRequest {
     importKey: carried ?? importKeyOf(id, receivedAt, body),
   };
 }
+
+/** The text around HAR entries: a HAR 1.2 log named for this build. */
+export const HAR_OPEN = `{"log":{"version":"1.2","creator":{"name":"hookdev","version":${JSON.stringify(VERSION)}},"entries":[`;
+export const HAR_CLOSE = ']}}\n';
 
 /** HAR 1.2 (https://w3c.github.io/web-performance/specs/HAR/Overview.html) for browser devtools and proxies. */
 export function toHarEntry(r: StoredRequest, response: { status: number | null } | null): Record<string, unknown> {

@@ -15,7 +15,7 @@ import { runReplays } from '../../forward/replayer.js';
 import { analyze, getProvider, secretsFor } from '../../signatures/index.js';
 import type { GenericDefinition } from '../../signatures/types.js';
 import type { Browser } from '../../store/browse.js';
-import { toExportRecord, toHarEntry } from '../../store/exchange.js';
+import { HAR_CLOSE, HAR_OPEN, toExportRecord, toHarEntry } from '../../store/exchange.js';
 import type { CompiledFilter } from '../../store/filter.js';
 import { WriteBatcher, type Store } from '../../store/index.js';
 import { curlCommand } from '../curl.js';
@@ -143,7 +143,7 @@ export class ReplayActions implements UiActions {
     const fh = await openFile(file, 'w', 0o600);
     let n = 0;
     try {
-      if (format === 'har') await fh.write('{"log":{"version":"1.2","creator":{"name":"hookdev","version":"0"},"entries":[');
+      if (format === 'har') await fh.write(HAR_OPEN);
       const write = async (r: StoredRequest) => {
         if (format === 'ndjson') await fh.write(JSON.stringify(toExportRecord(r)) + '\n');
         else if (format === 'har') await fh.write((n ? ',' : '') + JSON.stringify(toHarEntry(r, { status: r.responseStatus })));
@@ -162,7 +162,7 @@ export class ReplayActions implements UiActions {
           after = page[page.length - 1]!.id;
         }
       }
-      if (format === 'har') await fh.write(']}}\n');
+      if (format === 'har') await fh.write(HAR_CLOSE);
     } finally {
       await fh.close();
     }

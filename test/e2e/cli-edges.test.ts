@@ -1,0 +1,59 @@
+// Rough edges a QA pass found in the CLI contract: each case is run through the real binary as a user would.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { captureInto } from '../helpers/forward-replay.js';
+import { runCli } from '../helpers/cli.js';
+import { makeTempDir } from '../helpers/tmp.js';
+
+const tmp = makeTempDir('hookdev-edges-');
+const db = tmp.path('h.db');
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+beforeAll(async () => {
+  await captureInto(db, [{ path: '/hook', body: '{"a":1}', headers: [['Content-Type', 'application/json']] }]);
+});
+afterAll(() => tmp.cleanup());
+
+describe('CLI edges', () => {
+  it('an unknown command with --help is refused, not answered with the root help', async () => {
+    const r = await runCli(['serve', '--help']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown command 'serve'");
+    expect(r.stdout.toString()).toBe('');
+    // a known command's help still works
+    expect((await runCli(['list', '--help'])).code).toBe(0);
+  });
+
+  it('list on an empty (0-byte) file says there is no history and leaves the file as it was', async () => {
+    const empty = tmp.path('empty.db');
+    writeFileSync(empty, '');
+    const r = await runCli(['list', '--db', empty]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('(the file is empty)');
+    expect(statSync(empty).size).toBe(0);
+    expect(existsSync(`${empty}-wal`)).toBe(false);
+  });
+
+  it('a missing --body-file is named in words, not as an errno code', async () => {
+    const r = await runCli(['verify', '--secret', 'whsec_x', '--body-file', tmp.path('nope.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no such file');
+    expect(r.stderr).not.toContain('ENOENT');
+  });
+
+  it("HAR export names this build's version as its creator", async () => {
+    const r = await runCli(['export', '--format', 'har', '--db', db]);
+    expect(r.code).toBe(0);
+    const har = JSON.parse(r.stdout.toString()) as { log: { creator: { name: string; version: string }; entries: unknown[] } };
+    expect(har.log.creator).toEqual({ name: 'hookdev', version });
+    expect(har.log.entries).toHaveLength(1);
+  });
+
+  it('replay --edit without a terminal and without EDITOR stops in one line instead of running vi into a pipe', async () => {
+    const env = { EDITOR: '', VISUAL: '' };
+    const r = await runCli(['replay', 'last', '--edit', '--to', 'http://127.0.0.1:9', '--db', db], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--edit opens vi, which needs a terminal');
+    expect(r.stdout.toString()).not.toContain('\x1b[');
+  });
+});
