@@ -185,6 +185,11 @@ export async function runAuditCommand(options: AuditCommandOptions, io: CommandI
     }
     io.stdout.write(summaryLine(results) + '\n');
   }
+  // Nothing listening: one line that says so, not a list of checks that never reached a handler.
+  const notRun = results.find((r) => r.grade === 'skip' && r.reason.startsWith('not run: nothing answers'));
+  if (notRun && failed.length === 1) {
+    throw new OperationError(`nothing answers at ${options.url} (${notRun.reason.replace(/^not run: nothing answers \((.*)\)$/, '$1')}); ${results.length - 1} checks not run`);
+  }
   if (failed.length) throw new OperationError(`${failed.length} check${failed.length === 1 ? '' : 's'} failed: ${failed.map((r) => r.check).join(', ')}`);
 }
 

@@ -54,6 +54,20 @@ describe('hookdev audit (the real binary)', () => {
     expect(r.stderr.split('\n')[0]).toBe('auditing http://127.0.0.1:9/webhooks as stripe (deadline 10.0s, 1 check)');
   });
 
+  it('nothing listening: the first event says so, the other checks are skipped, and one line names the URL', async () => {
+    const url = 'http://127.0.0.1:9/webhooks';
+    const r = await audit([url, '--provider', 'stripe', '--secret', SECRET, '--db', tmp.path('down.db')]);
+    const out = r.stdout.toString();
+    expect(r.code).toBe(1);
+    expect(out).toMatch(/✗\s+accepts-valid\s+—\s+\S+\s+no answer \(connection refused\): nothing listens at the URL/);
+    expect(out.match(/not run: nothing answers \(connection refused\)/g)).toHaveLength(12);
+    expect(out.trim().split('\n').at(-1)).toBe('0 passed, 0 warnings, 1 failed, 12 skipped');
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(`hookdev: nothing answers at ${url} (connection refused); 12 checks not run`);
+    // one event was sent, not thirteen
+    const rows = (await runCli(['list', '--json', '--db', tmp.path('down.db')], { env })).stdout.toString().trim().split('\n');
+    expect(rows).toHaveLength(1);
+  });
+
   it('a handler that does not verify: failures with hints, one line on stderr, exit 1; --json one object per check', async () => {
     const a = await app(false);
     const r = await audit([a.url, '--provider', 'stripe', '--secret', SECRET, '--db', tmp.path('bad.db')]);

@@ -135,9 +135,14 @@ export async function runAudit(spec: SendSpec, opts: AuditOptions, deps: AuditDe
   const provider = spec.provider.name;
   const profile = spec.profile;
 
+  // Set when the first event found nothing listening: every later check would only repeat that.
+  let unreachable: string | null = null;
+  let sentAny = false;
   const send = async (ev: BuiltEvent, req: OutgoingRequest, timeoutMs = waitMs): Promise<Sent> => {
     const requestId = deps.history ? await deps.history.event(ev, req, deps.now()) : null;
     const result = await deps.exchange(req, timeoutMs);
+    if (!sentAny && result.failure === 'unreachable') unreachable = result.error ?? 'connection failed';
+    sentAny = true;
     if (requestId !== null) {
       deps.history!.attempt(requestId, 1, req, result);
       deps.history!.final(requestId, result.status);
@@ -176,6 +181,9 @@ export async function runAudit(spec: SendSpec, opts: AuditOptions, deps: AuditDe
       const r = s.result;
       const base = { check: 'accepts-valid' as const, sent: `a correctly signed ${ev.eventType ?? 'event'}`, status: r.status, durationMs: r.durationMs, requestIds: ids(s) };
       if (r.status !== null && !is2xx(r.status)) baselineRefused = true;
+      if (r.failure === 'unreachable') {
+        return { ...base, grade: 'fail', reason: `${answerText(r)}: nothing listens at the URL`, hint: 'start the handler, or check the URL and port' };
+      }
       if (!is2xx(r.status)) {
         const kind: FailureKind = r.status === null ? 'no-answer' : r.status >= 500 ? 'server-error' : 'refused';
         const reason = r.status === null
@@ -369,7 +377,9 @@ export async function runAudit(spec: SendSpec, opts: AuditOptions, deps: AuditDe
   const results = new Map<CheckName, CheckResult>();
   for (const name of RUN_ORDER) {
     if (!opts.checks.includes(name)) continue;
-    const r = await runners[name]();
+    const r: CheckResult = unreachable === null
+      ? await runners[name]()
+      : { check: name, grade: 'skip', sent: 'nothing', status: null, durationMs: null, requestIds: [], hint: null, reason: `not run: nothing answers (${unreachable})` };
     results.set(name, r);
     onResult(r);
   }
