@@ -42,3 +42,9 @@ export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   return `${(ms / 1000).toFixed(1)}s`;
 }
+
+/** A wait as a person reads it: `100ms`, `3s`, `1.5s` (a 100 ms wait is not "1s"). */
+export function formatDelay(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  return `${Math.round(ms / 100) / 10}s`;
+}

@@ -1,6 +1,7 @@
 // How the tunnel client's typed states and reports join the one event stream (PipelineEvent) that every renderer consumes.
 import type { PipelineEvent } from '../core/events.js';
 import type { TunnelEvent, TunnelState } from './client.js';
+import { formatDelay } from '../core/duration.js';
 
 /** Tunnel states as events for the renderers: the user must always see whether the tunnel is alive. */
 export function describeTunnelState(s: TunnelState): PipelineEvent | null {
@@ -21,13 +22,13 @@ export function describeTunnelState(s: TunnelState): PipelineEvent | null {
     case 'waiting':
       return {
         type: 'state', component: 'relay', state: 'waiting',
-        message: `waiting for the channel: ${s.reason}; asking again in ${Math.max(1, Math.round(s.delayMs / 1000))}s`,
+        message: `waiting for the channel: ${s.reason}; asking again in ${formatDelay(s.delayMs)}`,
         detail: { delayMs: s.delayMs },
       };
     case 'reconnecting':
       return {
         type: 'state', component: 'relay', state: 'reconnecting',
-        message: `reconnecting in ${Math.max(1, Math.round(s.delayMs / 1000))}s (attempt ${s.attempt})`,
+        message: `reconnecting in ${formatDelay(s.delayMs)} (attempt ${s.attempt})`,
         detail: { delayMs: s.delayMs, attempt: s.attempt },
       };
     case 'degraded':
