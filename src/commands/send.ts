@@ -240,7 +240,9 @@ export async function runSendCommand(options: SendOptions, io: CommandIO): Promi
   }
   const rate = summary.elapsedMs > 0 ? (summary.sent / summary.elapsedMs) * 1000 : 0;
   if (options.json) {
-    io.stdout.write(JSON.stringify({ event: 'summary', ...summary, eventsPerSecond: Math.round(rate) }) + '\n');
+    // Latencies to 0.1 ms: the clock's noise below that is not information.
+    const ms = (v: number) => Math.round(v * 10) / 10;
+    io.stdout.write(JSON.stringify({ event: 'summary', ...summary, p50: ms(summary.p50), p99: ms(summary.p99), eventsPerSecond: Math.round(rate) }) + '\n');
   } else if (!single) {
     for (const f of failures) io.stderr.write(`  ✗ ${f}\n`);
     const dups = summary.sent - summary.events;

@@ -66,6 +66,8 @@ describe('hookdev send (the real binary)', () => {
     expect(lines.map((l) => l.event)).toEqual(['attempt', 'waiting', 'attempt', 'sent', 'summary']);
     expect(lines[1]).toMatchObject({ nextAttempt: 2, reason: 'got 500' });
     expect(lines[3]).toMatchObject({ ok: true, attempts: 2, status: 200 });
+    // latencies to 0.1 ms, not 1.377161000000001
+    for (const k of ['p50', 'p99']) expect(String(lines[4]![k])).toMatch(/^\d+(\.\d)?$/);
     expect(app.verdicts).toEqual([true, true]);
     const shown = JSON.parse((await cli(['show', 'last', '--json', '--db', db])).stdout.toString());
     expect(shown.deliveries.map((d: { attempt: number; status: number }) => [d.attempt, d.status])).toEqual([[1, 500], [2, 200]]);
