@@ -230,8 +230,11 @@ async function runListen(options: ListenOptions): Promise<void> {
       targets: forward?.targets ?? [], events, relay: Boolean(options.relay), localUrl: listener.url,
     });
   }
-  // A signal during start-up found no listener yet: close it now.
-  if (stopping) await listener.close();
+  // A signal during start-up found no listener or no UI yet: close them now.
+  if (stopping) {
+    view?.close();
+    await listener.close();
+  }
   const tunnel = listener.tunnel;
   let failure: unknown = null;
   // The relay refusing us later (token revoked, channel taken) ends the listener with exit 1.

@@ -33,18 +33,25 @@ Examples:
       // A browser reads windows and details, not the whole history: a small page cache keeps memory low.
       store.db.pragma('cache_size = -4000');
       const { startUi } = await import('../ui/app/start.js');
-      const ui = await startUi({
-        store,
-        source: store.path,
-        secrets,
-        generic: file.generic ?? [],
-        targets: Array.isArray(file.forwardTo) ? file.forwardTo : [],
-      });
-      const stop = () => ui.close();
+      // Signals are handled from before the first frame: one that comes while Ink loads restores the terminal too.
+      let ui: Awaited<ReturnType<typeof startUi>> | null = null;
+      let stopped = false;
+      const stop = () => {
+        stopped = true;
+        ui?.close();
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       process.once('SIGHUP', stop);
       try {
+        ui = await startUi({
+          store,
+          source: store.path,
+          secrets,
+          generic: file.generic ?? [],
+          targets: Array.isArray(file.forwardTo) ? file.forwardTo : [],
+        });
+        if (stopped) ui.close();
         await ui.done;
       } finally {
         process.off('SIGINT', stop);

@@ -1,15 +1,31 @@
+import { EventEmitter } from 'node:events';
 import { createElement } from 'react';
 import { render } from 'ink';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelineEvent } from '../../core/events.js';
 import { ReplayActions, osc52 } from './actions.js';
-import { App } from './App.js';
+import { KeyInput } from './KeyInput.js';
+import { screenLines } from './screen-lines.js';
 import { colourWanted, setColour } from './ansi.js';
 import type { PreparedUi, RunningUi } from './start.js';
 
-/** Mount the Ink app over the first frame; every exit path puts the terminal back as it was. */
-export async function mountUi({ o, stdin, stdout, env, browser, controller, term }: PreparedUi): Promise<RunningUi> {
+/** Where Ink would draw: nowhere. Ink only reads the keys; its renderer would cost more than a keypress may. */
+class NoOutput extends EventEmitter {
+  isTTY = false;
+  constructor(public columns: number, public rows: number) {
+    super();
+  }
+  write(): boolean {
+    return true;
+  }
+}
+
+/**
+ * Ink reads the keys; the frame writer draws each change of the controller's snapshot (the changed lines only). Every
+ * exit path puts the terminal back as it was.
+ */
+export async function mountUi({ o, stdin, stdout, env, browser, controller, term, writer }: PreparedUi): Promise<RunningUi> {
   let resolveCommitted: ((s: boolean) => void) | null = null;
   const handOff = async <T,>(fn: () => Promise<T>): Promise<T> => {
     // Inactive input first (Ink turns raw mode off and stops reading), then the terminal goes to the program.
@@ -19,6 +35,7 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
     try {
       return await term.handOff(fn);
     } finally {
+      writer.invalidate(); // the screen was cleared on the way back
       controller.setSuspended(false);
       controller.setStatus({ text: 'back', tone: 'info' });
     }
@@ -48,31 +65,53 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   const timers: NodeJS.Timeout[] = [];
-  /** Ink's time for the last frame: live batches are spaced by what a frame costs. */
+  /** The last frame's cost: live batches are spaced by what a frame costs. */
   let lastRender = 0;
   let unsubscribe: (() => void) | null = null;
-  const onResize = () => term.clear();
+  let unsubscribeFrames: (() => void) | null = null;
+  let framePending = false;
+  const paint = () => {
+    framePending = false;
+    const snap = controller.getSnapshot();
+    if (finished || snap.suspended || snap.quit) return;
+    const t = performance.now();
+    const detail = snap.view === 'detail' ? controller.detailContent() : [];
+    writer.draw(screenLines(snap, detail, Date.now()), Math.max(20, snap.cols));
+    lastRender = performance.now() - t;
+  };
+  // A key's changes (often several sets in one handler) become one frame, drawn as soon as the handler returns.
+  const schedulePaint = () => {
+    if (framePending) return;
+    framePending = true;
+    queueMicrotask(paint);
+  };
+  const onResize = () => {
+    writer.invalidate();
+    controller.resize(stdout.columns || 80, stdout.rows || 24);
+    schedulePaint();
+  };
   const onError = (err: Error) => {
     close();
     process.stderr.write(`hookdev: internal error in the UI: ${err.message}\n${err.stack ?? ''}\n`);
     process.exit(1);
   };
 
-  // Ink's first frame replaces the hand-drawn one: from the top-left corner, on a cleared screen, in one write burst.
-  term.clear();
-  const ink = render(createElement(App, { controller, onSuspendCommitted }), {
+  unsubscribeFrames = controller.subscribe(schedulePaint);
+  const ink = render(createElement(KeyInput, { controller, onSuspendCommitted }), {
     stdin,
-    stdout,
+    stdout: new NoOutput(stdout.columns || 80, stdout.rows || 24) as unknown as NodeJS.WriteStream,
     exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: 60,
-    onRender: (m) => void (lastRender = m.renderTime),
   });
   stdout.on('resize', onResize);
+  // The size may have changed while Ink loaded.
+  onResize();
   process.on('uncaughtException', onError);
 
   // Other writers (another process, or this one's pipeline): a cheap look at the newest id and data_version.
   timers.push(setInterval(() => controller.tick(), o.pollMs ?? (o.events ? 1000 : 250)));
+  // Ages in the header (tunnel, last delivery, probe) move with the clock: a frame a second redraws that line only.
+  if (o.events) timers.push(setInterval(schedulePaint, 1000));
   setColour(colourWanted(stdout, env));
   if (o.events) {
     let pending: NodeJS.Timeout | null = null;
@@ -99,6 +138,7 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
     controller.stop();
     for (const t of timers) clearInterval(t);
     unsubscribe?.();
+    unsubscribeFrames?.();
     stdout.off('resize', onResize);
     process.off('uncaughtException', onError);
     try {

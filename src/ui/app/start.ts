@@ -5,7 +5,8 @@ import { Browser } from '../../store/browse.js';
 import type { Store } from '../../store/index.js';
 import { Controller } from './controller.js';
 import { colourWanted, setColour } from './ansi.js';
-import { framesToAnsi, listFrame } from './frame.js';
+import { FrameWriter } from './frame-writer.js';
+import { screenLines } from './screen-lines.js';
 import { TerminalScreen } from './terminal.js';
 
 export interface RunUiOptions {
@@ -44,11 +45,13 @@ export interface PreparedUi {
   browser: Browser;
   controller: Controller;
   term: TerminalScreen;
+  /** Draws every frame, the first one included (Ink reads the keys; it does not draw). */
+  writer: FrameWriter;
 }
 
 /**
- * Full screen at once: alternate screen, first window read, first frame drawn by hand; then Ink (slow to import)
- * takes over the same frame. Keys typed meanwhile wait in the tty and are read once Ink listens.
+ * Full screen at once: alternate screen, first window read, first frame drawn; then Ink (slow to import) is loaded to
+ * read the keys. Keys typed meanwhile wait in the tty and are read once Ink listens.
  */
 export async function startUi(o: RunUiOptions): Promise<RunningUi> {
   const stdin = o.stdin ?? process.stdin;
@@ -67,15 +70,16 @@ export async function startUi(o: RunUiOptions): Promise<RunningUi> {
   // Raw mode now, so keys typed before Ink listens are neither echoed nor lost.
   if (stdin.isTTY) stdin.setRawMode(true);
   controller.start();
-  const { lines, selected } = listFrame(controller.getSnapshot(), Date.now());
   setColour(colourWanted(stdout, env));
-  stdout.write(framesToAnsi(lines, Math.max(20, controller.getSnapshot().cols), selected));
+  const writer = new FrameWriter(stdout);
+  const snap = controller.getSnapshot();
+  writer.draw(screenLines(snap, [], Date.now()), Math.max(20, snap.cols));
   // React's development build costs twice the time and memory per frame; the user's own programs ($EDITOR) keep
   // the environment as it was (`env` was taken before).
   if (process.env.NODE_ENV === undefined) process.env.NODE_ENV = 'production';
   try {
     const { mountUi } = await import('./run.js');
-    return await mountUi({ o, stdin, stdout, env, browser, controller, term });
+    return await mountUi({ o, stdin, stdout, env, browser, controller, term, writer });
   } catch (err) {
     controller.stop();
     term.restore();

@@ -1,9 +1,9 @@
 import { writeSync } from 'node:fs';
 
-/** Alternate screen on, cleared, cursor home and hidden. */
-export const ENTER_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l';
-/** Cursor shown, main screen back (xterm restores what was there before). */
-export const LEAVE_SCREEN = '\x1b[?25h\x1b[?1049l';
+/** Alternate screen on, cleared, cursor home and hidden, autowrap off (a line never spills onto the next). */
+export const ENTER_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l\x1b[?7l';
+/** Autowrap and cursor back, main screen back (xterm restores what was there before). */
+export const LEAVE_SCREEN = '\x1b[?7h\x1b[?25h\x1b[?1049l';
 export const CLEAR_SCREEN = '\x1b[2J\x1b[H';
 
 export interface TtyIn {

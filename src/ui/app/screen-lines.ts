@@ -1,0 +1,115 @@
+import type { RowSummary } from '../../store/browse.js';
+import { bottomLine } from './bottom-line.js';
+import { CHROME_LINES, type UiSnapshot } from './controller.js';
+import { TABS, TAB_TITLES, type Tab } from './detail-lines.js';
+import { footerLine, type FooterMode } from './footer-line.js';
+import { headerLines } from './header-lines.js';
+import { formatRow, listTitle } from './row-format.js';
+import type { Line } from './segments.js';
+
+/** One line of the screen as drawn: its segments, and whether it is the selection (inverse video). */
+export interface ScreenLine {
+  line: Line;
+  inverse?: boolean;
+}
+
+export interface ListLinesProps {
+  rows: RowSummary[];
+  cursor: number;
+  top: number;
+  height: number;
+  width: number;
+  newAbove: number;
+  follow: boolean;
+  loading: boolean;
+  emptyText: string;
+}
+
+/** The window of rows: column titles, then exactly `height` lines (blank-padded so nothing old shows). */
+export function listLines({ rows, cursor, top, height, width, newAbove, follow, loading, emptyText }: ListLinesProps): ScreenLine[] {
+  const out: ScreenLine[] = [{ line: listTitle(width, newAbove, follow) }];
+  for (let i = 0; i < height; i++) {
+    const r = rows[top + i];
+    if (r) out.push({ line: formatRow(r, width), inverse: top + i === cursor });
+    else if (i === 0 && rows.length === 0) out.push({ line: [{ text: loading ? 'searching…' : emptyText, tone: 'dim' }] });
+    else out.push({ line: [] });
+  }
+  return out;
+}
+
+export interface DetailLinesProps {
+  id: number;
+  tab: Tab;
+  lines: Line[];
+  scroll: number;
+  height: number;
+}
+
+/** Tab bar, then `height` lines of the tab from `scroll`. */
+export function detailPaneLines({ id, tab, lines, scroll, height }: DetailLinesProps): Line[] {
+  const bar: Line = [{ text: `#${id} `, tone: 'bold' }];
+  TABS.forEach((t, i) => {
+    bar.push({ text: t === tab ? `[${i + 1} ${TAB_TITLES[t]}]` : ` ${i + 1} ${TAB_TITLES[t]} `, tone: t === tab ? 'bold' : 'dim' }, { text: ' ' });
+  });
+  const more = lines.length > height ? `  ${Math.min(lines.length, scroll + height)}/${lines.length}` : '';
+  bar.push({ text: more, tone: 'dim' });
+  const out: Line[] = [bar];
+  for (let i = 0; i < height; i++) out.push(lines[scroll + i] ?? []);
+  return out;
+}
+
+const SECTIONS: Array<[string, Array<[string, string]>]> = [
+  ['move', [['j k ↓ ↑', 'next / previous'], ['PgDn PgUp', 'a page'], ['ctrl-d ctrl-u', 'half a page'], ['g G', 'newest / oldest'], ['F', 'follow new requests on/off']]],
+  ['view', [['Enter', 'open the request'], ['Esc', 'back (in the list: clear the filter)'], ['Tab Shift-Tab 1-4', 'Request / Signature / Deliveries / Replays'], ['n N', 'next / previous filter text in the tab'], ['o', 'whole body in $PAGER']]],
+  ['act', [['r', 'replay to the forward target (asks for a URL if none)'], ['R', 'replay re-signed with a fresh timestamp'], ['e', 'edit the body in $EDITOR, then replay'], ['d', 'send it twice (idempotency check)'], ['y', 'copy as curl (OSC 52, and a file)'], ['x', 'export this request or the filtered rows: curl, HAR, NDJSON'], ['v', 'verify again with the current secrets']]],
+  ['filter /', [['text', 'in the path or the body'], ['method:POST path:/stripe', ''], ['provider:github event:push', ''], ['sig:invalid status:5xx', ''], ['delivery:failed dup:yes since:1h', 'terms combine with AND']]],
+  ['', [['?', 'this help'], ['q ctrl-c', 'quit']]],
+];
+
+/** The full key list, in place of the list (exactly `height` lines). */
+export function helpLines(height: number): Line[] {
+  const lines: Line[] = [[{ text: 'keys', tone: 'bold' }]];
+  for (const [title, keys] of SECTIONS) {
+    if (title) lines.push([{ text: title, tone: 'accent' }]);
+    for (const [k, what] of keys) lines.push([{ text: `  ${k.padEnd(34)}`, tone: 'bold' }, { text: what }]);
+  }
+  const shown = lines.slice(0, height);
+  while (shown.length < height) shown.push([]);
+  return shown;
+}
+
+export function footerMode(snap: UiSnapshot): FooterMode {
+  return snap.prompt ? 'prompt' : snap.filter.editing ? 'filter' : snap.help ? 'help' : snap.view;
+}
+
+/**
+ * The whole frame, top to bottom: rows-1 lines (never the terminal's last line, so nothing scrolls). The Ink
+ * components and the frame writer both draw these lines.
+ */
+export function screenLines(snap: UiSnapshot, detailContent: Line[], now: number): ScreenLine[] {
+  const width = Math.max(20, snap.cols);
+  const body = Math.max(1, snap.rows - 1 - CHROME_LINES);
+  const out: ScreenLine[] = headerLines({ width, source: snap.source, live: snap.live, counts: snap.counts, now }).map((line) => ({ line }));
+  if (snap.help) for (const line of helpLines(body + 1)) out.push({ line });
+  else if (snap.view === 'detail' && snap.detail) {
+    const d = snap.detail;
+    for (const line of detailPaneLines({ id: d.id, tab: d.tab, lines: detailContent, scroll: d.scroll, height: body })) out.push({ line });
+  } else {
+    out.push(
+      ...listLines({
+        rows: snap.list,
+        cursor: snap.cursor,
+        top: snap.top,
+        height: body,
+        width,
+        newAbove: snap.newAbove,
+        follow: snap.follow,
+        loading: snap.loading || snap.filter.searching,
+        emptyText: snap.filter.applied ? 'no request matches the filter' : snap.live ? 'waiting for requests…' : 'the history is empty',
+      }),
+    );
+  }
+  out.push({ line: bottomLine({ width, filter: snap.filter, status: snap.status, prompt: snap.prompt }) });
+  out.push({ line: footerLine(footerMode(snap), width) });
+  return out;
+}
