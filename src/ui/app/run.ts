@@ -1,41 +1,27 @@
-import { EventEmitter } from 'node:events';
-import { createElement } from 'react';
-import { render } from 'ink';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelineEvent } from '../../core/events.js';
 import { ReplayActions, osc52 } from './actions.js';
-import { KeyInput } from './KeyInput.js';
-import { screenLines } from './screen-lines.js';
 import { colourWanted, setColour } from './ansi.js';
+import { KeyReader } from './keys.js';
+import { screenLines } from './screen-lines.js';
 import type { PreparedUi, RunningUi } from './start.js';
 
-/** Where Ink would draw: nowhere. Ink only reads the keys; its renderer would cost more than a keypress may. */
-class NoOutput extends EventEmitter {
-  isTTY = false;
-  constructor(public columns: number, public rows: number) {
-    super();
-  }
-  write(): boolean {
-    return true;
-  }
-}
-
 /**
- * Ink reads the keys; the frame writer draws each change of the controller's snapshot (the changed lines only). Every
- * exit path puts the terminal back as it was.
+ * The live loop: keys from the terminal to the controller, each change of the controller's snapshot drawn by the frame
+ * writer (the changed lines only). Every exit path puts the terminal back as it was.
  */
 export async function mountUi({ o, stdin, stdout, env, browser, controller, term, writer }: PreparedUi): Promise<RunningUi> {
-  let resolveCommitted: ((s: boolean) => void) | null = null;
+  const reader = new KeyReader(stdin, (p) => controller.key(p.input, p.key));
   const handOff = async <T,>(fn: () => Promise<T>): Promise<T> => {
-    // Inactive input first (Ink turns raw mode off and stops reading), then the terminal goes to the program.
-    const committed = new Promise<boolean>((r) => (resolveCommitted = r));
+    // No frames and no key reading while the program owns the terminal; keys typed meanwhile are its own.
     controller.setSuspended(true);
-    await committed;
+    reader.stop();
     try {
       return await term.handOff(fn);
     } finally {
       writer.invalidate(); // the screen was cleared on the way back
+      reader.start();
       controller.setSuspended(false);
       controller.setStatus({ text: 'back', tone: 'info' });
     }
@@ -53,13 +39,6 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
     env,
   });
   controller.actions = actions;
-  const onSuspendCommitted = (s: boolean) => {
-    if (s && resolveCommitted) {
-      const r = resolveCommitted;
-      resolveCommitted = null;
-      r(s);
-    }
-  };
 
   let finished = false;
   let resolveDone!: () => void;
@@ -97,14 +76,9 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
   };
 
   unsubscribeFrames = controller.subscribe(schedulePaint);
-  const ink = render(createElement(KeyInput, { controller, onSuspendCommitted }), {
-    stdin,
-    stdout: new NoOutput(stdout.columns || 80, stdout.rows || 24) as unknown as NodeJS.WriteStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-  });
+  reader.start();
   stdout.on('resize', onResize);
-  // The size may have changed while Ink loaded.
+  // The size may have changed since the first frame.
   onResize();
   process.on('uncaughtException', onError);
 
@@ -113,8 +87,8 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
   // Ages in the header (tunnel, last delivery, probe) move with the clock: a frame a second redraws that line only.
   if (o.events) timers.push(setInterval(schedulePaint, 1000));
   setColour(colourWanted(stdout, env));
+  let pending: NodeJS.Timeout | null = null;
   if (o.events) {
-    let pending: NodeJS.Timeout | null = null;
     let cost = 0;
     lastRender = 0;
     unsubscribe = o.events.subscribe((e: PipelineEvent) => {
@@ -139,14 +113,18 @@ export async function mountUi({ o, stdin, stdout, env, browser, controller, term
     for (const t of timers) clearInterval(t);
     unsubscribe?.();
     unsubscribeFrames?.();
+    if (pending) clearTimeout(pending);
     stdout.off('resize', onResize);
     process.off('uncaughtException', onError);
     try {
-      ink.unmount();
+      reader.stop();
     } finally {
       term.restore();
-      // Ink unrefs stdin; pausing also stops the tty read, so the process can end.
+      // Stop the tty read, so the process can end: Node stops it on a 'pause' event, which pause() emits only for a
+      // flowing stream (a 'readable' listener left it non-flowing), hence resume() first; unref for good measure.
+      stdin.resume();
       stdin.pause();
+      stdin.unref?.();
       resolveDone();
     }
   }

@@ -36,7 +36,7 @@ export interface RunningUi {
   close(): void;
 }
 
-/** What exists before Ink is loaded: the history window, the terminal state, the first frame on screen. */
+/** What exists before the live loop is loaded: the history window, the terminal state, the first frame on screen. */
 export interface PreparedUi {
   o: RunUiOptions;
   stdin: NodeJS.ReadStream;
@@ -45,13 +45,13 @@ export interface PreparedUi {
   browser: Browser;
   controller: Controller;
   term: TerminalScreen;
-  /** Draws every frame, the first one included (Ink reads the keys; it does not draw). */
+  /** Draws every frame, the first one included. */
   writer: FrameWriter;
 }
 
 /**
- * Full screen at once: alternate screen, first window read, first frame drawn; then Ink (slow to import) is loaded to
- * read the keys. Keys typed meanwhile wait in the tty and are read once Ink listens.
+ * Full screen at once: alternate screen, first window read, first frame drawn; then the key reader and the actions
+ * (replay, export: more code to load) start. Keys typed meanwhile wait in the tty and are read once the reader listens.
  */
 export async function startUi(o: RunUiOptions): Promise<RunningUi> {
   const stdin = o.stdin ?? process.stdin;
@@ -67,16 +67,13 @@ export async function startUi(o: RunUiOptions): Promise<RunningUi> {
     rows: stdout.rows || 24,
   });
   term.enter();
-  // Raw mode now, so keys typed before Ink listens are neither echoed nor lost.
+  // Raw mode now, so keys typed before the reader listens are neither echoed nor lost.
   if (stdin.isTTY) stdin.setRawMode(true);
   controller.start();
   setColour(colourWanted(stdout, env));
   const writer = new FrameWriter(stdout);
   const snap = controller.getSnapshot();
   writer.draw(screenLines(snap, [], Date.now()), Math.max(20, snap.cols));
-  // React's development build costs twice the time and memory per frame; the user's own programs ($EDITOR) keep
-  // the environment as it was (`env` was taken before).
-  if (process.env.NODE_ENV === undefined) process.env.NODE_ENV = 'production';
   try {
     const { mountUi } = await import('./run.js');
     return await mountUi({ o, stdin, stdout, env, browser, controller, term, writer });
