@@ -13,6 +13,8 @@ export type PipelineEvent =
     }
   | { type: 'delivery'; requestId: number; delivery: Omit<Delivery, 'id'> & { id?: number }; waiting?: number }
   | { type: 'state'; component: string; state: string; message: string; detail?: Record<string, unknown> }
+  /** The relay's end-to-end probe came back through the public URL: routine, so the logs stay quiet; the UI shows its age. */
+  | { type: 'probe'; ms: number }
   | { type: 'warning'; message: string; detail?: Record<string, unknown> }
   | { type: 'error'; message: string; detail?: Record<string, unknown> };
 

@@ -72,6 +72,8 @@ export interface SignatureDetail {
   code: ReasonCode | null;
   diagnosis: string | null;
   warnings: string[];
+  /** Which secret matched, masked to its last 4 characters (`core/secrets.ts` maskSecret); absent in older rows. */
+  secretHint?: string | null;
 }
 
 /** What the signature layer concluded about one request. */
@@ -87,6 +89,8 @@ export interface Verdict {
   /** Longer explanation when no signature matched: which culprit explains it. */
   diagnosis?: string | null;
   warnings?: string[];
+  /** When valid: the secret that matched, masked to its last 4 characters. Never the secret itself. */
+  secretHint?: string | null;
 }
 
 /** A request as read back from the history. */

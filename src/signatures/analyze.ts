@@ -88,7 +88,7 @@ export function analyze(input: AnalyzeInput): Verdict {
   if (result.ok) {
     const i = result.secretIndex;
     const which = secrets.length > 1 ? ` (secret #${i + 1}, ${maskSecret(secrets[i]!)})` : '';
-    return verdict(base, 'valid', `valid ${name} signature${which}`, { warnings: result.warnings });
+    return verdict(base, 'valid', `valid ${name} signature${which}`, { warnings: result.warnings, secretHint: maskSecret(secrets[i]!) });
   }
   const diagnosis =
     result.code === 'no_match' ? diagnose({ provider, input: verifyInput, allSecrets: input.secrets, ownKeys: keys }) : null;

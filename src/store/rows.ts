@@ -68,9 +68,12 @@ function parseHeaders(json: string): HeaderList {
 }
 
 /** The `signature_detail` column: the verdict's code, diagnosis and warnings, as one JSON text. */
-export function signatureDetailColumn(v: Pick<Verdict, 'code' | 'diagnosis' | 'warnings'>): string {
-  return JSON.stringify({ code: v.code ?? null, diagnosis: v.diagnosis ?? null, warnings: v.warnings ?? [] });
+export function signatureDetailColumn(v: Pick<Verdict, 'code' | 'diagnosis' | 'warnings' | 'secretHint'>): string {
+  return JSON.stringify({ code: v.code ?? null, diagnosis: v.diagnosis ?? null, warnings: v.warnings ?? [], ...(v.secretHint ? { secretHint: v.secretHint } : {}) });
 }
+
+/** A masked secret as maskSecret writes it (stars, then at most the last 4 characters): anything else is dropped. */
+const SECRET_HINT = /^\*{1,8}.{0,4}$/;
 
 /** Read back once, here: a column another version wrote oddly yields nulls, never a throw. */
 export function parseSignatureDetail(json: string | null): SignatureDetail | null {
@@ -87,6 +90,7 @@ export function parseSignatureDetail(json: string | null): SignatureDetail | nul
     code: isReasonCode(o.code) ? o.code : null,
     diagnosis: typeof o.diagnosis === 'string' ? o.diagnosis : null,
     warnings: Array.isArray(o.warnings) ? o.warnings.filter((w): w is string => typeof w === 'string') : [],
+    secretHint: typeof o.secretHint === 'string' && SECRET_HINT.test(o.secretHint) ? o.secretHint : null,
   };
 }
 

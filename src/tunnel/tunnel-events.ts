@@ -32,7 +32,7 @@ export function describeTunnelState(s: TunnelState): PipelineEvent | null {
         detail: { delayMs: s.delayMs, attempt: s.attempt },
       };
     case 'degraded':
-      return { type: 'warning', message: `relay looks connected, but requests do not get through: ${s.reason}` };
+      return { type: 'warning', message: `relay looks connected, but requests do not get through: ${s.reason}`, detail: { component: 'relay', state: 'degraded' } };
     case 'failed':
       return { type: 'error', message: s.error.message };
     case 'closed':
@@ -40,11 +40,11 @@ export function describeTunnelState(s: TunnelState): PipelineEvent | null {
   }
 }
 
-/** The tunnel client's other reports as events; routine ones (probe ok) stay quiet. */
+/** The tunnel client's other reports as events (a probe that came back is one the logs do not print). */
 export function describeTunnelLog(e: TunnelEvent): PipelineEvent | null {
   switch (e.event) {
     case 'probe-ok':
-      return null;
+      return { type: 'probe', ms: e.ms };
     case 'bad-frame':
       return { type: 'warning', message: `relay sent a frame this version cannot read: ${e.error}` };
     case 'handler-error':

@@ -75,6 +75,8 @@ export function humanLine(c: ChalkInstance, event: PipelineEvent): string | null
     }
     case 'state':
       return c.cyan(`[${event.component}] ${event.message}`);
+    case 'probe':
+      return null; // routine: the tunnel's state lines say when it is not
     case 'warning':
       return c.yellow(`warning: ${event.message}`);
     case 'error':
@@ -82,8 +84,10 @@ export function humanLine(c: ChalkInstance, event: PipelineEvent): string | null
   }
 }
 
-/** One NDJSON object per event. */
-export function jsonLine(event: PipelineEvent): string {
+/** One NDJSON object per event; none for a routine probe. */
+export function jsonLine(event: Exclude<PipelineEvent, { type: 'probe' }>): string;
+export function jsonLine(event: PipelineEvent): string | null;
+export function jsonLine(event: PipelineEvent): string | null {
   switch (event.type) {
     case 'listening':
       return JSON.stringify({ event: 'listening', url: event.url, door: event.door, ...event.detail });
@@ -95,6 +99,8 @@ export function jsonLine(event: PipelineEvent): string {
       return JSON.stringify(deliveryEventJson(event.requestId, event.delivery, event.waiting ?? 0));
     case 'state':
       return JSON.stringify({ event: 'state', component: event.component, state: event.state, message: event.message, ...event.detail });
+    case 'probe':
+      return null;
     case 'warning':
       return JSON.stringify({ event: 'warning', message: event.message, ...event.detail });
     case 'error':

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SecretMap } from '../../config/secrets.js';
 import { formatMs } from '../../core/duration.js';
-import { maskSecret } from '../../core/secrets.js';
 import { EventHub } from '../../core/events.js';
 import type { StoredRequest, Verdict } from '../../core/types.js';
 import { senderUrl } from '../../core/sender-url.js';
@@ -183,12 +182,8 @@ export class ReplayActions implements UiActions {
       provider: r.provider ?? undefined,
       generic: this.d.generic,
     });
-    if (verdict.status === 'valid' && !verdict.reason.includes('****')) {
-      // Which secret matched, by its last 4 characters (analyze names it only when there are several).
-      const provider = verdict.provider ? getProvider(verdict.provider, this.d.generic) : undefined;
-      const only = provider ? secretsFor(provider, this.d.secrets).secrets : [];
-      if (only.length === 1) verdict.reason += ` (secret ${maskSecret(only[0]!)})`;
-    }
+    // Which secret matched, by its last 4 characters (the reason names it only when there are several).
+    if (verdict.status === 'valid' && verdict.secretHint && !verdict.reason.includes(verdict.secretHint)) verdict.reason += ` (secret ${verdict.secretHint})`;
     const mark = verdict.status === 'valid' ? '✓' : verdict.status === 'invalid' ? '✗' : '–';
     return { result: { ok: verdict.status === 'valid', message: `#${id} verified again: ${mark} ${verdict.reason}` }, verdict };
   }

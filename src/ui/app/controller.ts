@@ -42,6 +42,8 @@ export interface LiveInfo {
   tunnel: TunnelView | null;
   targets: string[];
   lastDelivery: { target: string; status: number | null; error: string | null; at: number } | null;
+  /** The last end-to-end probe through the public URL that came back (relay). */
+  lastProbe: { at: number; ms: number } | null;
 }
 
 export interface CountsView {
@@ -201,7 +203,7 @@ export class Controller {
       status: null,
       prompt: null,
       live: deps.live
-        ? { localUrl: deps.live.localUrl ?? null, publicUrl: null, relay: deps.live.relay, tunnel: null, targets: deps.live.targets, lastDelivery: null }
+        ? { localUrl: deps.live.localUrl ?? null, publicUrl: null, relay: deps.live.relay, tunnel: null, targets: deps.live.targets, lastDelivery: null, lastProbe: null }
         : null,
       counts: { total: 0, signatureFailures: 0, duplicates: 0, failedDeliveries: 0, complete: false },
       source: deps.source,
@@ -415,8 +417,14 @@ export class Controller {
         this.set({ live: { ...live, tunnel } });
         return;
       }
+      case 'probe': {
+        // A probe that came back also ends a degraded state: requests get through again.
+        const tunnel: TunnelView | null = live.tunnel?.state === 'degraded' ? { state: 'online', since: this.clock(), queued: 0 } : live.tunnel;
+        this.set({ live: { ...live, tunnel, lastProbe: { at: this.clock(), ms: e.ms } } });
+        return;
+      }
       case 'warning':
-        if (/probe through the public URL failed/.test(e.message) && live.tunnel) {
+        if (e.detail?.component === 'relay' && e.detail.state === 'degraded' && live.tunnel) {
           this.set({ live: { ...live, tunnel: { state: 'degraded', since: this.clock(), reason: e.message } } });
         }
         // On the status line at the next tick: a flood of bad clients costs one render per batch, not one each.

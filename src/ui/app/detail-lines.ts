@@ -62,12 +62,28 @@ function requestLines(r: StoredRequest, width: number): Line[] {
   return out;
 }
 
-function verdictLines(title: string, v: { status: string | null; reason: string | null; diagnosis: string | null; warnings: string[] }): Line[] {
+interface VerdictView {
+  status: string | null;
+  reason: string | null;
+  diagnosis: string | null;
+  warnings: string[];
+  /** The matching secret, masked to its last 4 characters; undefined for rows captured before it was recorded. */
+  secretHint: string | null | undefined;
+}
+
+function verdictLines(title: string, v: VerdictView): Line[] {
   const out: Line[] = [];
   const tone = v.status === 'valid' ? 'ok' : v.status === 'invalid' ? 'bad' : v.status === 'no-secret' ? 'warn' : 'dim';
   const mark = v.status === 'valid' ? '✓ valid' : v.status === 'invalid' ? '✗ invalid' : v.status === 'no-secret' ? '? no secret' : v.status ?? '– not checked';
   out.push([{ text: `${title}: `, tone: 'bold' }, { text: mark, tone }]);
   if (v.reason) out.push([{ text: 'reason: ', tone: 'bold' }, { text: printable(v.reason) }]);
+  if (v.status === 'valid') {
+    out.push(
+      v.secretHint
+        ? [{ text: 'secret: ', tone: 'bold' }, { text: printable(v.secretHint), tone: 'ok' }, { text: ' matched (last 4 characters)', tone: 'dim' }]
+        : [{ text: 'secret: ', tone: 'bold' }, { text: 'not recorded at capture (older history): v names it', tone: 'dim' }],
+    );
+  }
   if (v.diagnosis) {
     out.push(plain('diagnosis:', 'bold'));
     for (const l of v.diagnosis.split('\n')) out.push(plain(`  ${printable(l)}`));
@@ -82,7 +98,7 @@ function signatureLines(d: DetailData): Line[] {
   out.push([{ text: 'provider: ', tone: 'bold' }, { text: r.provider ?? 'unknown', tone: 'accent' },
     { text: r.eventType ? `   event ${r.eventType}` : '' }, { text: r.eventId ? `   id ${r.eventId}` : '' }]);
   const detail = signatureDetail(r);
-  out.push(...verdictLines('at capture', { status: r.signatureStatus, reason: r.signatureReason, diagnosis: detail.diagnosis, warnings: detail.warnings }));
+  out.push(...verdictLines('at capture', { status: r.signatureStatus, reason: r.signatureReason, diagnosis: detail.diagnosis, warnings: detail.warnings, secretHint: detail.secretHint }));
   if (detail.code) out.push(plain(`code: ${detail.code}`, 'dim'));
   if (r.duplicateOf) out.push(plain(`duplicate of #${r.duplicateOf} (same provider event id)`, 'warn'));
   out.push([]);
@@ -90,7 +106,8 @@ function signatureLines(d: DetailData): Line[] {
   out.push(plain(`body: ${r.body.length} bytes stored`, 'dim'));
   out.push([]);
   if (d.reverified) {
-    out.push(...verdictLines('re-verified now', { status: d.reverified.status, reason: d.reverified.reason, diagnosis: d.reverified.diagnosis ?? null, warnings: d.reverified.warnings ?? [] }));
+    const v = d.reverified;
+    out.push(...verdictLines('re-verified now', { status: v.status, reason: v.reason, diagnosis: v.diagnosis ?? null, warnings: v.warnings ?? [], secretHint: v.secretHint ?? null }));
   } else {
     out.push(plain('press v to verify again with the current secrets', 'dim'));
   }

@@ -6,8 +6,14 @@ function age(ms: number): string {
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m` : `${Math.floor(s / 3600)}h`;
 }
 
-/** The tunnel in a few words; "online" only after the relay said so. */
-export function tunnelText(t: TunnelView | null, now: number): { text: string; tone: 'ok' | 'bad' | 'warn' | 'dim' } {
+/** The tunnel in a few words, and how long ago a probe last came back through the public URL. */
+export function tunnelText(t: TunnelView | null, now: number, lastProbe: LiveInfo['lastProbe'] = null): { text: string; tone: 'ok' | 'bad' | 'warn' | 'dim' } {
+  const s = tunnelState(t, now);
+  return lastProbe ? { ...s, text: `${s.text} · probe ${age(now - lastProbe.at)} ago` } : s;
+}
+
+/** "online" only after the relay said so. */
+function tunnelState(t: TunnelView | null, now: number): { text: string; tone: 'ok' | 'bad' | 'warn' | 'dim' } {
   if (!t) return { text: 'connecting…', tone: 'warn' };
   switch (t.state) {
     case 'connecting':
@@ -37,7 +43,7 @@ export function headerLines({ source, live, counts, now }: HeaderProps): [Line, 
   if (live) {
     first.push({ text: live.localUrl ?? 'starting…', tone: 'key' });
     if (live.relay) {
-      const t = tunnelText(live.tunnel, now);
+      const t = tunnelText(live.tunnel, now, live.lastProbe);
       first.push({ text: '  relay ' }, { text: live.publicUrl ?? '(no public URL yet)', tone: 'key' }, { text: ' ' }, { text: t.text, tone: t.tone });
     }
   } else {

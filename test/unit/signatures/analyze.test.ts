@@ -58,6 +58,10 @@ describe('analyze', () => {
     expect(run({ headers, secrets: { stripe: [STRIPE] } })).toMatchObject({ status: 'valid', code: null, provider: 'stripe', eventType: 'invoice.paid' });
     const v = run({ headers, secrets: { stripe: ['whsec_other', STRIPE] } });
     expect(v.reason).toMatch(/secret #2/);
+    // which secret matched, by its last 4 characters only (kept with the row, shown in the UI's Signature tab)
+    expect(v.secretHint).toBe('********cret');
+    expect(run({ headers, secrets: { stripe: [STRIPE] } }).secretHint).toBe('********cret');
+    expect(run({ headers, secrets: { stripe: ['whsec_nope'] } }).secretHint ?? null).toBeNull();
     const old = run({ headers, secrets: { stripe: [STRIPE] }, now: T + 612 });
     expect(old).toMatchObject({ status: 'invalid', code: 'too_old', reason: 'timestamp too old by 612 s (tolerance 300 s)' });
     expect(run({ headers, secrets: { stripe: [STRIPE] }, now: T + 612, tolerance: 700 }).status).toBe('valid');

@@ -53,6 +53,14 @@ describe('Store', () => {
     expect(got.responseStatus).toBe(200);
   });
 
+  it('keeps which secret matched as its masked last 4 characters only; anything else in that place reads as unknown', () => {
+    const [r] = store.insertMany([{ incoming: incoming(), verdict: { ...verdict('evt_h'), secretHint: '********f00d' }, responseStatus: 200 }]);
+    expect(store.get(r!.id)!.signatureDetail?.secretHint).toBe('********f00d');
+    // a column written by hand (or by another program) holding a whole secret is not shown
+    store.db.prepare('UPDATE requests SET signature_detail = ? WHERE id = ?').run(JSON.stringify({ code: null, diagnosis: null, warnings: [], secretHint: 'whsec_wholesecret' }), r!.id);
+    expect(store.get(r!.id)!.signatureDetail?.secretHint).toBeNull();
+  });
+
   it('runs in WAL mode with the schema version recorded', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     const raw = new Database(store.path, { readonly: true });

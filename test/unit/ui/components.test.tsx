@@ -6,12 +6,13 @@ import { RequestList } from '../../../src/ui/app/RequestList.js';
 import { DetailPane } from '../../../src/ui/app/DetailPane.js';
 import { BottomLine } from '../../../src/ui/app/BottomLine.js';
 import { Help } from '../../../src/ui/app/Help.js';
-import { Header } from '../../../src/ui/app/Header.js';
+import { Header, tunnelText } from '../../../src/ui/app/Header.js';
 import { Footer } from '../../../src/ui/app/Footer.js';
 import { detailLines } from '../../../src/ui/app/detail-lines.js';
 import { prettyJsonLines } from '../../../src/ui/app/pretty-json.js';
 import { lineText } from '../../../src/ui/app/segments.js';
 import type { StoredRequest } from '../../../src/core/types.js';
+import type { LiveInfo } from '../../../src/ui/app/controller.js';
 
 const frame = (f: string | undefined) => stripVTControlCharacters(f ?? '').split('\n');
 
@@ -86,6 +87,18 @@ describe('DetailPane and its tabs', () => {
     expect(text).toContain('reason: no signature matched');
     expect(text).toContain('  the body was re-encoded');
     expect(text.some((t) => /^body sha256: [0-9a-f]{64}$/.test(t))).toBe(true);
+    expect(text.some((t) => t.startsWith('secret:'))).toBe(false);
+  });
+
+  it('Signature: which secret matched, by its last 4 characters, at capture and when verified again', () => {
+    const valid: StoredRequest = { ...request, signatureStatus: 'valid', signatureReason: 'valid github signature', signatureDetail: { code: null, diagnosis: null, warnings: [], secretHint: '********f00d' } };
+    const reverified = { provider: 'github', eventType: 'push', eventId: 'e1', status: 'valid' as const, reason: 'valid github signature', secretHint: '****beef' };
+    const text = detailLines({ request: valid, deliveries: [], reverified }, 'signature', 80).map(lineText);
+    expect(text).toContain('secret: ********f00d matched (last 4 characters)');
+    expect(text).toContain('secret: ****beef matched (last 4 characters)');
+    // a row from before the hint was recorded says so, and how to learn it
+    const old = detailLines({ request: { ...valid, signatureDetail: { code: null, diagnosis: null, warnings: [] } }, deliveries: [], reverified: null }, 'signature', 80).map(lineText);
+    expect(old).toContain('secret: not recorded at capture (older history): v names it');
   });
 
   it('Deliveries and Replays split the attempts by kind', () => {
@@ -134,12 +147,23 @@ describe('Help, Header, Footer', () => {
 
   it('Header: never "online" before the relay says so; counts; forward target with the last status', () => {
     const counts = { total: 12, signatureFailures: 2, failedDeliveries: 1, duplicates: 3, complete: true };
-    const live = { localUrl: 'http://127.0.0.1:4747', publicUrl: null, relay: true, tunnel: { state: 'connecting' as const, since: 0 }, targets: ['http://localhost:3000'], lastDelivery: { target: 'x', status: 502, error: null, at: 0 } };
+    const live = { localUrl: 'http://127.0.0.1:4747', publicUrl: null, relay: true, tunnel: { state: 'connecting' as const, since: 0 }, targets: ['http://localhost:3000'], lastDelivery: { target: 'x', status: 502, error: null, at: 0 }, lastProbe: null };
     const lines = frame(render(<Header width={100} source="h.db" live={live} counts={counts} now={5000} />).lastFrame());
     expect(lines[0]).toBe('hookdev http://127.0.0.1:4747  relay (no public URL yet) connecting…');
     expect(lines[1]).toBe('→ http://localhost:3000 ✗ 502 5s ago  12 requests  2 ✗sig  1 failed deliveries  3 dup');
     const online = { ...live, publicUrl: 'https://r.test/c', tunnel: { state: 'reconnecting' as const, since: 0, retryAt: 4000, attempt: 2 } };
     expect(frame(render(<Header width={100} source="h.db" live={online} counts={counts} now={1000} />).lastFrame())[0]).toContain('offline, reconnecting in 3s (attempt 2)');
+  });
+
+  it('Header: the age of the last probe that came back through the public URL, in every tunnel state', () => {
+    const counts = { total: 0, signatureFailures: 0, failedDeliveries: 0, duplicates: 0, complete: true };
+    const live: LiveInfo = { localUrl: 'http://127.0.0.1:4747', publicUrl: 'https://r.test/c', relay: true, tunnel: { state: 'online', since: 0, queued: 0 }, targets: [], lastDelivery: null, lastProbe: null };
+    const first = (l: LiveInfo, now: number) => frame(render(<Header width={120} source="h.db" live={l} counts={counts} now={now} />).lastFrame())[0];
+    expect(first(live, 90_000)).toBe('hookdev http://127.0.0.1:4747  relay https://r.test/c online 1m');
+    expect(first({ ...live, lastProbe: { at: 60_000, ms: 12 } }, 72_000)).toBe('hookdev http://127.0.0.1:4747  relay https://r.test/c online 1m · probe 12s ago');
+    const reconnecting: LiveInfo = { ...live, tunnel: { state: 'reconnecting', since: 0, retryAt: 80_000, attempt: 3 }, lastProbe: { at: 0, ms: 9 } };
+    // (ink-testing-library's terminal is 100 columns: the tunnel's words on their own)
+    expect(tunnelText(reconnecting.tunnel, 75_000, reconnecting.lastProbe).text).toBe('offline, reconnecting in 5s (attempt 3) · probe 1m ago');
   });
 
   it('Footer keeps help and quit however narrow', () => {

@@ -256,6 +256,32 @@ describe('Controller in live mode (listen): header facts from the pipeline event
     }
   });
 
+  it('tunnel: a probe that came back is remembered with its time (the header shows its age), and ends a degraded state', async () => {
+    const store = openStore(tmp.path('probe.db'));
+    let now = 1_000;
+    const c = new Controller({ browser: new Browser(store.db), source: 'x', live: { targets: [], relay: true }, clock: () => now });
+    const { describeTunnelLog, describeTunnelState } = await import('../../../src/tunnel/tunnel-events.js');
+    try {
+      c.start();
+      c.onEvent({ type: 'state', component: 'relay', state: 'connected', message: 'connected', detail: { publicUrl: 'https://r.test/ch', queued: 0 } });
+      expect(c.getSnapshot().live!.lastProbe).toBeNull();
+      now = 2_000;
+      // the events as the listener makes them from the tunnel client's reports
+      c.onEvent(describeTunnelLog({ event: 'probe-ok', ms: 14 })!);
+      expect(c.getSnapshot().live!.lastProbe).toEqual({ at: 2_000, ms: 14 });
+      now = 3_000;
+      c.onEvent(describeTunnelState({ state: 'degraded', reason: 'probe through https://r.test/ch failed: timeout' } as never)!);
+      expect(c.getSnapshot().live!.tunnel).toMatchObject({ state: 'degraded', since: 3_000 });
+      now = 4_000;
+      c.onEvent(describeTunnelLog({ event: 'probe-ok', ms: 9 })!);
+      expect(c.getSnapshot().live!.tunnel).toMatchObject({ state: 'online', since: 4_000 });
+      expect(c.getSnapshot().live!.lastProbe).toEqual({ at: 4_000, ms: 9 });
+    } finally {
+      c.stop();
+      store.close();
+    }
+  });
+
   it('counts and the last delivery come from events and show at the next tick (one render per batch)', () => {
     const store = openStore(tmp.path('live2.db'));
     const c = new Controller({ browser: new Browser(store.db), source: 'x', live: { targets: ['http://127.0.0.1:3000'], relay: false } });
