@@ -10,7 +10,11 @@ export interface AppProps {
   onSuspendCommitted?: (suspended: boolean) => void;
 }
 
-/** Binds the controller to Ink: one stable input handler, the terminal size, a 1 s clock for ages in the header. */
+/**
+ * The whole UI as an Ink app: one stable input handler, the terminal size, a 1 s clock for ages in the header. The live
+ * terminal uses the frame writer and key reader instead (loop.ts: Ink's renderer costs 10-30 ms a frame at 120x40);
+ * this binding draws the same lines, for component tests and the benchmark's comparison.
+ */
 export function App({ controller, clock = Date.now, onSuspendCommitted }: AppProps) {
   const snap = useSyncExternalStore(controller.subscribe, controller.getSnapshot);
   const { stdout } = useStdout();

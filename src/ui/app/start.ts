@@ -6,6 +6,7 @@ import type { Store } from '../../store/index.js';
 import { Controller } from './controller.js';
 import { colourWanted, setColour } from './ansi.js';
 import { FrameWriter } from './frame-writer.js';
+import { startLoop } from './loop.js';
 import { screenLines } from './screen-lines.js';
 import { TerminalScreen } from './terminal.js';
 
@@ -36,7 +37,7 @@ export interface RunningUi {
   close(): void;
 }
 
-/** What exists before the live loop is loaded: the history window, the terminal state, the first frame on screen. */
+/** What the live loop works with: the history window, the terminal state, the frame writer. */
 export interface PreparedUi {
   o: RunUiOptions;
   stdin: NodeJS.ReadStream;
@@ -50,8 +51,8 @@ export interface PreparedUi {
 }
 
 /**
- * Full screen at once: alternate screen, first window read, first frame drawn; then the key reader and the actions
- * (replay, export: more code to load) start. Keys typed meanwhile wait in the tty and are read once the reader listens.
+ * Full screen at once: alternate screen, first window read, first frame drawn, keys read; then the actions (replay,
+ * export, $EDITOR: ~100 ms of imports) are loaded while navigation already works.
  */
 export async function startUi(o: RunUiOptions): Promise<RunningUi> {
   const stdin = o.stdin ?? process.stdin;
@@ -74,12 +75,14 @@ export async function startUi(o: RunUiOptions): Promise<RunningUi> {
   const writer = new FrameWriter(stdout);
   const snap = controller.getSnapshot();
   writer.draw(screenLines(snap, [], Date.now()), Math.max(20, snap.cols));
+  const prepared: PreparedUi = { o, stdin, stdout, env, browser, controller, term, writer };
+  const loop = startLoop(prepared);
   try {
-    const { mountUi } = await import('./run.js');
-    return await mountUi({ o, stdin, stdout, env, browser, controller, term, writer });
+    const { attachActions } = await import('./run.js');
+    attachActions(prepared, loop);
   } catch (err) {
-    controller.stop();
-    term.restore();
+    loop.close();
     throw err;
   }
+  return { done: loop.done, close: loop.close };
 }

@@ -91,3 +91,56 @@ describe('FrameWriter', () => {
     expect(writes[0]!.endsWith('\x1b[?2026l')).toBe(true);
   });
 });
+
+describe('the frame writer and the Ink components draw the same screen', () => {
+  it('list and detail views of a real history: the same text line for line, the same selected row', async () => {
+    const { render } = await import('ink-testing-library');
+    const { createElement } = await import('react');
+    const { stripVTControlCharacters } = await import('node:util');
+    const { openStore } = await import('../../../src/store/index.js');
+    const { Browser } = await import('../../../src/store/browse.js');
+    const { Controller } = await import('../../../src/ui/app/controller.js');
+    const { Screen } = await import('../../../src/ui/app/Screen.js');
+    const { screenLines } = await import('../../../src/ui/app/screen-lines.js');
+    const { makeTempDir } = await import('../../helpers/tmp.js');
+    const tmp = makeTempDir();
+    const store = openStore(tmp.path('same.db'));
+    try {
+      store.insertMany(
+        Array.from({ length: 30 }, (_, i) => ({
+          incoming: {
+            source: 'http' as const, method: 'POST', url: `/hooks/${i}`, httpVersion: '1.1', remoteAddr: '127.0.0.1',
+            headers: [['Content-Type', 'application/json']] as Array<[string, string]>, body: Buffer.from(`{"n":${i}}`), receivedAt: 1_700_000_000_000 + i * 1000,
+          },
+          verdict: null,
+          responseStatus: 200,
+        })),
+      );
+      // ink-testing-library draws 100 columns
+      const c = new Controller({ browser: new Browser(store.db), source: 'same.db', cols: 100, rows: 20 });
+      c.start();
+      c.key('j', {});
+      c.key('j', {});
+      const now = 1_700_000_100_000;
+      for (const step of ['list', 'detail'] as const) {
+        if (step === 'detail') c.key('', { return: true });
+        const snap = c.getSnapshot();
+        const detail = snap.view === 'detail' ? c.detailContent() : [];
+        const ink = stripVTControlCharacters(render(createElement(Screen, { snap, detailLines: detail, now })).lastFrame() ?? '').split('\n').map((l) => l.trimEnd());
+        const s = screen(100, 20);
+        new FrameWriter(s.out).draw(screenLines(snap, detail, now), 100);
+        const drawn = (await s.text()).map((l) => l.trimEnd());
+        expect(drawn.slice(0, 19)).toEqual(ink);
+        expect(drawn[19]).toBe(''); // the last row stays empty: nothing ever scrolls
+        if (step === 'list') {
+          const inv = await s.inverse();
+          expect(drawn[inv.indexOf(true)]).toContain('/hooks/27');
+        } else expect(drawn.join('\n')).toContain('Content-Type: application/json');
+      }
+      c.stop();
+    } finally {
+      store.close();
+      tmp.cleanup();
+    }
+  });
+});

@@ -1,0 +1,122 @@
+import type { PipelineEvent } from '../../core/events.js';
+import { colourWanted, setColour } from './ansi.js';
+import { KeyReader } from './keys.js';
+import { screenLines } from './screen-lines.js';
+import type { PreparedUi, RunningUi } from './start.js';
+
+export interface LiveLoop extends RunningUi {
+  /** Give the terminal to another program ($EDITOR, $PAGER): no frames, no key reading meanwhile; back afterwards. */
+  handOff<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * The live loop: keys from the terminal to the controller, each change of the controller's snapshot drawn by the frame
+ * writer (the changed lines only). Every exit path puts the terminal back as it was.
+ */
+export function startLoop({ o, stdin, stdout, env, controller, term, writer }: PreparedUi): LiveLoop {
+  const reader = new KeyReader(stdin, (p) => controller.key(p.input, p.key));
+  const handOff = async <T,>(fn: () => Promise<T>): Promise<T> => {
+    // No frames and no key reading while the program owns the terminal; keys typed meanwhile are its own.
+    controller.setSuspended(true);
+    reader.stop();
+    try {
+      return await term.handOff(fn);
+    } finally {
+      writer.invalidate(); // the screen was cleared on the way back
+      reader.start();
+      controller.setSuspended(false);
+      controller.setStatus({ text: 'back', tone: 'info' });
+    }
+  };
+
+  let finished = false;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  const timers: NodeJS.Timeout[] = [];
+  /** The last frame's cost: live batches are spaced by what a frame costs. */
+  let lastRender = 0;
+  let unsubscribe: (() => void) | null = null;
+  let unsubscribeFrames: (() => void) | null = null;
+  let framePending = false;
+  const paint = () => {
+    framePending = false;
+    const snap = controller.getSnapshot();
+    if (finished || snap.suspended || snap.quit) return;
+    const t = performance.now();
+    const detail = snap.view === 'detail' ? controller.detailContent() : [];
+    writer.draw(screenLines(snap, detail, Date.now()), Math.max(20, snap.cols));
+    lastRender = performance.now() - t;
+  };
+  // A key's changes (often several sets in one handler) become one frame, drawn as soon as the handler returns.
+  const schedulePaint = () => {
+    if (framePending) return;
+    framePending = true;
+    queueMicrotask(paint);
+  };
+  const onResize = () => {
+    writer.invalidate();
+    controller.resize(stdout.columns || 80, stdout.rows || 24);
+    schedulePaint();
+  };
+  const onError = (err: Error) => {
+    close();
+    process.stderr.write(`hookdev: internal error in the UI: ${err.message}\n${err.stack ?? ''}\n`);
+    process.exit(1);
+  };
+
+  unsubscribeFrames = controller.subscribe(schedulePaint);
+  reader.start();
+  stdout.on('resize', onResize);
+  // The size may have changed since the first frame.
+  onResize();
+  process.on('uncaughtException', onError);
+
+  // Other writers (another process, or this one's pipeline): a cheap look at the newest id and data_version.
+  timers.push(setInterval(() => controller.tick(), o.pollMs ?? (o.events ? 1000 : 250)));
+  // Ages in the header (tunnel, last delivery, probe) move with the clock: a frame a second redraws that line only.
+  if (o.events) timers.push(setInterval(schedulePaint, 1000));
+  setColour(colourWanted(stdout, env));
+  let pending: NodeJS.Timeout | null = null;
+  if (o.events) {
+    let cost = 0;
+    lastRender = 0;
+    unsubscribe = o.events.subscribe((e: PipelineEvent) => {
+      controller.onEvent(e);
+      // Batched: one read of the history and one render per batch, however many requests arrive meanwhile; under
+      // load the batches grow (at least 10x what the last one cost), so capture keeps the core.
+      if ((e.type === 'request' || e.type === 'delivery') && !pending) {
+        pending = setTimeout(() => {
+          const t = performance.now();
+          controller.tick();
+          cost = performance.now() - t;
+          pending = null;
+        }, Math.max(100, (cost + lastRender) * 10));
+      }
+    });
+  }
+
+  function close(): void {
+    if (finished) return;
+    finished = true;
+    controller.stop();
+    for (const t of timers) clearInterval(t);
+    unsubscribe?.();
+    unsubscribeFrames?.();
+    if (pending) clearTimeout(pending);
+    stdout.off('resize', onResize);
+    process.off('uncaughtException', onError);
+    try {
+      reader.stop();
+    } finally {
+      term.restore();
+      // Stop the tty read, so the process can end: Node stops it on a 'pause' event, which pause() emits only for a
+      // flowing stream (a 'readable' listener left it non-flowing), hence resume() first; unref for good measure.
+      stdin.resume();
+      stdin.pause();
+      stdin.unref?.();
+      resolveDone();
+    }
+  }
+  controller.onQuit = close;
+  return { done, close, handOff };
+}
