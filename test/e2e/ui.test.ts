@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, writeFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { cliGroup } from '../helpers/cli.js';
 import { send, waitFor } from '../helpers/http.js';
 import { startApp, type TestApp } from '../helpers/forward.js';
 import { startPty, type PtyCli } from '../helpers/pty.js';
@@ -137,6 +139,46 @@ describe('the terminal UI in a real pseudo-terminal', () => {
       expectRestored(p);
     } finally {
       store.close();
+    }
+  });
+
+  it('listen --relay: online with the age of the last probe; a signed request shows the secret that matched; PgDn, shift-tab', async () => {
+    const group = cliGroup({ XDG_CONFIG_HOME: tmp.path('config') });
+    const token = 'e2e-ui-relay-token-0123456789';
+    const secret = 'gh-secret-for-the-ui-9f3k';
+    try {
+      const relay = group.start(['relay', '--port', '0', '--host', '127.0.0.1', '--token', token, '--db', tmp.path('ui-relay.db')]);
+      const relayUrl = (await relay.waitForEvent((e) => e.event === 'listening')).url as string;
+      p = startPty(['listen', '--port', '0', '--db', tmp.path('relay-ui.db'), '--relay', relayUrl, '--token', token, '--channel', 'ui-e2e', '--secret', `github=${secret}`], { cols: 120, rows: 24 });
+      // The client probes through the public URL as soon as it is connected: the header shows how long ago.
+      const head = await p.waitFor(/online \d+s · probe \d+s ago/);
+      expect(head).toContain(`${relayUrl}/ui-e2e`);
+      const local = /hookdev (http:\/\/127\.0\.0\.1:\d+)/.exec(head)![1]!;
+      for (let i = 1; i <= 30; i++) {
+        const body = `{"n":${i}}`;
+        const sig = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+        await send(`${local}/gh/${i}`, { body, headers: [['Content-Type', 'application/json'], ['X-GitHub-Event', 'push'], ['X-GitHub-Delivery', `d-${i}`], ['X-Hub-Signature-256', sig]] });
+      }
+      await p.waitFor(() => p!.inverseRows().some((r) => r.includes('/gh/30')));
+      // PgDn: a page down (the list shows 18 rows at 24 lines); PgUp back.
+      p.write('\x1b[6~');
+      await p.waitFor(() => p!.inverseRows().some((r) => r.includes('/gh/12')));
+      p.write('\x1b[5~');
+      await p.waitFor(() => p!.inverseRows().some((r) => r.includes('/gh/30')));
+      p.write('\r');
+      await p.waitFor('[1 Request]');
+      // Shift-tab from the first tab wraps to the last; tab from there reaches the first, then the signature.
+      p.write('\x1b[Z');
+      await p.waitFor('[4 Replays]');
+      p.write('\t\t');
+      await p.waitFor('[2 Signature]');
+      await p.waitFor(`secret: ********9f3k matched (last 4 characters)`);
+      expect(p.text()).not.toContain(secret);
+      p.write('q');
+      expect(await p.exited).toBe(0);
+      expectRestored(p);
+    } finally {
+      await group.killAll();
     }
   });
 
