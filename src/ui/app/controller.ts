@@ -7,7 +7,7 @@ import { lineText, type Line } from './segments.js';
 
 export type View = 'list' | 'detail';
 
-/** Keys as Ink reports them (the subset we use), so the controller does not depend on Ink. */
+/** Keys in the shape of Ink's `useInput` (the subset we use): the key reader (keys.ts) and the Ink App both report them. */
 export interface KeyInfo {
   upArrow?: boolean;
   downArrow?: boolean;
@@ -792,7 +792,7 @@ export class Controller {
 
   // ── keys ──────────────────────────────────────────────────────────────────────────────────────────
 
-  /** One key press (or a paste) as Ink reports it. */
+  /** One key press (or a paste), as the key reader or Ink reports it. */
   key(input: string, k: KeyInfo): void {
     if (this.s.suspended || this.s.quit) return;
     if (k.ctrl && input === 'c') return this.quit();

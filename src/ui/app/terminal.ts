@@ -4,7 +4,6 @@ import { writeSync } from 'node:fs';
 export const ENTER_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l\x1b[?7l';
 /** Autowrap and cursor back, main screen back (xterm restores what was there before). */
 export const LEAVE_SCREEN = '\x1b[?7h\x1b[?25h\x1b[?1049l';
-export const CLEAR_SCREEN = '\x1b[2J\x1b[H';
 
 export interface TtyIn {
   isTTY?: boolean;
@@ -21,8 +20,8 @@ export interface TtyOut {
 }
 
 /**
- * The terminal while the UI owns it: alternate screen, hidden cursor, raw mode (Ink's). `restore()` is idempotent and
- * runs on every exit path (quit, signal, uncaught error, process exit), since Ink knows none of this.
+ * The terminal while the UI owns it: alternate screen, hidden cursor, no autowrap, raw mode (the key reader's).
+ * `restore()` is idempotent and runs on every exit path (quit, signal, uncaught error, process exit).
  */
 export class TerminalScreen {
   private active = false;
@@ -61,7 +60,7 @@ export class TerminalScreen {
   /** Hand the terminal to another program (editor, pager): main screen, cooked mode; back afterwards. */
   async handOff<T>(fn: () => Promise<T>): Promise<T> {
     // Stop reading, so every key goes to the program. Node stops the tty read on a 'pause' event, which pause()
-    // emits only when the stream was not already non-flowing; Ink leaves it non-flowing, hence resume() first
+    // emits only when the stream was not already non-flowing; a 'readable' reader leaves it non-flowing, hence resume() first
     // (no data listener is attached, and pause() follows in the same tick).
     await new Promise<void>((r) => setImmediate(r));
     this.stdin.resume?.();
@@ -74,9 +73,5 @@ export class TerminalScreen {
       // Whatever reached our buffer meanwhile was meant for the editor, not for us as actions.
       if (this.stdin.readableLength && this.stdin.read) this.stdin.read(this.stdin.readableLength);
     }
-  }
-
-  clear(): void {
-    if (this.active) this.stdout.write(CLEAR_SCREEN);
   }
 }
