@@ -233,7 +233,7 @@ function freePort() {
 }
 
 /** `listen` in a PTY, with the UI or with --no-ui, under the same load; PTY output drained, not parsed. */
-async function captureWithUi(tmp, { durationMs = 3000, rounds = 3 } = {}) {
+export async function captureWithUi(tmp, { durationMs = 3000, rounds = 3 } = {}) {
   const body = jsonBody(2048);
   const run = async (ui, i) => {
     const port = await freePort();
