@@ -3,7 +3,7 @@ import { loadConfigFile, type ConfigFile } from '../config/file.js';
 import { OperationError, UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import type { RetryPolicy } from '../send/retry.js';
-import type { SendEvent } from '../send/sender.js';
+import type { SendEvent, SenderDeps } from '../send/sender.js';
 import { collect, parseIntFlag } from './options.js';
 import { processIO, type CommandIO } from './io.js';
 import { parseSampleOptions, type SampleFlags, type SampleOptions } from './sample.js';
@@ -134,20 +134,19 @@ async function listEvents(flags: SendFlags, file: ConfigFile, io: CommandIO): Pr
 export async function runSendCommand(options: SendOptions, io: CommandIO): Promise<void> {
   const [{ resolveSpec }, { openHistory }] = await Promise.all([import('../send/spec.js'), import('./shared.js')]);
   const spec = resolveSpec({ ...options, provider: options.provider });
-  const [{ storeHistory, verifySecretFor }, { runSends }, { createPool, createFreshClient }, { exchange }, { makeChalk }, { formatMs }] =
-    await Promise.all([
-      import('../send/history.js'),
-      import('../send/sender.js'),
-      import('../forward/client.js'),
-      import('../forward/exchange.js'),
-      import('../ui/output.js'),
-      import('../core/duration.js'),
-    ]);
+  const [{ startHistoryWorker, storeHistory, verifySecretFor }, { runSends }, { makeChalk }, { formatMs }] = await Promise.all([
+    import('../send/history.js'),
+    import('../send/sender.js'),
+    import('../ui/output.js'),
+    import('../core/duration.js'),
+  ]);
   const store = await openHistory(options.db);
   // WAL checkpoints (and their fsync) in a worker, as listen does: off the sending loop.
   const checkpointer = await (await import('../store/index.js')).startCheckpointer(store);
-  const pool = createPool({ connectTimeoutMs: 5_000 });
-  const history = storeHistory(store, { provider: spec.provider.name, secret: spec.secret, generic: options.generic });
+  const transport = await openTransport(spec.url, options.concurrency);
+  const historyOptions = { provider: spec.provider.name, secret: spec.secret, generic: options.generic };
+  // Written by a worker thread when the build has one; the sending loop then only builds, signs and sends.
+  const history = (await startHistoryWorker(store, historyOptions)) ?? storeHistory(store, historyOptions);
   const chalk = makeChalk(io.stdout as NodeJS.WriteStream, io.env);
   const errChalk = makeChalk(io.stderr as NodeJS.WriteStream, io.env);
   const tty = Boolean((io.stderr as { isTTY?: boolean }).isTTY) && !options.json;
@@ -224,8 +223,7 @@ export async function runSendCommand(options: SendOptions, io: CommandIO): Promi
               r();
             }, ms),
           ),
-        exchange: (req, timeoutMs) =>
-          exchange(req, { dispatcher: pool, totalTimeoutMs: timeoutMs, keepBytes: 64 * 1024, fresh: (origin) => createFreshClient(origin, { connectTimeoutMs: 5_000 }) }),
+        exchange: transport.exchange,
         history,
       },
       render,
@@ -236,7 +234,7 @@ export async function runSendCommand(options: SendOptions, io: CommandIO): Promi
     await history.drain();
     await checkpointer.stop();
     store.close();
-    await pool.close().catch(() => undefined);
+    await transport.close().catch(() => undefined);
   }
   const rate = summary.elapsedMs > 0 ? (summary.sent / summary.elapsedMs) * 1000 : 0;
   if (options.json) {
@@ -255,6 +253,28 @@ export async function runSendCommand(options: SendOptions, io: CommandIO): Promi
   if (summary.failed > 0) {
     throw new OperationError(`${summary.failed} of ${summary.sent} event${summary.sent === 1 ? '' : 's'} did not get a 2xx`);
   }
+}
+
+const CONNECT_TIMEOUT_MS = 5_000;
+const KEEP_BYTES = 64 * 1024;
+
+/**
+ * How requests go out: plain http through the lean keep-alive client (h1-client.ts: undici's per-request cost
+ * alone kept a sender under half of what the machine allows), https through undici.
+ */
+async function openTransport(url: string, concurrency: number): Promise<{ exchange: SenderDeps['exchange']; close(): Promise<void> }> {
+  if (/^http:/i.test(url)) {
+    const { H1Agent } = await import('../forward/h1-client.js');
+    const agent = new H1Agent({ connectTimeoutMs: CONNECT_TIMEOUT_MS, keepBytes: KEEP_BYTES, connections: Math.max(32, concurrency) });
+    return { exchange: (req, timeoutMs) => agent.exchange(req, timeoutMs), close: () => agent.close() };
+  }
+  const [{ createPool, createFreshClient }, { exchange }] = await Promise.all([import('../forward/client.js'), import('../forward/exchange.js')]);
+  const pool = createPool({ connectTimeoutMs: CONNECT_TIMEOUT_MS });
+  return {
+    exchange: (req, timeoutMs) =>
+      exchange(req, { dispatcher: pool, totalTimeoutMs: timeoutMs, keepBytes: KEEP_BYTES, fresh: (origin) => createFreshClient(origin, { connectTimeoutMs: CONNECT_TIMEOUT_MS }) }),
+    close: () => pool.close(),
+  };
 }
 
 function jsonOf(e: SendEvent): Record<string, unknown> {

@@ -69,6 +69,24 @@ export function randomText(n: number, alphabet = ALNUM): string {
   return out;
 }
 
+/**
+ * An id that sorts by creation time, as Stripe's (`evt_1…`) and Svix's (KSUID-style `msg_…`) do: a fixed-width
+ * base62 millisecond clock, then random text. Besides realism it keeps the history's event-id index appending
+ * under load instead of touching a random page per row.
+ */
+export function timeOrderedText(nowMs: number, n: number): string {
+  let t = Math.max(0, Math.floor(nowMs));
+  let clock = '';
+  for (let i = 0; i < 7; i++) {
+    clock = ALNUM_SORTED[t % 62]! + clock;
+    t = Math.floor(t / 62);
+  }
+  return clock + randomText(Math.max(0, n - 7));
+}
+
+/** Base62 digits in ASCII order, so ids compare like their clocks. */
+const ALNUM_SORTED = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
 const str = (v: string): string => JSON.stringify(v);
 const iso = (ms: number): string => new Date(ms).toISOString();
 const secs = (ms: number): number => Math.floor(ms / 1000);
@@ -78,7 +96,7 @@ const stripe: SendProfile = {
   provider: 'stripe',
   events: S.STRIPE,
   stamp: (now) => ({
-    set: [set('id', str(`evt_${randomText(24)}`)), set('created', String(secs(now)))],
+    set: [set('id', str(`evt_1${timeOrderedText(now, 23)}`)), set('created', String(secs(now)))],
     headers: [
       ['User-Agent', 'Stripe/1.0 (+https://stripe.com/docs/webhooks)'],
       ['Accept', '*/*; q=0.5, application/xml'],
@@ -120,7 +138,7 @@ const standardHeaders = (idHeader: string) => (now: number, event: SampleEvent):
     : [set('timestamp', str(iso(now)))],
   headers: [
     ['User-Agent', 'Svix-Webhooks/1.0 (sender)'],
-    [idHeader, `msg_${randomText(27)}`],
+    [idHeader, `msg_${timeOrderedText(now, 27)}`],
   ],
 });
 

@@ -19,10 +19,15 @@ export interface SenderDeps {
 
 /** Where events and attempts are kept (the SQLite history in the CLI). */
 export interface SendHistory {
-  /** Store the event as a request (as its first attempt goes out); resolves with its id once committed. */
-  event(ev: BuiltEvent, first: OutgoingRequest, nowMs: number): Promise<number>;
+  /**
+   * The event's first attempt has ended: store the event as a request (the headers and bytes of that attempt, and
+   * its status when `final`: the event ends with it) together with the attempt's delivery; resolves with the
+   * request id once committed.
+   */
+  event(ev: BuiltEvent, first: OutgoingRequest, nowMs: number, result: Exchange, final: boolean): Promise<number>;
+  /** A later attempt's delivery. */
   attempt(requestId: number, attempt: number, req: OutgoingRequest, result: Exchange): void;
-  /** The status the event ended with (the request row's answer). */
+  /** The status the event ended with (the request row's answer), after a retry. */
   final(requestId: number, status: number | null): void;
 }
 
@@ -72,7 +77,7 @@ export interface DeliverOptions {
   timeoutMs: number;
 }
 
-/** Deliver one event with retries. Never throws for anything the target does. */
+/** Deliver one event with retries and report it. Never throws for anything the target does. */
 export async function deliverEvent(
   spec: SendSpec,
   ev: BuiltEvent,
@@ -80,25 +85,50 @@ export async function deliverEvent(
   deps: SenderDeps,
   emit: SendListener,
 ): Promise<EventResult> {
+  const r = await sendEvent(spec, ev, opts, deps, emit);
+  await r.reported;
+  return r;
+}
+
+const ignore = (): void => undefined;
+
+/**
+ * Deliver one event with retries. Resolves with the outcome once the target has answered for the last time, and
+ * `reported`: settled once the event's row is committed and every fact about it emitted (it rejects when the
+ * history cannot be written). On the common path (the first answer is final) the commit is still under way then.
+ */
+async function sendEvent(
+  spec: SendSpec,
+  ev: BuiltEvent,
+  opts: DeliverOptions,
+  deps: SenderDeps,
+  emit: SendListener,
+): Promise<EventResult & { reported: Promise<void> }> {
   let requestId: number | null = null;
   const latencies: number[] = [];
+  const duplicate = ev.duplicateOf !== null;
   let retryReason: 'http_error' | 'http_timeout' | undefined;
   for (let attempt = 1; ; attempt++) {
     const startMs = deps.now();
     const req = signAttempt(spec, ev, { nowMs: startMs, attempt, retryReason });
-    // The event's row is committed while the request is on the wire: the commit overlaps the round trip
-    // instead of adding to it (under load the disk would otherwise pace the sender).
-    const stored = attempt === 1 && deps.history ? deps.history.event(ev, req, startMs) : null;
-    // Handled here so a failed write cannot go unhandled while the exchange runs; `await stored` still throws.
-    stored?.catch(() => undefined);
     const result = await deps.exchange(req, opts.timeoutMs);
-    if (stored) requestId = await stored;
     latencies.push(result.durationMs);
-    if (requestId !== null) deps.history?.attempt(requestId, attempt, req, result);
-    emit({
+    const d = decide(result, attempt, opts.policy, deps.now(), deps.random);
+    const done = d.action === 'done';
+    // The first attempt's end writes the event's row and that attempt's delivery in one go (with the final
+    // status when there is no retry): one insert pair per event, no update.
+    let stored: Promise<number> | null = null;
+    if (deps.history) {
+      if (attempt === 1) stored = deps.history.event(ev, req, startMs, result, done);
+      else if (requestId !== null) {
+        deps.history.attempt(requestId, attempt, req, result);
+        if (done) deps.history.final(requestId, result.status);
+      }
+    }
+    const attemptEvent = (id: number | null): SendEvent => ({
       type: 'attempt',
       seq: ev.seq,
-      requestId,
+      requestId: id,
       eventId: ev.eventId,
       eventType: ev.eventType,
       attempt,
@@ -106,25 +136,29 @@ export async function deliverEvent(
       status: result.status,
       durationMs: result.durationMs,
       error: result.error,
-      duplicate: ev.duplicateOf !== null,
+      duplicate,
     });
-    const d = decide(result, attempt, opts.policy, deps.now(), deps.random);
     if (d.action === 'done') {
-      if (requestId !== null) deps.history?.final(requestId, result.status);
-      emit({
-        type: 'event',
-        seq: ev.seq,
-        requestId,
-        eventId: ev.eventId,
-        eventType: ev.eventType,
-        ok: d.ok,
-        attempts: attempt,
-        status: result.status,
-        reason: d.reason,
-        duplicate: ev.duplicateOf !== null,
-      });
-      return { seq: ev.seq, ok: d.ok, attempts: attempt, status: result.status, latencies };
+      const ok = d.ok;
+      const reason = d.reason;
+      const report = (id: number | null): void => {
+        emit(attemptEvent(id));
+        emit({ type: 'event', seq: ev.seq, requestId: id, eventId: ev.eventId, eventType: ev.eventType, ok, attempts: attempt, status: result.status, reason, duplicate });
+      };
+      let reported: Promise<void>;
+      if (stored) {
+        // Reported once committed; the load loop sends its next event meanwhile.
+        reported = stored.then(report);
+        reported.catch(ignore); // awaited by the caller
+      } else {
+        report(requestId);
+        reported = Promise.resolve();
+      }
+      return { seq: ev.seq, ok, attempts: attempt, status: result.status, latencies, reported };
     }
+    // A retry waits anyway: the row is committed first, and the facts are reported in order.
+    if (stored) requestId = await stored;
+    emit(attemptEvent(requestId));
     retryReason = result.failure === 'timeout' ? 'http_timeout' : 'http_error';
     emit({ type: 'waiting', seq: ev.seq, eventId: ev.eventId, nextAttempt: attempt + 1, delayMs: d.delayMs, reason: d.reason, retryAfterMs: d.retryAfterMs });
     await deps.sleep(d.delayMs);
@@ -168,6 +202,9 @@ export function planSends(count: number, duplicates: number, shuffle: boolean, r
   }
   return out;
 }
+
+/** Events a load worker may have sent while their rows are still being committed. */
+const REPORT_DEPTH = 8;
 
 export interface LoadSummary {
   events: number;
@@ -214,11 +251,16 @@ export async function runSends(spec: SendSpec, opts: LoadOptions, deps: SenderDe
   const started = deps.now();
   let next = 0;
   const worker = async (): Promise<void> => {
+    // Reports of this worker's last events (each waits for its commit): commits overlap the next sends, at most
+    // REPORT_DEPTH events per worker are unreported, and a history that cannot be written ends the run.
+    const unreported: Array<Promise<void>> = [];
     while (next < plan.length) {
       const step = plan[next++]!;
       const original = eventOf(step.seq);
       const ev = step.duplicate ? { ...original, duplicateOf: step.seq } : original;
-      const r = await deliverEvent(spec, ev, opts, deps, emit);
+      const r = await sendEvent(spec, ev, opts, deps, emit);
+      unreported.push(r.reported);
+      if (unreported.length > REPORT_DEPTH) await unreported.shift();
       // Forget an event's bytes once its last send is done: a long run keeps only what is in flight.
       const left = remaining.get(step.seq)! - 1;
       if (left === 0) built.delete(step.seq);
@@ -228,6 +270,7 @@ export async function runSends(spec: SendSpec, opts: LoadOptions, deps: SenderDe
       attempts += r.attempts;
       for (const l of r.latencies) latencies.push(l);
     }
+    for (const p of unreported) await p;
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, plan.length)) }, worker));
   latencies.sort((a, b) => a - b);

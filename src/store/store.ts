@@ -13,6 +13,8 @@ export interface NewRequest {
   responseStatus?: number | null;
   /** Set by `import`: the exported original's key (see importKeyOf); a row with that key already is not added again. */
   importKey?: string | null;
+  /** Delivery rows already known when the request is written (`send`: its first attempt), in the same transaction. */
+  deliveries?: Array<Omit<NewDelivery, 'requestId'>>;
 }
 
 export interface InsertResult {
@@ -94,7 +96,11 @@ export class Store {
     );
     this.getStmt = this.db.prepare(`SELECT * FROM requests WHERE id = ?`);
     this.writeTx = this.db.transaction((batch: WriteBatch) => {
-      const results = batch.requests.map((item) => this.insertOne(item));
+      const results = batch.requests.map((item) => {
+        const r = this.insertOne(item);
+        if (item.deliveries && !r.redelivered) for (const d of item.deliveries) this.runDelivery({ ...d, requestId: r.id });
+        return r;
+      });
       for (const d of batch.deliveries) this.runDelivery(d);
       for (const [id, status] of batch.statuses) this.statusStmt.run(status, id);
       return results;

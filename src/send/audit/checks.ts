@@ -139,14 +139,12 @@ export async function runAudit(spec: SendSpec, opts: AuditOptions, deps: AuditDe
   let unreachable: string | null = null;
   let sentAny = false;
   const send = async (ev: BuiltEvent, req: OutgoingRequest, timeoutMs = waitMs): Promise<Sent> => {
-    const requestId = deps.history ? await deps.history.event(ev, req, deps.now()) : null;
+    const sentAt = deps.now();
     const result = await deps.exchange(req, timeoutMs);
     if (!sentAny && result.failure === 'unreachable') unreachable = result.error ?? 'connection failed';
     sentAny = true;
-    if (requestId !== null) {
-      deps.history!.attempt(requestId, 1, req, result);
-      deps.history!.final(requestId, result.status);
-    }
+    // One attempt per crafted request: its row, delivery and status are written together.
+    const requestId = deps.history ? await deps.history.event(ev, req, sentAt, result, true) : null;
     return { result, requestId };
   };
   const ids = (...s: Sent[]): number[] => s.map((x) => x.requestId).filter((x): x is number => x !== null);
