@@ -248,6 +248,9 @@ export async function runSends(spec: SendSpec, opts: LoadOptions, deps: SenderDe
   let attempts = 0;
   const remaining = new Map<number, number>();
   for (const p of plan) remaining.set(p.seq, (remaining.get(p.seq) ?? 0) + 1);
+  // Copies of one event go out one after another, each once the one before is in the history: the history then
+  // calls the same copy the duplicate as the plan (and the output) does, whatever the concurrency.
+  const previousCopy = new Map<number, Promise<void>>();
   const started = deps.now();
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -258,13 +261,23 @@ export async function runSends(spec: SendSpec, opts: LoadOptions, deps: SenderDe
       const step = plan[next++]!;
       const original = eventOf(step.seq);
       const ev = step.duplicate ? { ...original, duplicateOf: step.seq } : original;
+      let copyDone: (() => void) | null = null;
+      let before: Promise<void> | undefined;
+      if (remaining.get(step.seq)! > 1 || previousCopy.has(step.seq)) {
+        before = previousCopy.get(step.seq);
+        previousCopy.set(step.seq, new Promise<void>((resolve) => (copyDone = resolve)));
+      }
+      if (before) await before;
       const r = await sendEvent(spec, ev, opts, deps, emit);
+      if (copyDone) r.reported.then(copyDone, copyDone);
       unreported.push(r.reported);
       if (unreported.length > REPORT_DEPTH) await unreported.shift();
       // Forget an event's bytes once its last send is done: a long run keeps only what is in flight.
       const left = remaining.get(step.seq)! - 1;
-      if (left === 0) built.delete(step.seq);
-      else remaining.set(step.seq, left);
+      if (left === 0) {
+        built.delete(step.seq);
+        previousCopy.delete(step.seq);
+      } else remaining.set(step.seq, left);
       if (r.ok) ok++;
       if (r.attempts > 1) retried++;
       attempts += r.attempts;

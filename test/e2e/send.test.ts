@@ -130,13 +130,18 @@ describe('hookdev send (the real binary)', () => {
     expect(app.verdicts.filter((v) => v)).toHaveLength(25);
     const list = (await cli(['list', '--json', '--limit', '100', '--db', db])).stdout.toString().trim().split('\n');
     expect(list).toHaveLength(25);
+    // Written by the history worker: each row with its final status, its delivery and a valid verdict.
+    const rows = list.map((l) => JSON.parse(l) as { id: number; status: number; signature: { status: string } });
+    expect(rows.map((row) => [row.status, row.signature.status])).toEqual(Array(25).fill([200, 'valid']));
+    const shown = JSON.parse((await cli(['show', String(rows[7]!.id), '--json', '--db', db])).stdout.toString());
+    expect(shown.deliveries).toMatchObject([{ kind: 'send', attempt: 1, status: 200, error: null }]);
   });
 
   it('--shuffle --json: the copy sent first is never the one called a duplicate, as in the history', async () => {
     const app = await stripeApp();
     const db = tmp.path('shuffled.db');
-    // Every event twice, one at a time: the shuffle puts many "second" copies first.
-    const r = await cli(['send', '--provider', 'stripe', '--secret', SECRET, '--to', app.url, '--count', '12', '--duplicates', '1', '--shuffle', '--json', '--db', db]);
+    // Every event twice, four in flight: the shuffle puts many "second" copies first, some next to their twin.
+    const r = await cli(['send', '--provider', 'stripe', '--secret', SECRET, '--to', app.url, '--count', '12', '--duplicates', '1', '--shuffle', '--concurrency', '4', '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const sent = r.stdout.toString().trim().split('\n').map((l) => JSON.parse(l) as { event: string; eventId: string; requestId: number; duplicate: boolean }).filter((e) => e.event === 'sent');
     expect(sent).toHaveLength(24);

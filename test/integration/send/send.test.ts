@@ -224,5 +224,7 @@ describe('load mode', () => {
     expect(rows).toHaveLength(50);
     expect(rows.filter((r) => r.duplicateOf !== null)).toHaveLength(10);
     expect(rows.every((r) => r.source === 'send' && r.responseStatus === 200)).toBe(true);
+    // Each row came with its first attempt's delivery, in the same write.
+    expect(rows.map((r) => store.deliveries(r.id).map((d) => [d.kind, d.attempt, d.status]))).toEqual(Array(50).fill([['send', 1, 200]]));
   });
 });
