@@ -121,7 +121,8 @@ class Attempt {
   keep(chunk: Buffer): void {
     const room = this.pool.opts.keepBytes - this.kept;
     if (room > 0) {
-      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      // A copy: the read buffer is reused.
+      const part = Buffer.from(chunk.length > room ? chunk.subarray(0, room) : chunk);
       this.chunks.push(part);
       this.kept += part.length;
     }
@@ -176,14 +177,15 @@ class Connection {
     host: string,
   ) {
     this.idleLimitMs = pool.idleMs;
-    this.socket = connect({ port, host, noDelay: true });
+    // Reads land in the pool's one buffer and go straight to the parser (no stream chunk, no 'data' event per
+    // read): it is overwritten by the next read, so whatever is kept is copied.
+    this.socket = connect({ port, host, noDelay: true, onread: { buffer: pool.readBuffer, callback: (n, buf) => this.onRead(n, buf) } });
     this.connectTimer = setTimeout(() => this.fail(new ClientError('connect timeout', 'unreachable')), pool.opts.connectTimeoutMs);
     this.socket.once('connect', () => {
       this.connected = true;
       if (this.connectTimer) clearTimeout(this.connectTimer);
       this.connectTimer = null;
     });
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err) => this.fail(this.classify(err)));
     this.socket.on('end', () => this.onEnd());
     this.socket.on('close', () => this.onEnd());
@@ -231,6 +233,11 @@ class Connection {
     this.closed = true;
     this.socket.destroy();
     this.pool.forget(this);
+  }
+
+  private onRead(n: number, buf: Uint8Array): boolean {
+    this.onData((buf as Buffer).subarray(0, n));
+    return true;
   }
 
   private onData(chunk: Buffer): void {
@@ -283,7 +290,7 @@ class Connection {
     const end = buf.indexOf('\r\n\r\n');
     if (end === -1) {
       if (buf.length > MAX_HEAD) return this.bad('response head too large');
-      this.headBuf = buf;
+      this.headBuf = this.headBuf ? buf : Buffer.from(buf);
       return chunk.length;
     }
     this.headBuf = null;
@@ -361,7 +368,7 @@ class Connection {
     const eol = buf.indexOf('\r\n');
     if (eol === -1) {
       if (buf.length > MAX_HEAD) return this.bad('invalid chunked answer');
-      this.headBuf = buf;
+      this.headBuf = this.headBuf ? buf : Buffer.from(buf);
       return chunk.length;
     }
     this.headBuf = null;
@@ -402,6 +409,8 @@ class Connection {
 /** Connections to one origin. */
 class H1Pool {
   readonly idleMs: number;
+  /** Where every connection's reads land (one read is parsed before the next arrives). */
+  readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
   private readonly all = new Set<Connection>();
   private readonly idle: Connection[] = [];
   private readonly waiting: Attempt[] = [];
