@@ -134,7 +134,7 @@ async function listEvents(flags: SendFlags, file: ConfigFile, io: CommandIO): Pr
 export async function runSendCommand(options: SendOptions, io: CommandIO): Promise<void> {
   const [{ resolveSpec }, { openHistory }] = await Promise.all([import('../send/spec.js'), import('./shared.js')]);
   const spec = resolveSpec({ ...options, provider: options.provider });
-  const [{ startHistoryWorker, storeHistory, verifySecretFor }, { runSends }, { makeChalk }, { formatMs }] = await Promise.all([
+  const [{ storeHistory, verifySecretFor }, { runSends }, { makeChalk }, { formatMs }] = await Promise.all([
     import('../send/history.js'),
     import('../send/sender.js'),
     import('../ui/output.js'),
@@ -144,9 +144,7 @@ export async function runSendCommand(options: SendOptions, io: CommandIO): Promi
   // WAL checkpoints (and their fsync) in a worker, as listen does: off the sending loop.
   const checkpointer = await (await import('../store/index.js')).startCheckpointer(store);
   const transport = await openTransport(spec.url, options.concurrency);
-  const historyOptions = { provider: spec.provider.name, secret: spec.secret, generic: options.generic };
-  // Written by a worker thread when the build has one; the sending loop then only builds, signs and sends.
-  const history = (await startHistoryWorker(store, historyOptions)) ?? storeHistory(store, historyOptions);
+  const history = storeHistory(store, { provider: spec.provider.name, secret: spec.secret, generic: options.generic });
   const chalk = makeChalk(io.stdout as NodeJS.WriteStream, io.env);
   const errChalk = makeChalk(io.stderr as NodeJS.WriteStream, io.env);
   const tty = Boolean((io.stderr as { isTTY?: boolean }).isTTY) && !options.json;
