@@ -3,7 +3,7 @@ import { corruptSignature, otherSecret, oversized, tamper } from '../../../src/s
 import { isLoopback, parseAuditOptions } from '../../../src/commands/audit.js';
 import { parseSecondsFlag, parseSendOptions } from '../../../src/commands/send.js';
 import { buildEvent, signAttempt } from '../../../src/send/message.js';
-import { builtinProfileNames } from '../../../src/send/profiles.js';
+import { builtinProfileNames, timeOrderedText } from '../../../src/send/profiles.js';
 import { verifySecretFor } from '../../../src/send/history.js';
 import { resolveSpec } from '../../../src/send/spec.js';
 import { getProvider } from '../../../src/signatures/index.js';
@@ -101,6 +101,26 @@ describe('event bodies', () => {
   it('an override of a stamped field wins (the same id on every event)', () => {
     const spec = resolveSpec({ provider: 'stripe', secret: 'whsec_x', configured: {}, to: 'http://127.0.0.1:9/', overrides: [{ path: ['id'], value: '"evt_fixed"' }], headers: [], generic: [] });
     expect([1, 2].map((i) => JSON.parse(buildEvent(spec, i, Date.now()).body.toString()).id)).toEqual(['evt_fixed', 'evt_fixed']);
+  });
+});
+
+describe('time-ordered ids', () => {
+  it('sort by creation time, are unique within one millisecond, and keep their length', () => {
+    const t = Date.UTC(2026, 10, 29, 12);
+    const ids = [t, t + 1, t + 61_000, t + 86_400_000].map((ms) => timeOrderedText(ms, 23));
+    expect([...ids].sort()).toEqual(ids);
+    expect(ids.every((id) => /^[0-9A-Za-z]{23}$/.test(id))).toBe(true);
+    const same = new Set(Array.from({ length: 1000 }, () => timeOrderedText(t, 23)));
+    expect(same.size).toBe(1000);
+  });
+
+  it('stripe event ids are evt_1 + 23 characters, later events sort after earlier ones', () => {
+    const spec = specFor('stripe');
+    const idOf = (ms: number) => buildEvent(spec, 1, ms).eventId!;
+    const a = idOf(Date.UTC(2026, 0, 1));
+    const b = idOf(Date.UTC(2026, 0, 2));
+    expect(a).toMatch(/^evt_1[0-9A-Za-z]{23}$/);
+    expect(a < b).toBe(true);
   });
 });
 
