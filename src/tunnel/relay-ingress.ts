@@ -16,7 +16,7 @@ import type { RelayLog } from './relay-events.js';
 import type { RelayHub } from './relay-hub.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import type { ReplyRouter } from './relay-router.js';
-import type { Depth, EnqueueResult, RelayStore } from './relay-store.js';
+import type { Depth, EnqueueResult, NewQueuedRequest, QueuedRequest, RelayStore } from './relay-store.js';
 
 export interface IngressOptions {
   hub: RelayHub;
@@ -71,7 +71,8 @@ export function createIngress(o: IngressOptions) {
     let known = false;
     if (channelProblem(channel) === null) {
       try {
-        known = await o.store.isKnownChannel(channel);
+        const k = o.store.isKnownChannel(channel);
+        known = typeof k === 'boolean' ? k : await k; // SQLite answers at once: no await on the request path
       } catch {
         req.resume();
         o.metrics.countStoreError();
@@ -114,7 +115,7 @@ export function createIngress(o: IngressOptions) {
     if (read.kind === 'aborted') return;
     const body = read.body;
 
-    const row = {
+    const row: NewQueuedRequest = {
       id: timeOrderedId(),
       channel,
       method: req.method ?? 'GET',
@@ -139,7 +140,8 @@ export function createIngress(o: IngressOptions) {
     // Persist first: from here on a crash of either side loses nothing.
     let enq: EnqueueResult;
     try {
-      enq = await o.store.enqueue(row);
+      const e = o.store.enqueue(row);
+      enq = e instanceof Promise ? await e : e;
     } catch {
       enq = { ok: false, reason: 'unavailable' };
     }
@@ -154,7 +156,8 @@ export function createIngress(o: IngressOptions) {
       return json(res, 503, { error: `queue for channel "${channel}" is full` }, { 'Retry-After': String(o.retryAfterSec) });
     }
     session = o.hub.current(channel);
-    if (session) session.dispatch({ ...row, seq: enq.seq });
+    row.seq = enq.seq; // the row itself goes on (the SQLite queue holds this very object): no copy per request
+    if (session) session.dispatch(row as QueuedRequest);
     else if (enq.listeners !== null && enq.listeners > 0) o.router.remote(row.id);
     else {
       o.router.cancel(row.id);

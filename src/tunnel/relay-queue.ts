@@ -138,7 +138,9 @@ export class RelayQueue {
     const d = this.depth(req.channel);
     if (d.count + 1 > this.limits.maxCount || d.bytes + req.body.length > this.limits.maxBytes)
       return { ok: false, reason: 'full' };
-    const row: QueuedRequest = { ...req, seq: ++this.lastSeq };
+    // The caller's object itself, not a copy (a spread of a dozen fields per request showed in profiles).
+    const row = req as QueuedRequest;
+    row.seq = ++this.lastSeq;
     this.unwritten.set(row.id, { row, at: this.clock() });
     this.queued.set(row.id, { channel: row.channel, bytes: row.body.length });
     this.depthByChannel.set(req.channel, { count: d.count + 1, bytes: d.bytes + req.body.length });

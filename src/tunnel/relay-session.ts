@@ -31,8 +31,8 @@ export interface SessionOptions {
 }
 
 interface Inflight {
-  /** Runs until the `received` receipt. */
-  timer: NodeJS.Timeout | null;
+  /** Monotonic ms by which a receipt must have come; 0 once it has. Checked by the session's receipt sweep. */
+  receiptBy: number;
   /** Instance whose sender waits ('' or this one: looked up locally by id). */
   replyTo: string;
   acked: boolean;
@@ -44,6 +44,9 @@ const PAGE = 50;
 const SEND_BINARY = { binary: true } as const;
 /** After a failed queue read (store unreachable) the pump tries again this much later. */
 const RETRY_READ_MS = 500;
+/** The receipt sweep runs this often, as a fraction of the receipt timeout: a dead socket is noticed within 1.25x. */
+const SWEEPS_PER_TIMEOUT = 4;
+const monotonic = (): number => performance.now();
 
 export class ClientSession {
   /** Set false at each heartbeat ping; any pong or frame sets it back. */
@@ -60,6 +63,8 @@ export class ClientSession {
   private pumping = false;
   private repump = false;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** One timer per session for every frame's receipt deadline, instead of a timer per frame. */
+  private sweepTimer: NodeJS.Timeout | null = null;
   private corked = false;
   private started = false;
   /** When this client connected: rows received earlier are a backlog. */
@@ -245,11 +250,8 @@ export class ClientSession {
       body: row.body,
     });
     const allowance = this.o.receiptTimeoutMs + Math.floor(frame.length / BYTES_PER_EXTRA_SECOND) * 1000;
-    this.inflight.set(row.id, {
-      timer: setTimeout(() => this.terminate('no-receipt'), allowance),
-      replyTo: row.replyTo,
-      acked: false,
-    });
+    this.inflight.set(row.id, { receiptBy: monotonic() + allowance, replyTo: row.replyTo, acked: false });
+    this.sweepTimer ??= setTimeout(this.sweep, this.sweepEvery);
     this.cork();
     try {
       this.ws.send(frame, SEND_BINARY, written === null ? this.onSent : (err) => (this.onSent(err), written()));
@@ -258,6 +260,27 @@ export class ClientSession {
       written?.();
     }
   }
+
+  private get sweepEvery(): number {
+    return Math.max(1, Math.floor(this.o.receiptTimeoutMs / SWEEPS_PER_TIMEOUT));
+  }
+
+  /**
+   * Frames still waiting for their receipt: one past its deadline means the socket is dead. Runs while any frame
+   * waits; a timer per frame cost a timer insert and removal on every request.
+   */
+  private readonly sweep = (): void => {
+    this.sweepTimer = null;
+    if (this.closed) return;
+    const now = monotonic();
+    let waiting = false;
+    for (const i of this.inflight.values()) {
+      if (i.receiptBy === 0) continue;
+      if (i.receiptBy <= now) return this.terminate('no-receipt');
+      waiting = true;
+    }
+    if (waiting) this.sweepTimer = setTimeout(this.sweep, this.sweepEvery);
+  };
 
   /** ws's write callback, one per session rather than a closure per frame. */
   private readonly onSent = (err?: Error | null): void => {
@@ -333,20 +356,16 @@ export class ClientSession {
 
   private receipt(id: string): void {
     const i = this.inflight.get(id);
-    if (i?.timer) {
-      clearTimeout(i.timer);
-      i.timer = null;
-    }
+    if (i) i.receiptBy = 0;
   }
 
   private onClosed(): void {
     if (this.closed) return;
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    for (const [id, i] of [...this.inflight]) {
-      if (i.timer) clearTimeout(i.timer);
-      this.route(id, { kind: 'gone', id, acked: i.acked });
-    }
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
+    for (const [id, i] of [...this.inflight]) this.route(id, { kind: 'gone', id, acked: i.acked });
     this.inflight.clear();
     for (const done of [...this.probes.values()]) done(false);
     this.o.onClose(this);

@@ -257,8 +257,11 @@ export class RedisRelayStore implements RelayStore {
     }
   }
 
-  async isKnownChannel(channel: string): Promise<boolean> {
-    if (this.known.has(channel)) return true;
+  isKnownChannel(channel: string): boolean | Promise<boolean> {
+    return this.known.has(channel) || this.askKnown(channel);
+  }
+
+  private async askKnown(channel: string): Promise<boolean> {
     const yes = (await this.cmd.sismember(`${this.p}channels`, channel)) === 1;
     if (yes) this.known.add(channel);
     return yes;

@@ -33,7 +33,7 @@ export class SqliteRelayStore implements RelayStore {
 
   async start(_handlers: StoreHandlers): Promise<void> {}
 
-  async isKnownChannel(channel: string): Promise<boolean> {
+  isKnownChannel(channel: string): boolean {
     return this.queue.isKnownChannel(channel);
   }
 
@@ -41,7 +41,7 @@ export class SqliteRelayStore implements RelayStore {
     this.queue.touchChannel(channel, now);
   }
 
-  async enqueue(row: NewQueuedRequest): Promise<EnqueueResult> {
+  enqueue(row: NewQueuedRequest): EnqueueResult {
     const r = this.queue.enqueue(row);
     return r.ok ? { ok: true, seq: r.seq, listeners: null } : r;
   }

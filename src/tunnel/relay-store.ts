@@ -27,7 +27,8 @@ export interface QueuedRequest {
   replyTo: string;
 }
 
-export type NewQueuedRequest = Omit<QueuedRequest, 'seq'>;
+/** A request as ingress hands it to the store: `seq` is assigned there (the store may set it on this object). */
+export type NewQueuedRequest = Omit<QueuedRequest, 'seq'> & { seq?: number };
 
 export interface Depth {
   count: number;
@@ -87,10 +88,14 @@ export interface RelayStore {
   readonly available: boolean;
   /** Connect and subscribe. Throws ConfigError when the store cannot be used at all. */
   start(handlers: StoreHandlers): Promise<void>;
-  isKnownChannel(channel: string): Promise<boolean>;
+  /** Synchronous when the answer is at hand (SQLite, a channel already seen): no promise on the request path. */
+  isKnownChannel(channel: string): boolean | Promise<boolean>;
   touchChannel(channel: string, now: number): Promise<void>;
-  /** Queue a request (caps enforced here); on Redis also wakes the instance holding the channel. */
-  enqueue(row: NewQueuedRequest): Promise<EnqueueResult>;
+  /**
+   * Queue a request (caps enforced here); on Redis also wakes the instance holding the channel. Synchronous for
+   * SQLite. The store may keep `row` itself (not a copy) and set its `seq`: the caller hands it over.
+   */
+  enqueue(row: NewQueuedRequest): EnqueueResult | Promise<EnqueueResult>;
   /** Forget a request the client committed. Scoped by channel. */
   ack(channel: string, id: string): void;
   /**
