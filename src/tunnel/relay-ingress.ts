@@ -325,9 +325,16 @@ function originForm(url: string): string {
  */
 export function timeOrderedId(now = Date.now()): string {
   const u = randomUUID(); // xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx: keep its random bits and variant after the version
-  const t = now.toString(16).padStart(12, '0');
-  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${u.slice(15)}`;
+  if (now !== idMs) {
+    // The time part is the same for every id of one millisecond: formatted once per ms, not once per request.
+    const t = now.toString(16).padStart(12, '0');
+    idMs = now;
+    idPrefix = `${t.slice(0, 8)}-${t.slice(8, 12)}-7`;
+  }
+  return idPrefix + u.slice(15);
 }
+let idMs = -1;
+let idPrefix = '';
 
 /** Paths only in logs: queries sometimes carry tokens. */
 function pathOnly(path: string): string {

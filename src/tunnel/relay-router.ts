@@ -14,7 +14,8 @@ export type DispatchOutcome =
 
 interface Waiter {
   resolve: (o: DispatchOutcome) => void;
-  responseTimer: NodeJS.Timeout;
+  /** When the sender gets its 504 (clock ms). */
+  deadline: number;
   /** Only for answers through another instance: that instance (or its client) may die without telling us. */
   receiptTimer: NodeJS.Timeout | null;
   received: boolean;
@@ -23,9 +24,18 @@ interface Waiter {
 }
 
 export class ReplyRouter {
+  /** In opening order, which is deadline order (one response timeout for all). */
   private readonly waiters = new Map<string, Waiter>();
+  /**
+   * One timer for every sender's response timeout, armed for the oldest waiter's deadline: a timer per request cost
+   * an insert and a removal in Node's timer lists on every request, and almost all of them were cleared unused.
+   */
+  private timer: NodeJS.Timeout | null = null;
+  private readonly now: () => number;
 
-  constructor(private readonly o: { responseTimeoutMs: number; receiptTimeoutMs: number }) {}
+  constructor(private readonly o: { responseTimeoutMs: number; receiptTimeoutMs: number; now?: () => number }) {
+    this.now = o.now ?? Date.now;
+  }
 
   /**
    * Start waiting for the answer to `id`, before the request is queued (so no answer can come first). Then call
@@ -33,17 +43,26 @@ export class ReplyRouter {
    */
   open(id: string): Promise<DispatchOutcome> {
     return new Promise((resolve) => {
-      const w: Waiter = {
-        resolve,
-        responseTimer: setTimeout(() => this.settle(id, { kind: 'timeout', acked: w.acked }), this.o.responseTimeoutMs),
-        receiptTimer: null,
-        received: false,
-        acked: false,
-        remote: false,
-      };
-      this.waiters.set(id, w);
+      const deadline = this.now() + this.o.responseTimeoutMs;
+      this.waiters.set(id, { resolve, deadline, receiptTimer: null, received: false, acked: false, remote: false });
+      // Left armed when a sender is answered (the usual case): when it fires, it re-arms for the oldest waiter left.
+      // Unref'd: a waiting sender's socket keeps the process alive, not this timer.
+      this.timer ??= setTimeout(this.expire, this.o.responseTimeoutMs).unref();
     });
   }
+
+  /** The timer: answer every waiter past its deadline with a timeout, then wait for the next oldest. */
+  private readonly expire = (): void => {
+    this.timer = null;
+    const now = this.now();
+    for (const [id, w] of this.waiters) {
+      if (w.deadline > now) {
+        this.timer = setTimeout(this.expire, w.deadline - now).unref();
+        return;
+      }
+      this.settle(id, { kind: 'timeout', acked: w.acked });
+    }
+  };
 
   /**
    * The client is held by another instance: a missing transport receipt (that instance or its client died)
@@ -63,7 +82,6 @@ export class ReplyRouter {
     const w = this.waiters.get(id);
     if (!w) return;
     this.waiters.delete(id);
-    clearTimeout(w.responseTimer);
     if (w.receiptTimer) clearTimeout(w.receiptTimer);
   }
 
@@ -102,13 +120,14 @@ export class ReplyRouter {
     const w = this.waiters.get(id);
     if (!w) return;
     this.waiters.delete(id);
-    clearTimeout(w.responseTimer);
     if (w.receiptTimer) clearTimeout(w.receiptTimer);
     w.resolve(outcome);
   }
 
   /** Shutdown: every waiting sender hears `gone` (their requests stay queued). */
   closeAll(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     for (const [id, w] of [...this.waiters]) this.settle(id, { kind: 'gone', acked: w.acked });
   }
 
