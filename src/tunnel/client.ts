@@ -23,6 +23,7 @@ import {
   PROBE_PREFIX,
   PROTOCOL_VERSION,
   type RequestFrame,
+  type ResponseFrame,
 } from './protocol.js';
 
 export type TunnelState =
@@ -197,6 +198,8 @@ class TunnelClient {
   /** The TCP socket under each WebSocket (from the upgrade), corked while frames of one tick are gathered. */
   private readonly sockets = new WeakMap<WebSocket, Socket>();
   private corked: Socket | null = null;
+  /** Sockets whose relay takes the ack inside the response frame (its hello said `ackInResponse`). */
+  private readonly ackInResponse = new WeakSet<WebSocket>();
   /** Request frames read and not yet acked or answered, whose `received` receipt is still owed (see owe()). */
   private owed = new Map<string, WebSocket>();
   private receiptTimer: NodeJS.Timeout | null = null;
@@ -393,6 +396,7 @@ class TunnelClient {
     const f = r.frame;
     switch (f.type) {
       case 'hello':
+        if (f.ackInResponse) this.ackInResponse.add(ws);
         return this.onHello(ws, f.publicUrl, f.queued);
       case 'request':
         return this.onRequestFrame(ws, f);
@@ -476,8 +480,13 @@ class TunnelClient {
     const ws = this.ws;
     if (!ws) return; // offline: the relay still holds the request and redelivers it
     this.owed.delete(id); // the ack or the response is the receipt
-    if (h.committed) this.send(ws, { type: 'ack', id });
-    this.send(ws, { type: 'response', id, status: h.answer.status, headers: h.answer.headers, body: h.answer.body });
+    const response: ResponseFrame = { type: 'response', id, status: h.answer.status, headers: h.answer.headers, body: h.answer.body };
+    if (h.committed) {
+      // One frame instead of two where the relay understands it; an older relay gets the ack on its own.
+      if (this.ackInResponse.has(ws)) response.acked = true;
+      else this.send(ws, { type: 'ack', id });
+    }
+    this.send(ws, response);
   }
 
   /**

@@ -62,6 +62,11 @@ export interface ResponseFrame {
   id: string;
   status: number;
   headers: HeaderList;
+  /**
+   * The request is committed to the client's history: this frame is its `ack` too. Sent only to a relay whose
+   * hello said `ackInResponse` (older relays get a separate `ack`); absent otherwise.
+   */
+  acked?: boolean;
   body: Buffer;
 }
 
@@ -95,6 +100,8 @@ export interface HelloFrame {
   publicUrl: string;
   /** Requests waiting in the relay's queue for this channel at connect time. */
   queued: number;
+  /** This relay takes `response` + `acked: true` as the ack (one frame per request instead of two). Absent from older relays. */
+  ackInResponse?: boolean;
 }
 
 /** A frame whose type this version does not know: kept, not an error. */
@@ -141,6 +148,7 @@ export function encodeFrame(frame: KnownFrame): Buffer {
   } else if (frame.type === 'response') {
     body = frame.body;
     header = { type: frame.type, id: frame.id, status: frame.status, headers: frame.headers };
+    if (frame.acked) header.acked = true;
   } else header = frame as unknown as Record<string, unknown>;
   // One allocation, no intermediate copies: length prefix, header written in place, then the body.
   const json = JSON.stringify(header);
@@ -203,7 +211,7 @@ function parseHeader(h: Record<string, unknown>, body: Buffer): DecodeResult {
       if (!Number.isInteger(h.status) || (h.status as number) < 100 || (h.status as number) > 999)
         return fail('response: bad status');
       if (!isHeaderList(h.headers)) return fail('response: bad headers');
-      return ok({ type, id: h.id, status: h.status as number, headers: h.headers, body });
+      return ok({ type, id: h.id, status: h.status as number, headers: h.headers, ...(h.acked === true ? { acked: true } : {}), body });
     }
     case 'ack':
     case 'received':
@@ -219,6 +227,7 @@ function parseHeader(h: Record<string, unknown>, body: Buffer): DecodeResult {
         protocol: h.protocol as number,
         publicUrl: h.publicUrl,
         queued: isNum(h.queued) ? h.queued : 0,
+        ...(h.ackInResponse === true ? { ackInResponse: true } : {}),
       });
     default:
       return ok({ type: 'unknown', rawType: type.slice(0, 100) });

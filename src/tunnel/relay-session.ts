@@ -106,7 +106,7 @@ export class ClientSession {
       // The count is informative only; delivery below reads the queue itself.
     }
     if (this.closed) return;
-    this.ws.send(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, publicUrl: this.o.publicUrl, queued }), {
+    this.ws.send(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, publicUrl: this.o.publicUrl, queued, ackInResponse: true }), {
       binary: true,
     });
     this.started = true;
@@ -320,16 +320,13 @@ export class ClientSession {
         this.receipt(f.id);
         this.route(f.id, { kind: 'received', id: f.id });
         break;
-      case 'ack': {
+      case 'ack':
         this.receipt(f.id);
-        this.o.store.ack(this.o.channel, f.id);
-        const i = this.inflight.get(f.id);
-        if (i) i.acked = true;
-        this.route(f.id, { kind: 'acked', id: f.id });
+        this.acked(f.id);
         break;
-      }
       case 'response':
         this.receipt(f.id);
+        if (f.acked) this.acked(f.id); // the ack rides on the response (one frame, as if both had come in turn)
         this.route(f.id, { kind: 'answer', id: f.id, answer: { status: f.status, headers: f.headers, body: f.body } });
         this.inflight.delete(f.id);
         break;
@@ -343,6 +340,14 @@ export class ClientSession {
         // Relay-bound-only types, or unknown ones from a newer client: ignore.
         break;
     }
+  }
+
+  /** The client committed the request: the queue forgets it, the sender's instance hears so. */
+  private acked(id: string): void {
+    this.o.store.ack(this.o.channel, id);
+    const i = this.inflight.get(id);
+    if (i) i.acked = true;
+    this.route(id, { kind: 'acked', id });
   }
 
   /** Tell the sender's instance: this one (by id), or the one named in the row. */

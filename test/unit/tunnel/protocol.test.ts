@@ -37,6 +37,17 @@ describe('protocol', () => {
     }
   });
 
+  it('carries the ack-in-response marks only when set (older peers omit them)', () => {
+    const merged = { type: 'response' as const, id: 'r-1', status: 200, headers: [], acked: true, body: Buffer.from('x') };
+    expect(decodeFrame(encodeFrame(merged))).toEqual({ ok: true, frame: merged });
+    const plain = decodeFrame(encodeFrame({ type: 'response', id: 'r-1', status: 200, headers: [], body: Buffer.alloc(0) }));
+    expect(plain.ok && 'acked' in plain.frame).toBe(false);
+    const hello = { type: 'hello' as const, protocol: PROTOCOL_VERSION, publicUrl: 'u', queued: 0, ackInResponse: true };
+    expect(decodeFrame(encodeFrame(hello))).toEqual({ ok: true, frame: hello });
+    const old = decodeFrame(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, publicUrl: 'u', queued: 0 }));
+    expect(old.ok && 'ackInResponse' in old.frame).toBe(false);
+  });
+
   it('carries the backlog mark only when set; a frame without it (older relays) decodes as live', () => {
     const queued = decodeFrame(encodeFrame({ ...request, queued: true } as KnownFrame));
     expect(queued.ok && queued.frame.type === 'request' && queued.frame.queued).toBe(true);
