@@ -183,10 +183,16 @@ async function runListen(options: ListenOptions): Promise<void> {
   const tty = { stdout: Boolean(process.stdout.isTTY), stdin: Boolean(process.stdin.isTTY) };
   const ui = shouldRunUi(options, tty, process.env) ? await import('../ui/app/start.js') : null;
   if (!ui) {
-    events.subscribe((event) => {
-      const line = json ? jsonLine(event) : humanLine(chalk, event);
-      if (line !== null) out.write(line);
-    });
+    // Formatted when written (the log phase), not when emitted: a delivery event is emitted between the app's answer
+    // and the sender's (or the relay's) answer, and its line can wait. A renderer bug loses the line, never a request.
+    const format = (event: import('../core/events.js').PipelineEvent): string | null => {
+      try {
+        return json ? jsonLine(event) : humanLine(chalk, event);
+      } catch {
+        return null;
+      }
+    };
+    events.subscribe((event) => out.write(() => format(event)));
   }
   process.once('exit', () => out.flush());
   const forward = options.forward;

@@ -7,8 +7,11 @@ import { afterTurn } from '../core/turn.js';
  * per turn then lands in the turn where the next request arrives, ahead of its commit and forward. A person reading
  * the log does not see 10 ms.
  */
+/** A line, or how to make it: formatted when the lines are written (null: nothing to write). */
+export type Line = string | (() => string | null);
+
 export class LineWriter {
-  private buffer: string[] = [];
+  private buffer: Line[] = [];
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
   /** When the last write happened (monotonic ms); -Infinity before the first. */
@@ -20,7 +23,11 @@ export class LineWriter {
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  write(line: string): void {
+  /**
+   * A function is called at write time, in the log phase: formatting a line (JSON, dates) is then never on a
+   * request's path, e.g. between an app's answer and the frame or response that carries it back.
+   */
+  write(line: Line): void {
     this.buffer.push(line);
     if (this.scheduled) return;
     this.scheduled = true;
@@ -40,8 +47,14 @@ export class LineWriter {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.buffer.length === 0) return;
-    const text = this.buffer.join('\n') + '\n';
+    const lines = this.buffer;
     this.buffer = [];
+    let text = '';
+    for (const l of lines) {
+      const s = typeof l === 'string' ? l : l();
+      if (s !== null) text += `${s}\n`;
+    }
+    if (text === '') return;
     this.lastWrite = this.clock();
     this.stream.write(text);
   }

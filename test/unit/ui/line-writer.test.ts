@@ -50,6 +50,19 @@ describe('LineWriter', () => {
     expect(writes).toEqual(['first\n', 'second\nthird\n']);
   });
 
+  it('formats a line given as a function when it writes, in order with the others; null writes nothing', async () => {
+    const { stream, writes } = sink();
+    const w = new LineWriter(stream, 10, () => 0);
+    const formatted: string[] = [];
+    w.write(() => (formatted.push('lazy'), 'lazy'));
+    w.write('plain');
+    w.write(() => null);
+    expect(formatted).toEqual([]); // not on the caller's path
+    await turns();
+    expect(formatted).toEqual(['lazy']);
+    expect(writes).toEqual(['lazy\nplain\n']);
+  });
+
   it('flush() writes what is buffered at once (exit)', () => {
     const { stream, writes } = sink();
     let now = 0;
