@@ -435,13 +435,18 @@ class TunnelClient {
     this.owe(ws, f.id);
     const cached = this.recent.get(f.id);
     if (cached) return this.reply(f.id, { answer: cached, committed: true });
-    let running = this.handling.get(f.id);
-    if (!running) {
-      running = this.handle(f);
-      this.handling.set(f.id, running);
-      void running.finally(() => this.handling.delete(f.id));
+    const running = this.handling.get(f.id);
+    if (running) {
+      void running.then((h) => this.reply(f.id, h));
+      return;
     }
-    void running.then((h) => this.reply(f.id, h));
+    const started = this.handle(f); // never rejects: a failure is a Handled with committed false
+    this.handling.set(f.id, started);
+    // One callback per request: forget it, then answer (a redelivery meanwhile joined `started` above).
+    void started.then((h) => {
+      this.handling.delete(f.id);
+      this.reply(f.id, h);
+    });
   }
 
   private async handle(f: RequestFrame): Promise<Handled> {
