@@ -20,7 +20,8 @@ export interface MetricsSnapshot {
 
 export class RelayMetrics {
   private readonly byStatus = new Map<number, number>();
-  private readonly byChannel = new Map<string, number>();
+  /** Per channel, then per status: no key string built per request. */
+  private readonly byChannel = new Map<string, Map<number, number>>();
   private readonly bucketCounts = new Array<number>(LATENCY_BUCKETS.length).fill(0);
   private latencyCount = 0;
   private latencySum = 0;
@@ -39,8 +40,9 @@ export class RelayMetrics {
   countRequest(channel: string, status: number): void {
     this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
     if (channel === '') return;
-    const key = `${channel}\u0000${status}`;
-    this.byChannel.set(key, (this.byChannel.get(key) ?? 0) + 1);
+    let statuses = this.byChannel.get(channel);
+    if (!statuses) this.byChannel.set(channel, (statuses = new Map()));
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
   }
 
   observeLatency(seconds: number): void {
@@ -109,10 +111,9 @@ export class RelayMetrics {
     out.push(`hookdev_relay_handoffs_total${l()} ${this.handoffs}`);
     if (s.detail) {
       family('hookdev_relay_channel_requests_total', 'counter', 'Requests by channel and status (authorized readers only).');
-      for (const [key, n] of this.byChannel) {
-        const [channel, status] = key.split('\u0000');
-        out.push(`hookdev_relay_channel_requests_total${l(`channel="${esc(channel!)}",status="${status}"`)} ${n}`);
-      }
+      for (const [channel, statuses] of this.byChannel)
+        for (const [status, n] of statuses)
+          out.push(`hookdev_relay_channel_requests_total${l(`channel="${esc(channel)}",status="${status}"`)} ${n}`);
       family('hookdev_relay_channel_queue_depth', 'gauge', 'Requests stored and not yet acked, by channel (authorized readers only).');
       for (const [channel, d] of s.depths) out.push(`hookdev_relay_channel_queue_depth${l(`channel="${esc(channel)}"`)} ${d.count}`);
       family('hookdev_relay_channel_queue_bytes', 'gauge', 'Body bytes stored and not yet acked, by channel (authorized readers only).');
