@@ -47,7 +47,7 @@ export class ReplyRouter {
       this.waiters.set(id, { resolve, deadline, receiptTimer: null, received: false, acked: false, remote: false });
       // Left armed when a sender is answered (the usual case): when it fires, it re-arms for the oldest waiter left.
       // Unref'd: a waiting sender's socket keeps the process alive, not this timer.
-      this.timer ??= setTimeout(this.expire, this.o.responseTimeoutMs).unref();
+      this.timer ??= setTimeout(this.expire, timerDelay(this.o.responseTimeoutMs)).unref();
     });
   }
 
@@ -57,7 +57,7 @@ export class ReplyRouter {
     const now = this.now();
     for (const [id, w] of this.waiters) {
       if (w.deadline > now) {
-        this.timer = setTimeout(this.expire, w.deadline - now).unref();
+        this.timer = setTimeout(this.expire, timerDelay(w.deadline - now)).unref();
         return;
       }
       this.settle(id, { kind: 'timeout', acked: w.acked });
@@ -134,4 +134,12 @@ export class ReplyRouter {
   get size(): number {
     return this.waiters.size;
   }
+}
+
+/**
+ * Node runs a timer longer than 2^31-1 ms after 1 ms instead (with a warning): a --response-timeout of weeks is waited
+ * out in steps of at most that, each step checking the deadline again.
+ */
+function timerDelay(ms: number): number {
+  return Math.min(Math.max(0, ms), 2_147_483_647);
 }

@@ -262,7 +262,8 @@ export class ClientSession {
   }
 
   private get sweepEvery(): number {
-    return Math.max(1, Math.floor(this.o.receiptTimeoutMs / SWEEPS_PER_TIMEOUT));
+    // Within what one Node timer holds (a longer one fires after 1 ms).
+    return Math.min(2_147_483_647, Math.max(1, Math.floor(this.o.receiptTimeoutMs / SWEEPS_PER_TIMEOUT)));
   }
 
   /**

@@ -66,3 +66,21 @@ describe('SqliteRelayStore leases (one process)', () => {
     await s.close();
   });
 });
+
+describe('ReplyRouter response timeout beyond what one Node timer holds', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('a timeout of weeks is neither early (Node would fire an overlong timer after 1 ms) nor busy', async () => {
+    vi.useFakeTimers();
+    const week = 7 * 24 * 3600 * 1000; // above 2^31-1 ms
+    const r = new ReplyRouter({ responseTimeoutMs: 4 * week, receiptTimeoutMs: 100 });
+    const armed = vi.spyOn(globalThis, 'setTimeout');
+    const waiting = r.open('w');
+    vi.advanceTimersByTime(1000);
+    expect(r.has('w')).toBe(true);
+    expect(armed).toHaveBeenCalledTimes(1); // not re-armed every millisecond
+    vi.advanceTimersByTime(4 * week);
+    expect(await waiting).toEqual({ kind: 'timeout', acked: false });
+    armed.mockRestore();
+  });
+});
