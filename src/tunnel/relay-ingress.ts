@@ -116,6 +116,7 @@ export function createIngress(o: IngressOptions) {
     const body = read.body;
 
     const row: NewQueuedRequest = {
+      seq: 0, // assigned by the store; present from the start so the object keeps one shape
       id: timeOrderedId(),
       channel,
       method: req.method ?? 'GET',
