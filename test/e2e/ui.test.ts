@@ -18,6 +18,9 @@ function expectRestored(p: PtyCli): void {
   const leave = raw.lastIndexOf(LEAVE);
   expect(leave).toBeGreaterThan(raw.lastIndexOf('\x1b[?1049h'));
   expect(raw.lastIndexOf('\x1b[?25h')).toBeGreaterThan(raw.lastIndexOf('\x1b[?25l'));
+  // Autowrap (DECAWM) back on, bracketed paste back off.
+  expect(raw.lastIndexOf('\x1b[?7h')).toBeGreaterThan(raw.lastIndexOf('\x1b[?7l'));
+  expect(raw.lastIndexOf('\x1b[?2004l')).toBeGreaterThan(raw.lastIndexOf('\x1b[?2004h'));
 }
 
 describe('the terminal UI in a real pseudo-terminal', () => {

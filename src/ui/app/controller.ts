@@ -25,6 +25,8 @@ export interface KeyInfo {
   backspace?: boolean;
   delete?: boolean;
   meta?: boolean;
+  /** A bracketed paste: `input` is text for the filter or prompt line, never keys. */
+  paste?: boolean;
 }
 
 export type TunnelView =
@@ -796,6 +798,7 @@ export class Controller {
   key(input: string, k: KeyInfo): void {
     if (this.s.suspended || this.s.quit) return;
     if (k.ctrl && input === 'c') return this.quit();
+    if (k.paste) return this.pasted(input);
     if ([...input].length > 1 && !k.ctrl && !k.meta) {
       // Typed faster than read, or pasted: one chunk ("jjj", "/path:x⏎"). Each character is a key press of its own,
       // except that text typed into a line stays one piece.
@@ -853,6 +856,18 @@ export class Controller {
     }
     if (this.s.view === 'detail') return this.detailKey(input, k);
     return this.listKey(input, k);
+  }
+
+  /** Pasted text goes into the line being typed, as one line; elsewhere it is refused, so a paste never acts. */
+  private pasted(text: string): void {
+    // eslint-disable-next-line no-control-regex
+    const line = text.replace(/\r\n|[\r\n\t]/g, ' ').replace(/[\x00-\x1f\x7f]/g, '');
+    if (this.s.prompt) {
+      if (this.s.prompt.kind === 'url') this.set({ prompt: { ...this.s.prompt, input: this.s.prompt.input + line.trim() } });
+      return;
+    }
+    if (this.s.filter.editing) return this.editFilter(this.s.filter.input + line);
+    this.set({ status: { text: 'paste ignored: press / to paste into the filter', tone: 'info' } });
   }
 
   private quit(): void {

@@ -6,6 +6,10 @@ export interface KeyPress {
   key: KeyInfo;
 }
 
+/** Bracketed paste (DEC mode 2004, turned on by terminal.ts): the terminal wraps pasted text in these. */
+const PASTE_START = '\x1b[200~';
+const PASTE_END = '\x1b[201~';
+
 const CSI_FINAL: Record<string, keyof KeyInfo> = { A: 'upArrow', B: 'downArrow', C: 'rightArrow', D: 'leftArrow', H: 'home', F: 'end' };
 const TILDE: Record<string, keyof KeyInfo> = { '1': 'home', '7': 'home', '4': 'end', '8': 'end', '3': 'delete', '5': 'pageUp', '6': 'pageDown' };
 
@@ -22,25 +26,44 @@ function modifiers(param: string | undefined): KeyInfo {
  * ctrl-letters, Alt as `meta`, and runs of printable text kept as one piece (a paste or fast typing). A sequence cut
  * between two reads waits for the rest; a lone ESC at the end of a read is kept until `flush` (the reader calls it when
  * nothing more came), since it may be the start of a sequence. Unknown sequences are dropped, never read as text.
+ * A bracketed paste is one press marked `paste`, whatever it holds (newlines, `q`): text, never keys.
  */
 export class KeyParser {
   private pending = '';
+  /** The pasted text so far while inside a bracketed paste (its end may come in a later read). */
+  private paste: string | null = null;
 
+  /** An ESC or a cut sequence waits for more (not a paste still coming: that has no timeout). */
   hasPending(): boolean {
-    return this.pending.length > 0;
+    return this.pending.length > 0 && this.paste === null;
   }
 
-  /** What was waiting (a lone ESC, or a sequence cut short): Esc, the rest dropped. */
+  /** What was waiting (a lone ESC, or a sequence cut short): Esc, the rest dropped; an unfinished paste is dropped. */
   flush(): KeyPress[] {
+    const wasPaste = this.paste !== null;
+    this.paste = null;
     if (!this.pending) return [];
     this.pending = '';
-    return [{ input: '', key: { escape: true, meta: true } }];
+    return wasPaste ? [] : [{ input: '', key: { escape: true, meta: true } }];
   }
 
   push(chunk: string): KeyPress[] {
-    const s = this.pending + chunk;
+    let s = this.pending + chunk;
     this.pending = '';
     const out: KeyPress[] = [];
+    if (this.paste !== null) {
+      const end = s.indexOf(PASTE_END);
+      if (end < 0) {
+        // Keep a tail that may be the start of the end marker, cut between two reads.
+        const keep = partialSuffix(s, PASTE_END);
+        this.paste += s.slice(0, s.length - keep);
+        this.pending = s.slice(s.length - keep);
+        return out;
+      }
+      out.push({ input: this.paste + s.slice(0, end), key: { paste: true } });
+      this.paste = null;
+      s = s.slice(end + PASTE_END.length);
+    }
     let text = '';
     const endText = () => {
       if (!text) return;
@@ -67,12 +90,22 @@ export class KeyParser {
         this.pending = s.slice(i);
         break;
       }
+      if (s.startsWith(PASTE_START, i)) {
+        this.paste = '';
+        return [...out, ...this.push(s.slice(i + PASTE_START.length))];
+      }
       if (seq.press) out.push(seq.press);
       i += seq.length;
     }
     endText();
     return out;
   }
+}
+
+/** How many characters at the end of `s` are a proper start of `marker`. */
+function partialSuffix(s: string, marker: string): number {
+  for (let n = Math.min(marker.length - 1, s.length); n > 0; n--) if (marker.startsWith(s.slice(s.length - n))) return n;
+  return 0;
 }
 
 function controlKey(c: string): KeyPress {

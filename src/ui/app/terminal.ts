@@ -1,9 +1,12 @@
 import { writeSync } from 'node:fs';
 
-/** Alternate screen on, cleared, cursor home and hidden, autowrap off (a line never spills onto the next). */
-export const ENTER_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l\x1b[?7l';
-/** Autowrap and cursor back, main screen back (xterm restores what was there before). */
-export const LEAVE_SCREEN = '\x1b[?7h\x1b[?25h\x1b[?1049l';
+/**
+ * Alternate screen on, cleared, cursor home and hidden, autowrap off (a line never spills onto the next), bracketed
+ * paste on (a pasted newline or `q` is text for the filter line, not Enter or quit).
+ */
+export const ENTER_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H\x1b[?25l\x1b[?7l\x1b[?2004h';
+/** Bracketed paste off, autowrap and cursor back, main screen back (xterm restores what was there before). */
+export const LEAVE_SCREEN = '\x1b[?2004l\x1b[?7h\x1b[?25h\x1b[?1049l';
 
 export interface TtyIn {
   isTTY?: boolean;

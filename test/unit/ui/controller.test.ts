@@ -157,6 +157,21 @@ describe('Controller: keyset windows, follow, filter, detail (real SQLite)', () 
     expect(ids()[0]).toBe(500);
   });
 
+  it('a bracketed paste is text: into the filter as one line (never Enter, never q), refused in the list', async () => {
+    let quit = 0;
+    c.onQuit = () => void quit++;
+    const before = selected();
+    c.key('jq\rr', { paste: true });
+    expect(quit).toBe(0);
+    expect(selected()).toBe(before);
+    expect(c.getSnapshot().status?.text).toMatch(/paste ignored/);
+    c.key('/', {});
+    c.key('path:/even\nq', { paste: true });
+    expect(c.getSnapshot().filter.editing).toBe(true);
+    expect(c.getSnapshot().filter.input).toBe('path:/even q');
+    expect(quit).toBe(0);
+  });
+
   it('Enter opens the detail; Tab and Shift-Tab switch tabs; Esc goes back', () => {
     c.key('j', {});
     c.key('', { return: true });

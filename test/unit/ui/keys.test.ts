@@ -8,6 +8,27 @@ const parse = (...chunks: string[]): KeyPress[] => {
 };
 
 describe('KeyParser', () => {
+  it('a bracketed paste is one piece of text marked as a paste, newlines and q included, even split over reads', () => {
+    expect(parse('j\x1b[200~stripe\rq\x1b[201~k')).toEqual([
+      { input: 'j', key: {} },
+      { input: 'stripe\rq', key: { paste: true } },
+      { input: 'k', key: {} },
+    ]);
+    const p = new KeyParser();
+    expect(p.push('\x1b[20')).toEqual([]);
+    expect(p.push('0~a\x1b')).toEqual([]);
+    // Inside a paste nothing waits for the Esc timeout: the paste has no time limit.
+    expect(p.hasPending()).toBe(false);
+    expect(p.push('[20')).toEqual([]);
+    expect(p.push('1~')).toEqual([{ input: 'a', key: { paste: true } }]);
+    expect(p.push('q')).toEqual([{ input: 'q', key: {} }]);
+    // A paste cut off by a hand-off (stop flushes) is dropped, and what follows is read as keys again.
+    const cut = new KeyParser();
+    expect(cut.push('\x1b[200~half')).toEqual([]);
+    expect(cut.flush()).toEqual([]);
+    expect(cut.push('j')).toEqual([{ input: 'j', key: {} }]);
+  });
+
   it('keeps printable text together (typed fast or pasted) and marks a capital as shifted', () => {
     expect(parse('j')).toEqual([{ input: 'j', key: {} }]);
     expect(parse('jjj')).toEqual([{ input: 'jjj', key: {} }]);
