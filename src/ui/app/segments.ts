@@ -1,3 +1,5 @@
+import { cellWidth, takeCells } from './cells.js';
+
 /** A piece of a screen line with the meaning its colour carries (the text alone must read without colour). */
 export type Tone = 'key' | 'string' | 'number' | 'literal' | 'punct' | 'dim' | 'ok' | 'bad' | 'warn' | 'accent' | 'bold' | 'plain';
 
@@ -18,32 +20,34 @@ export function lineText(line: Line): string {
   return s;
 }
 
-/** Cut a line to `width` cells (one cell per code point: our content is mostly ASCII), marking the cut with '…'. */
+/** Cut a line to `width` terminal cells (wide characters count two, combining marks none), marking the cut with '…'. */
 export function clipLine(line: Line, width: number): Line {
   if (width <= 0) return [];
+  let total = 0;
+  for (const seg of line) total += cellWidth(seg.text);
+  if (total <= width) return line;
   const out: Line = [];
-  let used = 0;
+  let room = width - 1;
   for (const seg of line) {
-    const chars = [...seg.text];
-    if (used + chars.length <= width) {
-      out.push(seg);
-      used += chars.length;
-      continue;
-    }
-    const room = width - used - 1;
-    if (room > 0) out.push({ text: chars.slice(0, room).join(''), tone: seg.tone });
-    out.push({ text: '…', tone: 'dim' });
-    return out;
+    const head = takeCells(seg.text, room);
+    if (head.text) out.push(head.text === seg.text ? seg : { text: head.text, tone: seg.tone });
+    room -= head.width;
+    if (head.text !== seg.text) break;
   }
+  // A wide character that did not fit leaves a cell free: pad it, so the '…' is in the last column.
+  out.push({ text: ' '.repeat(room) + '…', tone: 'dim' });
   return out;
 }
 
 /** Fit plain text to exactly `width` cells: cut with '…' or pad with spaces. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
-  const chars = [...text];
-  if (chars.length > width) return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
-  const pad = ' '.repeat(width - chars.length);
+  const w = cellWidth(text);
+  if (w > width) {
+    const head = takeCells(text, width - 1);
+    return head.text + ' '.repeat(width - 1 - head.width) + '…';
+  }
+  const pad = ' '.repeat(width - w);
   return align === 'left' ? text + pad : pad + text;
 }
 

@@ -65,8 +65,11 @@ describe('FrameWriter', () => {
     const s = screen(10, 4);
     const w = new FrameWriter(s.out);
     w.draw(lines(['short', 'next']), 10);
-    // wide characters: 6 code points (what we count) but 12 cells (what the terminal draws); line 1 is not redrawn
+    // wide characters: 12 cells, cut to 10 with the mark in the last cell; line 1 is not redrawn
     expect(w.draw(lines(['日本語日本語', 'next']), 10)).toBe(1);
+    expect(await s.text()).toEqual(['日本語日 …', 'next', '', '']);
+    // a line that the terminal finds wider than we counted (here: a width we were not told) stops at the margin
+    expect(w.draw(lines(['日本語日本語', 'next']), 12)).toBe(1);
     expect(await s.text()).toEqual(['日本語日本', 'next', '', '']);
   });
 
