@@ -24,6 +24,10 @@ Examples:
       if (!process.stdout.isTTY || !process.stdin.isTTY) {
         throw new UsageError('hookdev ui needs a terminal', 'in scripts use `hookdev list --json` and `hookdev show ID --json`');
       }
+      const { canDrawScreen } = await import('../ui/app/when.js');
+      if (!canDrawScreen(process.env)) {
+        throw new UsageError('hookdev ui needs a terminal that can draw a full screen (TERM=dumb)', 'run it in a terminal emulator, or use `hookdev list` and `hookdev show ID`');
+      }
       const { loadConfigFile } = await import('../config/file.js');
       const { collectSecrets } = await import('../config/secrets.js');
       const { file } = loadConfigFile();

@@ -185,6 +185,19 @@ describe('the terminal UI in a real pseudo-terminal', () => {
     }
   });
 
+  it('TERM=dumb (a terminal that cannot move its cursor): ui says so in one line, listen prints its log lines', async () => {
+    const db = tmp.path('dumb.db');
+    openStore(db).close();
+    p = startPty(['ui', '--db', db], { cols: 80, rows: 24, env: { TERM: 'dumb' } });
+    expect(await p.exited).toBe(2);
+    expect(p.text()).toContain('hookdev ui needs a terminal that can draw a full screen (TERM=dumb)');
+    expect(p.raw()).not.toContain('\x1b[?1049h');
+    p = startPty(['listen', '--port', '0', '--db', db], { cols: 80, rows: 24, env: { TERM: 'dumb' } });
+    await p.waitFor(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    expect(p.bufferType()).toBe('normal');
+    expect(p.raw()).not.toContain('\x1b[?1049h');
+  });
+
   it('ui: SIGTERM restores the terminal too', async () => {
     const db = tmp.path('sig.db');
     openStore(db).close();

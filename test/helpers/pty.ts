@@ -34,7 +34,8 @@ export function startPty(args: string[], opts: { cols?: number; rows?: number; e
   for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k === 'NODE_ENV') delete env[k];
   const term = new Terminal({ cols, rows, allowProposedApi: true });
   const child: IPty = pty.spawn(process.execPath, [BIN, ...args], {
-    name: 'xterm-256color',
+    // node-pty sets TERM from the name: the env's TERM (a test may ask for another) is the name.
+    name: env.TERM ?? 'xterm-256color',
     cols,
     rows,
     cwd: opts.cwd ?? process.cwd(),

@@ -118,5 +118,8 @@ describe('when listen shows the UI', () => {
     expect(shouldRunUi({ ui: true, json: false }, tty, { CI: 'true' })).toBe(false);
     expect(shouldRunUi({ ui: true, json: false }, tty, { CI: 'false' })).toBe(true);
     expect(shouldRunUi({ ui: true, json: false }, tty, { CI: '' })).toBe(true);
+    // A terminal that cannot move its cursor (Emacs' shell) gets the log lines.
+    expect(shouldRunUi({ ui: true, json: false }, tty, { TERM: 'dumb' })).toBe(false);
+    expect(shouldRunUi({ ui: true, json: false }, tty, { TERM: 'screen' })).toBe(true);
   });
 });
