@@ -14,13 +14,41 @@ export function shortSize(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)}M`;
 }
 
-/** Column widths for a terminal width: path and provider share what the fixed columns leave. */
-export function columns(width: number): { path: number; prov: number; sig: number } {
+/** Which columns a row shows and how wide the variable ones are, for one terminal width. */
+export interface Columns {
+  path: number;
+  /** 0 when the provider/event column is left out. */
+  prov: number;
+  sig: number;
+  time: boolean;
+  size: boolean;
+  delivery: boolean;
+}
+
+/** Below this many cells for the path, columns give way (a row of truncated columns reads as nothing). */
+const MIN_PATH = 16;
+
+/**
+ * Column widths for a terminal width: path and provider share what the fixed columns leave. On a narrow terminal the
+ * path matters most: time, size, provider and delivery give way, in that order, rather than squeezing it to "/hoo…".
+ */
+export function columns(width: number): Columns {
   const sig = width >= 100 ? 16 : 2;
-  const fixed = 7 + 9 + 7 + (sig + 1) + 4 + 12 + 6 + 2;
-  const rest = Math.max(10, width - fixed);
-  const prov = Math.min(28, Math.floor(rest * 0.4));
-  return { path: rest - prov - 1, prov, sig };
+  const show = { time: true, size: true, prov: true, delivery: true };
+  const layout = (): Columns => {
+    // id, method, the space after the path, sig, answer, duplicate mark; then the optional fixed ones.
+    const fixed = 7 + 7 + 1 + (sig + 1) + 4 + 2 + (show.time ? 9 : 0) + (show.size ? 5 : 0) + (show.delivery ? 12 : 0);
+    const rest = Math.max(10, width - fixed);
+    const prov = show.prov ? Math.min(28, Math.floor(rest * 0.4)) : 0;
+    return { path: rest - (show.prov ? prov + 1 : 0), prov, sig, time: show.time, size: show.size, delivery: show.delivery };
+  };
+  let c = layout();
+  for (const drop of ['time', 'size', 'prov', 'delivery'] as const) {
+    if (c.path >= MIN_PATH) break;
+    show[drop] = false;
+    c = layout();
+  }
+  return c;
 }
 
 function sigCell(r: RowSummary, w: number): { text: string; tone: 'ok' | 'bad' | 'warn' | 'dim' } {
@@ -47,7 +75,9 @@ function deliveryCell(r: RowSummary): { text: string; tone: 'ok' | 'bad' | 'dim'
 
 export function headerLine(width: number): Line {
   const c = columns(width);
-  const text = `${fit('#', 6, 'right')} ${fit('time', 8)} ${fit('method', 6)} ${fit('path', c.path)} ${fit('provider event', c.prov)} ${fit('sig', c.sig)} ${fit('ans', 3)} ${fit('delivery', 11)} ${fit('size', 5, 'right')}  `;
+  let text = `${fit('#', 6, 'right')} ${c.time ? `${fit('time', 8)} ` : ''}${fit('method', 6)} ${fit('path', c.path)} `;
+  if (c.prov) text += `${fit('provider event', c.prov)} `;
+  text += `${fit('sig', c.sig)} ${fit('ans', 3)} ${c.delivery ? `${fit('delivery', 11)} ` : ''}${c.size ? fit('size', 5, 'right') : ''}  `;
   return [{ text: fit(text, width), tone: 'dim' }];
 }
 
@@ -72,11 +102,11 @@ function buildRow(r: RowSummary, width: number): Line {
   // Colour only where it carries meaning (verdict, answer, delivery, duplicate): fewer escape codes per row is
   // also what makes a frame cheap for Ink to lay out.
   const line: Line = [
-    { text: `${fit(String(r.id), 6, 'right')} ${clock(r.receivedAt)} ${fit(r.method, 6)} ${fit(printable(r.url), c.path)} ${fit(printable(prov), c.prov)} ` },
+    { text: `${fit(String(r.id), 6, 'right')} ${c.time ? `${clock(r.receivedAt)} ` : ''}${fit(r.method, 6)} ${fit(printable(r.url), c.path)} ${c.prov ? `${fit(printable(prov), c.prov)} ` : ''}` },
     { text: `${sig.text} `, tone: sig.tone === 'dim' ? undefined : sig.tone },
     { text: `${fit(ans === null ? '–' : String(ans), 3)} `, tone: ansTone === 'ok' || ansTone === 'dim' ? undefined : ansTone },
-    { text: `${del.text} `, tone: del.tone === 'dim' || del.tone === 'ok' ? undefined : del.tone },
-    { text: fit(shortSize(r.bodySize), 5, 'right') },
+    ...(c.delivery ? [{ text: `${del.text} `, tone: del.tone === 'dim' || del.tone === 'ok' ? undefined : del.tone }] : []),
+    { text: c.size ? fit(shortSize(r.bodySize), 5, 'right') : '' },
     { text: r.duplicateOf ? ' D' : '  ', tone: r.duplicateOf ? 'warn' : undefined },
   ];
   // Adjacent plain segments as one: one run of text, no codes between.
