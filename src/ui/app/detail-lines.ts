@@ -4,7 +4,7 @@ import type { Delivery, StoredRequest, Verdict } from '../../core/types.js';
 import { decodeContentEncoding, hexDump, isText } from '../body.js';
 import { signatureDetail } from '../json.js';
 import { prettyJsonLines } from './pretty-json.js';
-import { plain, printable, type Line } from './segments.js';
+import { plain, printable, wrapLine, type Line } from './segments.js';
 
 export type Tab = 'request' | 'signature' | 'deliveries' | 'replays';
 export const TABS: readonly Tab[] = ['request', 'signature', 'deliveries', 'replays'];
@@ -138,8 +138,12 @@ function deliveryLines(list: Delivery[], empty: string): Line[] {
   return out;
 }
 
-/** The lines of one tab: what the detail view scrolls through. */
+/** The lines of one tab, wrapped at the width: what the detail view scrolls through. */
 export function detailLines(d: DetailData, tab: Tab, width: number): Line[] {
+  return tabLines(d, tab, width).flatMap((l) => wrapLine(l, width));
+}
+
+function tabLines(d: DetailData, tab: Tab, width: number): Line[] {
   switch (tab) {
     case 'request':
       return requestLines(d.request, width);

@@ -39,6 +39,43 @@ export function clipLine(line: Line, width: number): Line {
   return out;
 }
 
+/** Split a line into lines of at most `width` cells: the detail view shows a long header or body line whole. */
+export function wrapLine(line: Line, width: number): Line[] {
+  let total = 0;
+  for (const seg of line) total += cellWidth(seg.text);
+  if (width <= 1 || total <= width) return [line];
+  const out: Line[] = [];
+  let cur: Line = [];
+  let room = width;
+  for (const seg of line) {
+    let text = seg.text;
+    while (text) {
+      let head = takeCells(text, room);
+      if (!head.text) {
+        if (cur.length) {
+          out.push(cur);
+          cur = [];
+          room = width;
+          continue;
+        }
+        // Nothing fits on an empty line (a wide character on a 1-cell line): take one character anyway.
+        const ch = String.fromCodePoint(text.codePointAt(0)!);
+        head = { text: ch, width: room };
+      }
+      cur.push({ text: head.text, tone: seg.tone });
+      room -= head.width;
+      text = text.slice(head.text.length);
+      if (text) {
+        out.push(cur);
+        cur = [];
+        room = width;
+      }
+    }
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
 /** Fit plain text to exactly `width` cells: cut with '…' or pad with spaces. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cellWidth } from '../../../src/ui/app/cells.js';
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import type { RowSummary } from '../../../src/store/browse.js';
@@ -10,7 +11,7 @@ import { Header, tunnelText } from '../../../src/ui/app/Header.js';
 import { Footer } from '../../../src/ui/app/Footer.js';
 import { detailLines } from '../../../src/ui/app/detail-lines.js';
 import { prettyJsonLines } from '../../../src/ui/app/pretty-json.js';
-import { lineText } from '../../../src/ui/app/segments.js';
+import { lineText, wrapLine } from '../../../src/ui/app/segments.js';
 import type { StoredRequest } from '../../../src/core/types.js';
 import type { LiveInfo } from '../../../src/ui/app/controller.js';
 
@@ -112,6 +113,21 @@ describe('DetailPane and its tabs', () => {
     expect(fwd).toContain('  X-App: yes');
     expect(fwd).toContain('  fine');
     expect(detailLines(data, 'replays', 80).map(lineText)[0]).toMatch(/^replay #1 .*✓ 200/);
+  });
+
+  it('a header or body line wider than the terminal wraps: every character can be read, no line is wider than the width', () => {
+    const sig = `t=1700000000,v1=${'a'.repeat(64)},v1=${'b'.repeat(64)}`;
+    const form = Array.from({ length: 40 }, (_, i) => `field${i}=value${i}`).join('&');
+    const long = { ...request, headers: [['Stripe-Signature', sig]] as Array<[string, string]>, contentType: 'application/x-www-form-urlencoded', body: Buffer.from(form) };
+    for (const width of [40, 80]) {
+      const lines = detailLines({ request: long, deliveries: [], reverified: null }, 'request', width).map(lineText);
+      for (const l of lines) expect(cellWidth(l)).toBeLessThanOrEqual(width);
+      const all = lines.join('');
+      expect(all).toContain(`Stripe-Signature: ${sig}`);
+      expect(all).toContain(form);
+    }
+    // wide characters are never split between two lines
+    expect(wrapLine([{ text: 'ab' }, { text: '日本語', tone: 'key' }], 5).map(lineText)).toEqual(['ab日', '本語']);
   });
 
   it('binary bodies are a hex dump; ill-formed JSON stays text', () => {
