@@ -3,6 +3,7 @@ import type { Verdict } from '../../core/types.js';
 import { Browser, countInChunks, scanOlder, type RowSummary } from '../../store/browse.js';
 import { compileFilter, tokenize, type CompiledFilter } from '../../store/filter.js';
 import { TABS, detailLines, type DetailData, type Tab } from './detail-lines.js';
+import { helpMaxScroll } from './help-lines.js';
 import { lineText, type Line } from './segments.js';
 
 export type View = 'list' | 'detail';
@@ -88,6 +89,8 @@ export interface UiSnapshot {
   rows: number;
   view: View;
   help: boolean;
+  /** First line of the help shown (it scrolls when taller than the screen). */
+  helpScroll: number;
   list: RowSummary[];
   cursor: number;
   top: number;
@@ -192,6 +195,7 @@ export class Controller {
       rows: deps.rows ?? 24,
       view: 'list',
       help: false,
+      helpScroll: 0,
       list: [],
       cursor: 0,
       top: 0,
@@ -819,13 +823,9 @@ export class Controller {
     }
     if (this.s.prompt) return this.promptKey(input, k);
     if (this.s.filter.editing) return this.filterKey(input, k);
-    if (this.s.help) {
-      if (input === 'q') return this.quit();
-      this.set({ help: false });
-      return;
-    }
+    if (this.s.help) return this.helpKey(input, k);
     if (input === 'q') return this.quit();
-    if (input === '?') return this.set({ help: true });
+    if (input === '?') return this.set({ help: true, helpScroll: 0 });
     if (input === '/') return this.set({ filter: { ...this.s.filter, editing: true, input: this.s.filter.applied } });
     if (input === 'F') {
       const follow = !this.s.follow;
@@ -868,6 +868,23 @@ export class Controller {
     }
     if (this.s.filter.editing) return this.editFilter(this.s.filter.input + line);
     this.set({ status: { text: 'paste ignored: press / to paste into the filter', tone: 'info' } });
+  }
+
+  /** In the help: j/k, pages, g/G scroll it (it may be taller than the screen); q quits; any other key closes it. */
+  private helpKey(input: string, k: KeyInfo): void {
+    if (input === 'q') return this.quit();
+    const height = this.listHeight + 1;
+    const page = Math.max(1, height - 2);
+    const max = helpMaxScroll(height, Math.max(20, this.s.cols));
+    let to: number | null = null;
+    if (input === 'j' || k.downArrow) to = this.s.helpScroll + 1;
+    else if (input === 'k' || k.upArrow) to = this.s.helpScroll - 1;
+    else if (k.pageDown || input === ' ' || (k.ctrl && (input === 'd' || input === 'f'))) to = this.s.helpScroll + page;
+    else if (k.pageUp || (k.ctrl && (input === 'u' || input === 'b'))) to = this.s.helpScroll - page;
+    else if (input === 'g' || k.home) to = 0;
+    else if (input === 'G' || k.end) to = max;
+    if (to === null) return this.set({ help: false, helpScroll: 0 });
+    this.set({ helpScroll: Math.max(0, Math.min(max, to)) });
   }
 
   private quit(): void {

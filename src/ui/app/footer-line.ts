@@ -6,7 +6,7 @@ export type FooterMode = View | 'help' | 'filter' | 'prompt';
 const KEYS: Record<FooterMode, Array<[string, string]>> = {
   list: [['j/k', 'move'], ['⏎', 'open'], ['/', 'filter'], ['r', 'replay'], ['R', 're-sign'], ['e', 'edit'], ['y', 'curl'], ['x', 'export'], ['F', 'follow'], ['?', 'help'], ['q', 'quit']],
   detail: [['tab', 'next tab'], ['j/k', 'scroll'], ['esc', 'back'], ['r', 'replay'], ['R', 're-sign'], ['e', 'edit'], ['v', 'verify'], ['y', 'curl'], ['o', 'pager'], ['?', 'help'], ['q', 'quit']],
-  help: [['any key', 'close'], ['q', 'quit']],
+  help: [['j/k', 'scroll'], ['esc', 'close'], ['q', 'quit']],
   filter: [['⏎', 'apply'], ['esc', 'leave'], ['ctrl-u', 'clear'], ['e.g.', 'method:POST sig:invalid status:5xx since:1h text']],
   prompt: [['⏎', 'ok'], ['esc', 'cancel']],
 };

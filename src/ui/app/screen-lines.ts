@@ -4,6 +4,7 @@ import { CHROME_LINES, type UiSnapshot } from './controller.js';
 import { TABS, TAB_TITLES, type Tab } from './detail-lines.js';
 import { footerLine, type FooterMode } from './footer-line.js';
 import { headerLines } from './header-lines.js';
+import { helpLines } from './help-lines.js';
 import { formatRow, listTitle } from './row-format.js';
 import type { Line } from './segments.js';
 
@@ -58,25 +59,7 @@ export function detailPaneLines({ id, tab, lines, scroll, height }: DetailLinesP
   return out;
 }
 
-const SECTIONS: Array<[string, Array<[string, string]>]> = [
-  ['move', [['j k ↓ ↑', 'next / previous'], ['PgDn PgUp', 'a page'], ['ctrl-d ctrl-u', 'half a page'], ['g G', 'newest / oldest'], ['F', 'follow new requests on/off']]],
-  ['view', [['Enter', 'open the request'], ['Esc', 'back (in the list: clear the filter)'], ['Tab Shift-Tab 1-4', 'Request / Signature / Deliveries / Replays'], ['n N', 'next / previous filter text in the tab'], ['o', 'whole body in $PAGER']]],
-  ['act', [['r', 'replay to the forward target (asks for a URL if none)'], ['R', 'replay re-signed with a fresh timestamp'], ['e', 'edit the body in $EDITOR, then replay'], ['d', 'send it twice (idempotency check)'], ['y', 'copy as curl (OSC 52, and a file)'], ['x', 'export this request or the filtered rows: curl, HAR, NDJSON'], ['v', 'verify again with the current secrets']]],
-  ['filter /', [['text', 'in the path or the body'], ['method:POST path:/stripe', ''], ['provider:github event:push', ''], ['sig:invalid status:5xx', ''], ['delivery:failed dup:yes since:1h', 'terms combine with AND']]],
-  ['', [['?', 'this help'], ['q ctrl-c', 'quit']]],
-];
-
-/** The full key list, in place of the list (exactly `height` lines). */
-export function helpLines(height: number): Line[] {
-  const lines: Line[] = [[{ text: 'keys', tone: 'bold' }]];
-  for (const [title, keys] of SECTIONS) {
-    if (title) lines.push([{ text: title, tone: 'accent' }]);
-    for (const [k, what] of keys) lines.push([{ text: `  ${k.padEnd(34)}`, tone: 'bold' }, { text: what }]);
-  }
-  const shown = lines.slice(0, height);
-  while (shown.length < height) shown.push([]);
-  return shown;
-}
+export { helpLines } from './help-lines.js';
 
 export function footerMode(snap: UiSnapshot): FooterMode {
   return snap.prompt ? 'prompt' : snap.filter.editing ? 'filter' : snap.help ? 'help' : snap.view;
@@ -90,7 +73,7 @@ export function screenLines(snap: UiSnapshot, detailContent: Line[], now: number
   const width = Math.max(20, snap.cols);
   const body = Math.max(1, snap.rows - 1 - CHROME_LINES);
   const out: ScreenLine[] = headerLines({ width, source: snap.source, live: snap.live, counts: snap.counts, now }).map((line) => ({ line }));
-  if (snap.help) for (const line of helpLines(body + 1)) out.push({ line });
+  if (snap.help) for (const line of helpLines(body + 1, width, snap.helpScroll)) out.push({ line });
   else if (snap.view === 'detail' && snap.detail) {
     const d = snap.detail;
     for (const line of detailPaneLines({ id: d.id, tab: d.tab, lines: detailContent, scroll: d.scroll, height: body })) out.push({ line });

@@ -3,6 +3,8 @@ import { openStore, type Store } from '../../../src/store/index.js';
 import { Browser } from '../../../src/store/browse.js';
 import { Controller } from '../../../src/ui/app/controller.js';
 import { ReplayActions } from '../../../src/ui/app/actions.js';
+import { screenLines } from '../../../src/ui/app/screen-lines.js';
+import { lineText } from '../../../src/ui/app/segments.js';
 import type { IncomingWebhook } from '../../../src/core/types.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 import { startApp, type TestApp } from '../../helpers/forward.js';
@@ -189,12 +191,33 @@ describe('Controller: keyset windows, follow, filter, detail (real SQLite)', () 
     expect(selected()).toBe(499);
   });
 
-  it('q quits from any view, ? opens the help and any key closes it', () => {
+  it('the help scrolls when it is taller than the screen (80x24): every key can be read; Esc closes it', () => {
+    c.resize(80, 24);
+    c.key('?', {});
+    const shown = () => screenLines(c.getSnapshot(), [], 0).map((l) => lineText(l.line)).join('\n');
+    expect(shown()).not.toContain('q ctrl-c');
+    expect(shown()).toMatch(/keys {2}\d+\/\d+ {2}j\/k scroll/);
+    c.key('G', {});
+    expect(shown()).toContain('q ctrl-c');
+    c.key('k', {});
+    c.key('', { pageUp: true });
+    c.key('g', {});
+    expect(shown()).toContain('j k ↓ ↑');
+    expect(c.getSnapshot().help).toBe(true);
+    // narrow and short: still all of it, each key's text below it
+    c.resize(40, 10);
+    for (let i = 0; i < 60; i++) c.key('j', {});
+    expect(shown()).toContain('q ctrl-c');
+    c.key('', { escape: true });
+    expect(c.getSnapshot().help).toBe(false);
+  });
+
+  it('q quits from any view, ? opens the help and any other key closes it', () => {
     let quit = 0;
     c.onQuit = () => void quit++;
     c.key('?', {});
     expect(c.getSnapshot().help).toBe(true);
-    c.key('j', {});
+    c.key('x', {});
     expect(c.getSnapshot().help).toBe(false);
     c.key('', { return: true });
     c.key('q', {});
