@@ -15,7 +15,11 @@ export function helpContent(width: number): Line[] {
   for (const [title, keys] of SECTIONS) {
     if (title) lines.push([{ text: title, tone: 'accent' }]);
     for (const [k, what] of keys) {
-      if (wide) lines.push([{ text: `  ${k.padEnd(34)}`, tone: 'bold' }, { text: what }]);
+      if (wide) {
+        // The text wraps in its own column.
+        const parts = what ? wrapLine([{ text: what }], width - 36) : [[]];
+        parts.forEach((part, i) => lines.push([{ text: i ? ' '.repeat(36) : `  ${k.padEnd(34)}`, tone: 'bold' }, ...part]));
+      }
       else {
         lines.push([{ text: `  ${k}`, tone: 'bold' }]);
         if (what) lines.push([{ text: `      ${what}` }]);
