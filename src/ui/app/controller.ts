@@ -145,6 +145,8 @@ export interface ControllerDeps {
 /** Lines above and below the list: header (2), column titles (1), status/filter (1), footer (1). */
 export const CHROME_LINES = 5;
 export const FILTER_DEBOUNCE_MS = 120;
+/** Keys that need the actions (replay, re-sign, edit, duplicate, curl, export, verify, pager). */
+const ACTION_KEYS = 'rReydxvo';
 
 const defaultSchedule = (fn: () => void, ms: number) => {
   const t = setTimeout(fn, ms);
@@ -181,8 +183,10 @@ export class Controller {
   private stopped = false;
   /** Told when the user quits. */
   onQuit: () => void = () => undefined;
-  /** Set once loaded (after the first paint: the replay code is not needed to draw). */
+  /** Set once loaded (after the first paint: the replay code is not needed to draw); see attachActions. */
   actions: UiActions | null;
+  /** An action key pressed before the actions were loaded: run once they are. */
+  private deferredKey: { input: string; k: KeyInfo } | null = null;
 
   constructor(private readonly deps: ControllerDeps) {
     this.b = deps.browser;
@@ -833,6 +837,12 @@ export class Controller {
       if (follow) this.goHead();
       return;
     }
+    if (!this.actions && input.length === 1 && ACTION_KEYS.includes(input)) {
+      // The actions load after the first frame (~100 ms, more under load): the key waits for them, never lost.
+      this.deferredKey = { input, k };
+      this.set({ status: { text: 'loading…', tone: 'info' } });
+      return;
+    }
     switch (input) {
       case 'r':
         return this.replay('replay');
@@ -966,6 +976,17 @@ export class Controller {
     if (k.ctrl && input === 'u') return this.set({ prompt: { ...p, input: '' } });
     if (k.ctrl || k.meta || k.tab) return;
     if (input) this.set({ prompt: { ...p, input: p.input + input.replace(/[\r\n]/g, '') } });
+  }
+
+  /** The actions are loaded: a key that waited for them runs now. */
+  attachActions(actions: UiActions): void {
+    this.actions = actions;
+    const d = this.deferredKey;
+    this.deferredKey = null;
+    if (d && !this.stopped) {
+      this.set({ status: null });
+      this.key(d.input, d.k);
+    }
   }
 
   /** The runner sets this while $EDITOR or $PAGER owns the terminal: keys are not read meanwhile. */

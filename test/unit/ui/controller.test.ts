@@ -237,6 +237,29 @@ describe('Controller actions through the real replay functions', () => {
     tmp.cleanup();
   });
 
+  it('an action key pressed before the actions are loaded waits for them instead of being lost', async () => {
+    const store = openStore(tmp.path('early.db'));
+    store.insertMany([{ incoming: incoming(1), verdict: null, responseStatus: 200 }]);
+    const browser = new Browser(store.db);
+    const clip: string[] = [];
+    const c = new Controller({ browser, source: 'x', cols: 100, rows: 30 });
+    c.start();
+    try {
+      c.key('y', {});
+      expect(c.getSnapshot().status?.text).toBe('loading…');
+      c.attachActions(new ReplayActions({
+        store, browser, secrets: {}, generic: [], targets: [], env: {}, outDir: tmp.path('early-out'),
+        handOff: (fn) => fn(), clipboard: (t) => clip.push(t),
+      }));
+      await waitFor(() => clip.length === 1);
+      expect(clip[0]).toContain('curl');
+      await waitFor(() => /copied curl for #1/.test(c.getSnapshot().status?.text ?? ''));
+    } finally {
+      c.stop();
+      store.close();
+    }
+  });
+
   it('r with no target asks for a URL, replays there, and shows the result as a status and a delivery', async () => {
     const store = openStore(tmp.path('act.db'));
     store.insertMany([{ incoming: incoming(1), verdict: null, responseStatus: 200 }]);
