@@ -198,6 +198,31 @@ describe('the terminal UI in a real pseudo-terminal', () => {
     expect(p.raw()).not.toContain('\x1b[?1049h');
   });
 
+  it('ctrl-c in $PAGER is the pager\'s: the UI comes back instead of quitting behind it, then q restores the terminal', async () => {
+    const db = tmp.path('pager.db');
+    const store = openStore(db);
+    store.insertMany([{ incoming: { source: 'http', method: 'POST', url: '/hooks/paged', httpVersion: '1.1', remoteAddr: '127.0.0.1', headers: [['Content-Type', 'application/json']], body: Buffer.from('{"a":1}'), receivedAt: Date.now() }, verdict: null, responseStatus: 200 }]);
+    store.close();
+    const pager = tmp.path('pager.sh');
+    writeFileSync(pager, '#!/bin/sh\necho PAGING-NOW\nread answer\n');
+    chmodSync(pager, 0o755);
+    p = startPty(['ui', '--db', db], { cols: 80, rows: 24, env: { PAGER: pager } });
+    await p.waitFor('/hooks/paged');
+    p.write('\r');
+    await p.waitFor('[1 Request]');
+    p.write('o');
+    await p.waitFor('PAGING-NOW');
+    expect(p.bufferType()).toBe('normal');
+    // ctrl-c in cooked mode: the terminal sends SIGINT to the pager and to us.
+    p.write('\x03');
+    await p.waitFor(/ended by SIGINT|exited with 130/);
+    expect(p.bufferType()).toBe('alternate');
+    expect(p.text()).toContain('[1 Request]');
+    p.write('q');
+    expect(await p.exited).toBe(0);
+    expectRestored(p);
+  });
+
   it('ui: SIGTERM restores the terminal too', async () => {
     const db = tmp.path('sig.db');
     openStore(db).close();

@@ -197,13 +197,13 @@ export class ReplayActions implements UiActions {
       const pager = this.d.env.PAGER || 'less';
       const code = await this.d.handOff(
         () =>
-          new Promise<number | null>((resolve) => {
+          new Promise<number | string>((resolve) => {
             const child = spawn('/bin/sh', ['-c', `${pager} "$1"`, 'hookdev-pager', file], { stdio: 'inherit', env: this.d.env });
-            child.once('error', () => resolve(-1));
-            child.once('exit', (c) => resolve(c));
+            child.once('error', () => resolve('could not be started'));
+            child.once('exit', (c, signal) => resolve(c ?? `ended by ${signal}`));
           }),
       );
-      return code === 0 ? { ok: true, message: `closed ${pager}` } : { ok: false, message: `${pager} exited with ${code}` };
+      return code === 0 ? { ok: true, message: `closed ${pager}` } : { ok: false, message: `${pager} ${typeof code === 'number' ? `exited with ${code}` : code}` };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

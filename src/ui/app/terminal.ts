@@ -60,7 +60,11 @@ export class TerminalScreen {
     this.stdout.write(LEAVE_SCREEN);
   }
 
-  /** Hand the terminal to another program (editor, pager): main screen, cooked mode; back afterwards. */
+  /**
+   * Hand the terminal to another program (editor, pager): main screen, cooked mode; back afterwards. Meanwhile ctrl-c
+   * and ctrl-\ are the program's: the terminal sends their signals to our whole process group, and they must not quit
+   * the UI behind the program's back (git ignores them while its editor runs, for the same reason).
+   */
   async handOff<T>(fn: () => Promise<T>): Promise<T> {
     // Stop reading, so every key goes to the program. Node stops the tty read on a 'pause' event, which pause()
     // emits only when the stream was not already non-flowing; a 'readable' reader leaves it non-flowing, hence resume() first
@@ -69,12 +73,36 @@ export class TerminalScreen {
     this.stdin.resume?.();
     this.stdin.pause();
     this.stdout.write(LEAVE_SCREEN);
+    const held = holdSignals(['SIGINT', 'SIGQUIT']);
     try {
       return await fn();
     } finally {
-      this.stdout.write(ENTER_SCREEN);
+      held.release();
+      // Closed meanwhile (SIGTERM, SIGHUP): the terminal stays as the program left it, with our modes off.
+      if (this.active) this.stdout.write(ENTER_SCREEN);
+      else this.stdout.write(LEAVE_SCREEN);
       // Whatever reached our buffer meanwhile was meant for the editor, not for us as actions.
       if (this.stdin.readableLength && this.stdin.read) this.stdin.read(this.stdin.readableLength);
     }
   }
+}
+
+/** Ignore these signals until `release()`: their listeners are set aside (once-listeners stay once) and put back. */
+function holdSignals(signals: NodeJS.Signals[]): { release(): void } {
+  const ignore = () => undefined;
+  const saved = signals.map((sig) => {
+    const listeners = process.rawListeners(sig) as Array<(...args: unknown[]) => void>;
+    process.removeAllListeners(sig);
+    // A listener of our own keeps Node from its default action (exit) for the signal.
+    process.on(sig, ignore);
+    return { sig, listeners };
+  });
+  return {
+    release() {
+      for (const { sig, listeners } of saved) {
+        process.off(sig, ignore);
+        for (const l of listeners) process.on(sig, l);
+      }
+    },
+  };
 }
