@@ -230,8 +230,11 @@ async function runListen(options: ListenOptions): Promise<void> {
     // `replay` without --to goes where listen forwarded: the target as given, not one request's full URL.
     rememberReplayTarget(listener.store, { url: forward.targets[0], keepPath: Boolean(forward.keepPath) });
   }
-  if (!stopping) {
-    view = await ui?.startUi({
+  if (!stopping && ui) {
+    // The terminal closing (SIGHUP) stops like SIGTERM while the UI owns it: Node's default would end the process with
+    // the terminal left in raw mode on the alternate screen, the cursor hidden (a `kill -HUP`, a tmux respawn).
+    process.once('SIGHUP', () => stopper.stop());
+    view = await ui.startUi({
       store: listener.store, source: options.config.dbPath, secrets: options.config.secrets, generic: options.config.generic,
       targets: forward?.targets ?? [], events, relay: Boolean(options.relay), localUrl: listener.url,
     });

@@ -223,6 +223,14 @@ describe('the terminal UI in a real pseudo-terminal', () => {
     expectRestored(p);
   });
 
+  it('listen: SIGHUP restores the terminal (as SIGTERM does)', async () => {
+    p = startPty(['listen', '--port', '0', '--db', tmp.path('hup.db')], { cols: 80, rows: 24 });
+    await p.waitFor('waiting for requests…');
+    p.kill('SIGHUP');
+    await p.exited;
+    expectRestored(p);
+  });
+
   it('ui: SIGTERM restores the terminal too', async () => {
     const db = tmp.path('sig.db');
     openStore(db).close();
