@@ -17,6 +17,7 @@ import type { Browser } from '../../store/browse.js';
 import { HAR_CLOSE, HAR_OPEN, toExportRecord, toHarEntry } from '../../store/exchange.js';
 import type { CompiledFilter } from '../../store/filter.js';
 import { WriteBatcher, type Store } from '../../store/index.js';
+import { decodeContentEncoding } from '../body.js';
 import { curlCommand } from '../curl.js';
 import type { ActionResult, ReplayKind, UiActions } from './controller.js';
 
@@ -193,7 +194,9 @@ export class ReplayActions implements UiActions {
     const dir = await mkdtemp(join(tmpdir(), 'hookdev-body-'));
     const file = join(dir, `hookdev-${id}.body`);
     try {
-      await writeFile(file, r.body);
+      // What the Request tab shows: a gzip/deflate/br body decoded (the pager cannot read the compressed bytes).
+      const decoded = decodeContentEncoding(r.headers, r.body);
+      await writeFile(file, decoded ? decoded.body : r.body);
       const pager = this.d.env.PAGER || 'less';
       const code = await this.d.handOff(
         () =>

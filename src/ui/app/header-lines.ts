@@ -66,7 +66,7 @@ export function headerLines({ source, live, counts, now }: HeaderProps): [Line, 
     { text: '  ' },
     { text: `${c.signatureFailures} ✗sig`, tone: c.signatureFailures ? 'bad' : 'dim' },
     { text: '  ' },
-    { text: `${c.failedDeliveries} failed deliveries`, tone: c.failedDeliveries ? 'bad' : 'dim' },
+    { text: `${c.failedDeliveries} failed ${c.failedDeliveries === 1 ? 'delivery' : 'deliveries'}`, tone: c.failedDeliveries ? 'bad' : 'dim' },
     { text: '  ' },
     { text: `${c.duplicates} dup`, tone: c.duplicates ? 'warn' : 'dim' },
   );

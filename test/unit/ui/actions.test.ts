@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { Browser } from '../../../src/store/browse.js';
 import { Controller } from '../../../src/ui/app/controller.js';
@@ -104,6 +105,33 @@ describe('UI actions through the functions the commands use', () => {
 
   it('osc52 carries the text base64-encoded', () => {
     expect(osc52('curl x')).toBe(`\x1b]52;c;${Buffer.from('curl x').toString('base64')}\x07`);
+  });
+});
+
+describe('o: the body in $PAGER', () => {
+  it('a gzip body opens decoded, as the Request tab shows it', async () => {
+    const tmp = makeTempDir();
+    const store = openStore(tmp.path('pager.db'));
+    try {
+      const json = '{"hello":"gzip world"}';
+      store.insertMany([{ incoming: {
+        source: 'http', method: 'POST', url: '/gz', httpVersion: '1.1', remoteAddr: '127.0.0.1',
+        headers: [['Content-Type', 'application/json'], ['Content-Encoding', 'gzip']], body: gzipSync(json), receivedAt: Date.now(),
+      }, verdict: null, responseStatus: 200 }]);
+      const seen = tmp.path('seen');
+      const pager = tmp.path('pager.sh');
+      writeFileSync(pager, `#!/bin/sh\ncp "$1" ${JSON.stringify(seen)}\n`);
+      chmodSync(pager, 0o755);
+      const actions = new ReplayActions({
+        store, browser: new Browser(store.db), secrets: {}, generic: [], targets: [], env: { PAGER: pager }, outDir: tmp.path('out'),
+        handOff: (fn) => fn(), clipboard: () => undefined,
+      });
+      expect(await actions.pager(1)).toEqual({ ok: true, message: `closed ${pager}` });
+      expect(readFileSync(seen, 'utf8')).toBe(json);
+    } finally {
+      store.close();
+      tmp.cleanup();
+    }
   });
 });
 

@@ -166,7 +166,7 @@ describe('Help, Header, Footer', () => {
     const live = { localUrl: 'http://127.0.0.1:4747', publicUrl: null, relay: true, tunnel: { state: 'connecting' as const, since: 0 }, targets: ['http://localhost:3000'], lastDelivery: { target: 'x', status: 502, error: null, at: 0 }, lastProbe: null };
     const lines = frame(render(<Header width={100} source="h.db" live={live} counts={counts} now={5000} />).lastFrame());
     expect(lines[0]).toBe('hookdev http://127.0.0.1:4747  relay (no public URL yet) connecting…');
-    expect(lines[1]).toBe('→ http://localhost:3000 ✗ 502 5s ago  12 requests  2 ✗sig  1 failed deliveries  3 dup');
+    expect(lines[1]).toBe('→ http://localhost:3000 ✗ 502 5s ago  12 requests  2 ✗sig  1 failed delivery  3 dup');
     const online = { ...live, publicUrl: 'https://r.test/c', tunnel: { state: 'reconnecting' as const, since: 0, retryAt: 4000, attempt: 2 } };
     expect(frame(render(<Header width={100} source="h.db" live={online} counts={counts} now={1000} />).lastFrame())[0]).toContain('offline, reconnecting in 3s (attempt 2)');
   });
