@@ -25,6 +25,13 @@ function time(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 }
 
+/** The cut at or just before `at` that does not split a UTF-8 character (a cut one would read as binary). */
+function utf8Boundary(body: Buffer, at: number): number {
+  let i = at;
+  while (i > at - 4 && i > 0 && (body[i]! & 0xc0) === 0x80) i--;
+  return i;
+}
+
 export function bodyLines(r: StoredRequest, foldAt: number): Line[] {
   const out: Line[] = [];
   if (r.rejectedStatus) {
@@ -39,12 +46,13 @@ export function bodyLines(r: StoredRequest, foldAt: number): Line[] {
     body = decoded.body;
   }
   const capped = body.length > BODY_DISPLAY_CAP;
-  const shown = capped ? body.subarray(0, BODY_DISPLAY_CAP) : body;
+  const shown = capped ? body.subarray(0, utf8Boundary(body, BODY_DISPLAY_CAP)) : body;
   if (!isText(shown)) {
     for (const l of hexDump(shown, BODY_DISPLAY_CAP).split('\n')) out.push(plain(l));
   } else {
     const text = shown.toString('utf8');
-    const pretty = capped ? null : prettyJsonLines(text, foldAt);
+    // A capped JSON body is still re-indented, up to its last whole token.
+    const pretty = prettyJsonLines(text, foldAt, capped);
     if (pretty) out.push(...pretty);
     else for (const l of text.split('\n')) out.push(plain(printable(l.replace(/\r$/, ''))));
   }

@@ -4,11 +4,12 @@ import { printable } from './segments.js';
 /**
  * Re-indent JSON text at the token level, with a tone per token. Never parses values, so big integers, `1.0` and
  * escapes show exactly as sent. Strings longer than `foldAt` are folded ("…+N chars"). Returns null when the text
- * is not well-formed JSON (the caller shows it as text).
+ * is not well-formed JSON (the caller shows it as text). `partial`: the text is the start of a larger body (cut at the
+ * display cap): it is shown up to its last whole token, unclosed brackets allowed.
  */
-export function prettyJsonLines(text: string, foldAt = 200): Line[] | null {
-  const tokens = tokenizeJson(text);
-  if (!tokens || !balanced(tokens)) return null;
+export function prettyJsonLines(text: string, foldAt = 200, partial = false): Line[] | null {
+  const tokens = tokenizeJson(text, partial);
+  if (!tokens || !balanced(tokens, partial)) return null;
   const lines: Line[] = [];
   let cur: Seg[] = [];
   let depth = 0;
@@ -77,7 +78,7 @@ export function prettyJsonLines(text: string, foldAt = 200): Line[] | null {
 
 type Tok = { kind: '{' | '}' | '[' | ']' | ',' | ':' } | { kind: 'string' | 'number' | 'literal'; text: string };
 
-function tokenizeJson(s: string): Tok[] | null {
+function tokenizeJson(s: string, partial = false): Tok[] | null {
   const out: Tok[] = [];
   let i = 0;
   const n = s.length;
@@ -95,12 +96,14 @@ function tokenizeJson(s: string): Tok[] | null {
     if (c === '"') {
       let j = i + 1;
       while (j < n && s[j] !== '"') j += s[j] === '\\' ? 2 : 1;
-      if (j >= n) return null;
+      if (j >= n) return partial ? out : null;
       out.push({ kind: 'string', text: s.slice(i, j + 1) });
       i = j + 1;
       continue;
     }
     const m = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(s.slice(i, i + 64));
+    // A number or literal at the very end of a cut text may be cut too: left out.
+    if (partial && m && i + m[0].length >= n) return out;
     if (m) {
       out.push({ kind: 'number', text: m[0] });
       i += m[0].length;
@@ -112,13 +115,13 @@ function tokenizeJson(s: string): Tok[] | null {
       i += lit[0].length;
       continue;
     }
-    return null;
+    return partial && n - i < 5 ? out : null;
   }
   return out;
 }
 
 /** Brackets match and the text is one value (a rough but sufficient well-formedness check for display). */
-function balanced(tokens: Tok[]): boolean {
+function balanced(tokens: Tok[], partial = false): boolean {
   if (!tokens.length) return false;
   const first = tokens[0]!.kind;
   if (first !== '{' && first !== '[') return false;
@@ -131,5 +134,5 @@ function balanced(tokens: Tok[]): boolean {
       if (stack.length === 0 && i !== tokens.length - 1) return false;
     }
   }
-  return stack.length === 0;
+  return partial || stack.length === 0;
 }

@@ -130,6 +130,21 @@ describe('DetailPane and its tabs', () => {
     expect(wrapLine([{ text: 'ab' }, { text: '日本語', tone: 'key' }], 5).map(lineText)).toEqual(['ab日', '本語']);
   });
 
+  it('a body past the display cap: JSON still re-indented up to the cap, UTF-8 text cut between characters stays text', () => {
+    const items = Array.from({ length: 20000 }, (_, i) => ({ i, name: `item-${i}` }));
+    const big = { ...request, body: Buffer.from(JSON.stringify({ items })) };
+    const text = detailLines({ request: big, deliveries: [], reverified: null }, 'request', 80).map(lineText);
+    expect(text).toContain('  "items": [');
+    expect(text).toContain('      "i": 0,');
+    expect(text).toContain('      "name": "item-0"');
+    expect(text.at(-1)).toMatch(/more: press o to open the whole body in \$PAGER$/);
+    // 'é' is two bytes: one of them falls on the cap
+    const utf8 = { ...request, contentType: 'text/plain', body: Buffer.from('é'.repeat(40000)) };
+    const lines = detailLines({ request: utf8, deliveries: [], reverified: null }, 'request', 80).map(lineText);
+    expect(lines.some((l) => l.startsWith('ééé'))).toBe(true);
+    expect(lines.some((l) => /^0000/.test(l))).toBe(false);
+  });
+
   it('binary bodies are a hex dump; ill-formed JSON stays text', () => {
     const bin = { ...request, body: Buffer.from([0, 1, 2, 255]), headers: [] as Array<[string, string]> };
     expect(detailLines({ request: bin, deliveries: [], reverified: null }, 'request', 80).map(lineText).at(-1)).toMatch(/^00000000  00 01 02 ff\s+\|\.\.\.\.\|$/);
