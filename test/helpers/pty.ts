@@ -44,20 +44,35 @@ export function startPty(args: string[], opts: { cols?: number; rows?: number; e
   let raw = '';
   let pendingWrites = 0;
   const checks = new Set<() => void>();
+  // The exit is reported once the terminal has parsed everything written before it (xterm parses asynchronously:
+  // reading the screen at the exit event alone could miss the last sequences, such as leaving the alternate screen).
+  let exitCode: number | null = null;
+  let resolveExit!: (code: number) => void;
+  const settleExit = () => {
+    if (exitCode !== null && pendingWrites === 0) resolveExit(exitCode);
+  };
   child.onData((d) => {
     raw += d;
     pendingWrites++;
     term.write(d, () => {
       pendingWrites--;
       for (const c of [...checks]) c();
+      settleExit();
     });
   });
-  const exited = new Promise<number>((resolve) => child.onExit(({ exitCode }) => {
-    resolve(exitCode);
-    for (const c of [...checks]) c();
-  }));
+  const exited = new Promise<number>((resolve) => {
+    resolveExit = resolve;
+    child.onExit(({ exitCode: code }) => {
+      exitCode = code;
+      settleExit();
+    });
+  });
+
   let done = false;
-  void exited.then(() => (done = true));
+  void exited.then(() => {
+    done = true;
+    for (const c of [...checks]) c();
+  });
 
   const screen = () => {
     const b = term.buffer.active;
