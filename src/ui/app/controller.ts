@@ -270,6 +270,12 @@ export class Controller {
     if (cols === this.s.cols && rows === this.s.rows) return;
     this.s = { ...this.s, cols, rows };
     this.detailCache = null;
+    const d = this.s.detail;
+    if (d) {
+      // The tab re-wraps at the new width: keep the scroll within it.
+      const max = Math.max(0, this.detailContent().length - this.detailHeight);
+      if (d.scroll > max) this.s = { ...this.s, detail: { ...d, scroll: max } };
+    }
     this.set(this.keepCursorVisible(this.s.cursor, this.s.top));
   }
 

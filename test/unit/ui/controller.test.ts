@@ -212,6 +212,23 @@ describe('Controller: keyset windows, follow, filter, detail (real SQLite)', () 
     expect(c.getSnapshot().help).toBe(false);
   });
 
+  it('a resize keeps the detail scrolled within its re-wrapped lines', () => {
+    store.insertMany([{ incoming: { ...incoming(9999), headers: [['X-Long', 'v'.repeat(3000)]] }, verdict: null, responseStatus: 200 }]);
+    c.tick();
+    c.key('g', {});
+    c.key('', { return: true });
+    c.resize(40, 20);
+    c.key('G', {});
+    const narrow = c.getSnapshot().detail!.scroll;
+    expect(narrow).toBeGreaterThan(40);
+    c.resize(200, 20);
+    const max = Math.max(0, c.detailContent().length - c.detailHeight);
+    expect(c.getSnapshot().detail!.scroll).toBe(max);
+    // the pane is full of the tab's last lines, not blank
+    const shown = screenLines(c.getSnapshot(), c.detailContent(), 0).map((l) => lineText(l.line));
+    expect(shown.slice(3, 3 + c.detailHeight)).toEqual(c.detailContent().slice(max, max + c.detailHeight).map(lineText));
+  });
+
   it('q quits from any view, ? opens the help and any other key closes it', () => {
     let quit = 0;
     c.onQuit = () => void quit++;
