@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { cliGroup } from '../helpers/cli.js';
 import { send, waitFor } from '../helpers/http.js';
@@ -229,6 +229,21 @@ describe('the terminal UI in a real pseudo-terminal', () => {
     p.kill('SIGHUP');
     await p.exited;
     expectRestored(p);
+  });
+
+  it('a history that becomes unreadable under the UI: one line, exit 1, the terminal restored', async () => {
+    const db = tmp.path('truncated.db');
+    const store = openStore(db);
+    store.insertMany([{ incoming: { source: 'http', method: 'POST', url: '/hooks/soon-gone', httpVersion: '1.1', remoteAddr: '127.0.0.1', headers: [], body: Buffer.from('x'), receivedAt: Date.now() }, verdict: null, responseStatus: 200 }]);
+    store.close();
+    p = startPty(['ui', '--db', db], { cols: 80, rows: 24 });
+    await p.waitFor('/hooks/soon-gone');
+    truncateSync(db, 0);
+    expect(await p.exited).toBe(1);
+    expectRestored(p);
+    const after = p.raw().slice(p.raw().lastIndexOf(LEAVE));
+    expect(after).toMatch(/hookdev: the history cannot be read any more: .* \(SQLITE_[A-Z_]+\)/);
+    expect(after).not.toMatch(/\bat .*\.js:\d+/);
   });
 
   it('ui: SIGTERM restores the terminal too', async () => {

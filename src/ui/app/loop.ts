@@ -60,7 +60,11 @@ export function startLoop({ o, stdin, stdout, env, controller, term, writer }: P
   };
   const onError = (err: Error) => {
     close();
-    process.stderr.write(`hookdev: internal error in the UI: ${err.message}\n${err.stack ?? ''}\n`);
+    // The history failing under us (the file truncated, corrupted, its disk gone) is an operational failure: one line.
+    // Anything else is our bug, with its stack.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('SQLITE_')) process.stderr.write(`hookdev: the history cannot be read any more: ${err.message} (${code})\n`);
+    else process.stderr.write(`hookdev: internal error in the UI: ${err.message}\n${err.stack ?? ''}\n`);
     process.exit(1);
   };
 
