@@ -94,5 +94,20 @@ export function screenLines(snap: UiSnapshot, detailContent: Line[], now: number
   }
   out.push({ line: bottomLine({ width, filter: snap.filter, status: snap.status, prompt: snap.prompt }) });
   out.push({ line: footerLine(footerMode(snap), width) });
-  return out;
+  return fitHeight(out, snap.rows - 1);
+}
+
+/**
+ * A terminal shorter than the chrome (fewer than 8 rows): the header goes first, then the column titles (or tab bar),
+ * then the status line, so the frame never runs past the last line (the terminal would draw the rest over it) and the
+ * selection and the keys stay in view.
+ */
+function fitHeight(lines: ScreenLine[], budget: number): ScreenLine[] {
+  const room = Math.max(1, budget);
+  if (lines.length <= room) return lines;
+  const footer = lines[lines.length - 1]!;
+  let body = lines.slice(2, -1);
+  if (body.length > room - 1) body = body.slice(1);
+  if (body.length > room - 1) body = body.slice(0, -1);
+  return [...body.slice(0, room - 1), footer].slice(-room);
 }

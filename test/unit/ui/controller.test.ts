@@ -229,6 +229,18 @@ describe('Controller: keyset windows, follow, filter, detail (real SQLite)', () 
     expect(shown.slice(3, 3 + c.detailHeight)).toEqual(c.detailContent().slice(max, max + c.detailHeight).map(lineText));
   });
 
+  it('a terminal shorter than the chrome: the frame never runs past the last line, the selection and the keys stay in view', () => {
+    for (const rows of [2, 3, 5, 7, 8]) {
+      c.resize(80, rows);
+      const shown = screenLines(c.getSnapshot(), [], 0);
+      expect(shown.length).toBeLessThanOrEqual(Math.max(1, rows - 1));
+      expect(lineText(shown.at(-1)!.line)).toContain('quit');
+      if (rows >= 3) expect(shown.some((l) => l.inverse)).toBe(true);
+    }
+    c.resize(80, 24);
+    expect(screenLines(c.getSnapshot(), [], 0)).toHaveLength(23);
+  });
+
   it('q quits from any view, ? opens the help and any other key closes it', () => {
     let quit = 0;
     c.onQuit = () => void quit++;
