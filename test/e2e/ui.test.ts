@@ -185,6 +185,31 @@ describe('the terminal UI in a real pseudo-terminal', () => {
     }
   });
 
+  it('40 columns: CJK and ASCII paths in line, a bracketed paste into the filter is text (its newline and q do nothing)', async () => {
+    const db = tmp.path('narrow.db');
+    const store = openStore(db);
+    const row = (url: string) => ({ incoming: { source: 'http' as const, method: 'POST', url, httpVersion: '1.1', remoteAddr: '127.0.0.1', headers: [] as Array<[string, string]>, body: Buffer.from('{}'), receivedAt: Date.now() }, verdict: null, responseStatus: 200 });
+    store.insertMany([row('/hooks/ascii'), row('/hooks/日本語/パス/長い長い')]);
+    store.close();
+    p = startPty(['ui', '--db', db], { cols: 40, rows: 12 });
+    await p.waitFor('/hooks/ascii');
+    const rows = p.screen().filter((l) => l.includes('/hooks/'));
+    expect(rows).toHaveLength(2);
+    // both rows are exactly 40 cells with the answer in the last column group: nothing pushed past the margin
+    for (const r of rows) expect(r.trimEnd()).toMatch(/ 200$/);
+    p.write('/');
+    await p.waitFor('/▏');
+    p.write('\x1b[200~path:/hooks\rq\x1b[201~');
+    await p.waitFor('/path:/hooks q▏');
+    expect(p.bufferType()).toBe('alternate');
+    p.write('\x15'); // ctrl-u
+    p.write('ascii\r');
+    await p.waitFor((s) => s.includes('filter: ascii') && !s.includes('日本語'));
+    p.write('q');
+    expect(await p.exited).toBe(0);
+    expectRestored(p);
+  });
+
   it('TERM=dumb (a terminal that cannot move its cursor): ui says so in one line, listen prints its log lines', async () => {
     const db = tmp.path('dumb.db');
     openStore(db).close();
