@@ -1,3 +1,4 @@
+import { cellWidth, takeCells } from './cells.js';
 import type { FilterView, Status } from './controller.js';
 import type { Line } from './segments.js';
 
@@ -9,7 +10,7 @@ export interface BottomLineProps {
 }
 
 /** The line above the footer: a prompt, the filter being typed, else the last status, else the applied filter. */
-export function bottomLine({ filter, status, prompt }: BottomLineProps): Line {
+export function bottomLine({ width, filter, status, prompt }: BottomLineProps): Line {
   let line: Line;
   if (prompt) line = [{ text: prompt.label, tone: 'bold' }, { text: `${prompt.input}▏` }];
   else if (filter.editing || filter.error) {
@@ -17,11 +18,30 @@ export function bottomLine({ filter, status, prompt }: BottomLineProps): Line {
     if (filter.error) line.push({ text: `  ${filter.error}`, tone: 'bad' });
     else line.push(...matchInfo(filter));
   } else if (status) {
-    line = [{ text: status.text, tone: status.tone === 'error' ? 'bad' : status.tone === 'ok' ? 'ok' : 'plain' }];
+    line = [{ text: fitMiddle(status.text, width), tone: status.tone === 'error' ? 'bad' : status.tone === 'ok' ? 'ok' : 'plain' }];
   } else if (filter.applied) {
     line = [{ text: `filter: ${filter.applied}`, tone: 'accent' }, ...matchInfo(filter)];
   } else line = [];
   return line;
+}
+
+/**
+ * A status wider than the terminal loses its middle, not its end: results end with what matters most (the file an
+ * export or a curl was written to, the answer of a replay).
+ */
+function fitMiddle(text: string, width: number): string {
+  if (cellWidth(text) <= width) return text;
+  const tail = takeCellsFromEnd(text, Math.floor((width - 1) * 0.6));
+  const head = takeCells(text, width - 1 - cellWidth(tail)).text;
+  return `${head}…${tail}`;
+}
+
+function takeCellsFromEnd(text: string, cells: number): string {
+  const chars = [...text];
+  let w = 0;
+  let i = chars.length;
+  while (i > 0 && w + cellWidth(chars[i - 1]!) <= cells) w += cellWidth(chars[--i]!);
+  return chars.slice(i).join('');
 }
 
 function matchInfo(f: FilterView): Line {

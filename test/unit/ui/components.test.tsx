@@ -163,6 +163,12 @@ describe('BottomLine (filter line and status)', () => {
     expect(line({ filter: { ...f, applied: 'sig:invalid', matches: 3 } })).toBe('filter: sig:invalid  3 matches');
     expect(line({ filter: { ...f, editing: true, input: 'status:9', error: 'status: expects a code' } })).toBe('/status:9▏  status: expects a code');
     expect(line({ status: { text: '#3 → http://x/: 200 in 4ms', tone: 'ok' } })).toBe('#3 → http://x/: 200 in 4ms');
+    // wider than the terminal: the middle goes, the end (the file written, the answer) stays
+    const long = 'exported 14286 requests as ndjson to /tmp/hookdev/hookdev-export-1795974258074.ndjson';
+    const shown = line({ status: { text: long, tone: 'ok' } }) ?? '';
+    expect(cellWidth(shown)).toBe(80);
+    expect(shown.startsWith('exported 14286')).toBe(true);
+    expect(shown.endsWith('hookdev-export-1795974258074.ndjson')).toBe(true);
     expect(line({ prompt: { label: 'replay #3 to URL: ', input: 'http://' } })).toBe('replay #3 to URL: http://▏');
   });
 });
