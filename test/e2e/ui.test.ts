@@ -205,6 +205,12 @@ describe('the terminal UI in a real pseudo-terminal', () => {
     p.write('\x15'); // ctrl-u
     p.write('ascii\r');
     await p.waitFor((s) => s.includes('filter: ascii') && !s.includes('日本語'));
+    // ctrl-l draws the whole screen again (cleared first), and opens nothing
+    const mark = p.raw().length;
+    p.write('\x0c');
+    await p.waitFor(() => p!.raw().slice(mark).includes('\x1b[2J'));
+    expect(p.text()).toContain('filter: ascii');
+    expect(p.text()).not.toContain('[1 Request]');
     p.write('q');
     expect(await p.exited).toBe(0);
     expectRestored(p);

@@ -843,13 +843,15 @@ export class Controller {
       if (follow) this.goHead();
       return;
     }
-    if (!this.actions && input.length === 1 && ACTION_KEYS.includes(input)) {
+    // Actions are plain letters: ctrl-d is half a page, never "send twice"; ctrl-r (a shell's search) never replays.
+    const plain = !k.ctrl && !k.meta;
+    if (plain && !this.actions && input.length === 1 && ACTION_KEYS.includes(input)) {
       // The actions load after the first frame (~100 ms, more under load): the key waits for them, never lost.
       this.deferredKey = { input, k };
       this.set({ status: { text: 'loading…', tone: 'info' } });
       return;
     }
-    switch (input) {
+    if (plain) switch (input) {
       case 'r':
         return this.replay('replay');
       case 'R':
@@ -919,7 +921,7 @@ export class Controller {
     if (k.ctrl && input === 'u') return this.move(-half);
     if (input === 'g' || k.home) return this.goHead();
     if (input === 'G' || k.end) return this.goEnd();
-    if (k.return || k.rightArrow || input === 'l') return this.openDetail();
+    if (k.return || k.rightArrow || (input === 'l' && !k.ctrl)) return this.openDetail();
     if (k.escape && this.s.filter.applied) {
       this.set({ filter: { ...this.s.filter, input: '' } });
       return this.applyFilter('');
@@ -928,7 +930,7 @@ export class Controller {
 
   private detailKey(input: string, k: KeyInfo): void {
     const h = this.detailHeight;
-    if (k.escape || k.leftArrow || input === 'h') {
+    if (k.escape || k.leftArrow || (input === 'h' && !k.ctrl)) {
       this.detailCache = null;
       return this.set({ view: 'list', detail: null });
     }

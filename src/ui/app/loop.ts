@@ -14,7 +14,14 @@ export interface LiveLoop extends RunningUi {
  * writer (the changed lines only). Every exit path puts the terminal back as it was.
  */
 export function startLoop({ o, stdin, stdout, env, controller, term, writer }: PreparedUi): LiveLoop {
-  const reader = new KeyReader(stdin, (p) => controller.key(p.input, p.key));
+  const reader = new KeyReader(stdin, (p) => {
+    // ctrl-l redraws the whole screen (something else wrote to the terminal), as in less, vim and shells.
+    if (p.key.ctrl && p.input === 'l') {
+      writer.invalidate();
+      return schedulePaint();
+    }
+    controller.key(p.input, p.key);
+  });
   const handOff = async <T,>(fn: () => Promise<T>): Promise<T> => {
     // No frames and no key reading while the program owns the terminal; keys typed meanwhile are its own.
     controller.setSuspended(true);

@@ -45,6 +45,17 @@ describe('UI actions through the functions the commands use', () => {
     tmp.cleanup();
   });
 
+  it('ctrl-d is half a page and ctrl-r, ctrl-e, ctrl-y nothing: ctrl letters never run the actions of their letters', () => {
+    const status = c.getSnapshot().status;
+    const prompt = c.getSnapshot().prompt;
+    for (const ch of ['d', 'r', 'e', 'y', 'v', 'x']) c.key(ch, { ctrl: true });
+    c.key('d', { meta: true });
+    expect(c.getSnapshot().status).toBe(status);
+    expect(c.getSnapshot().prompt).toBe(prompt);
+    // ctrl-d moved half a page down: #1 is the last row, so the selection is still #1
+    expect(c.getSnapshot().list[c.getSnapshot().cursor]!.id).toBe(1);
+  });
+
   it('R re-signs with the current secret: the app gets a signature that verifies', async () => {
     const before = app.received.length;
     c.key('R', {});
