@@ -1,6 +1,5 @@
-import { cellWidth, takeCells } from './cells.js';
 import type { FilterView, Status } from './controller.js';
-import type { Line } from './segments.js';
+import { fitMiddle, type Line } from './segments.js';
 
 export interface BottomLineProps {
   width: number;
@@ -23,25 +22,6 @@ export function bottomLine({ width, filter, status, prompt }: BottomLineProps): 
     line = [{ text: `filter: ${filter.applied}`, tone: 'accent' }, ...matchInfo(filter)];
   } else line = [];
   return line;
-}
-
-/**
- * A status wider than the terminal loses its middle, not its end: results end with what matters most (the file an
- * export or a curl was written to, the answer of a replay).
- */
-function fitMiddle(text: string, width: number): string {
-  if (cellWidth(text) <= width) return text;
-  const tail = takeCellsFromEnd(text, Math.floor((width - 1) * 0.6));
-  const head = takeCells(text, width - 1 - cellWidth(tail)).text;
-  return `${head}…${tail}`;
-}
-
-function takeCellsFromEnd(text: string, cells: number): string {
-  const chars = [...text];
-  let w = 0;
-  let i = chars.length;
-  while (i > 0 && w + cellWidth(chars[i - 1]!) <= cells) w += cellWidth(chars[--i]!);
-  return chars.slice(i).join('');
 }
 
 function matchInfo(f: FilterView): Line {

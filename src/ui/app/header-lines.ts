@@ -1,5 +1,6 @@
 import type { CountsView, LiveInfo, TunnelView } from './controller.js';
-import type { Line } from './segments.js';
+import { cellWidth } from './cells.js';
+import { fitMiddle, type Line } from './segments.js';
 
 function age(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -38,13 +39,18 @@ export interface HeaderProps {
 }
 
 /** Two lines: where requests come in (and the tunnel), then targets and counts. */
-export function headerLines({ source, live, counts, now }: HeaderProps): [Line, Line] {
+export function headerLines({ width, source, live, counts, now }: HeaderProps): [Line, Line] {
   const first: Line = [{ text: 'hookdev ', tone: 'bold' }];
   if (live) {
     first.push({ text: live.localUrl ?? 'starting…', tone: 'key' });
     if (live.relay) {
       const t = tunnelText(live.tunnel, now, live.lastProbe);
-      first.push({ text: '  relay ' }, { text: live.publicUrl ?? '(no public URL yet)', tone: 'key' }, { text: ' ' }, { text: t.text, tone: t.tone });
+      const url = live.publicUrl ?? '(no public URL yet)';
+      // The tunnel state must stay in view (at 80 columns a long public URL pushed "online"/"offline" off the line):
+      // the URL gives up its middle first.
+      const others = cellWidth(`hookdev ${live.localUrl ?? 'starting…'}  relay  ${t.text}`);
+      const room = Math.max(16, width - others);
+      first.push({ text: '  relay ' }, { text: fitMiddle(url, room), tone: 'key' }, { text: ' ' }, { text: t.text, tone: t.tone });
     }
   } else {
     first.push({ text: `ui  ${source}`, tone: 'dim' });

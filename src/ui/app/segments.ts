@@ -76,6 +76,25 @@ export function wrapLine(line: Line, width: number): Line[] {
   return out;
 }
 
+/**
+ * Text wider than `width` cells loses its middle, not its end: a status ends with what matters most (the file an export
+ * was written to, a replay's answer), a URL with its channel.
+ */
+export function fitMiddle(text: string, width: number): string {
+  if (cellWidth(text) <= width) return text;
+  const tail = takeCellsFromEnd(text, Math.floor((width - 1) * 0.6));
+  const head = takeCells(text, width - 1 - cellWidth(tail)).text;
+  return `${head}…${tail}`;
+}
+
+function takeCellsFromEnd(text: string, cells: number): string {
+  const chars = [...text];
+  let w = 0;
+  let i = chars.length;
+  while (i > 0 && w + cellWidth(chars[i - 1]!) <= cells) w += cellWidth(chars[--i]!);
+  return chars.slice(i).join('');
+}
+
 /** Fit plain text to exactly `width` cells: cut with '…' or pad with spaces. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';

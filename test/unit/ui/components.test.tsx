@@ -192,6 +192,17 @@ describe('Help, Header, Footer', () => {
     expect(frame(render(<Header width={100} source="h.db" live={online} counts={counts} now={1000} />).lastFrame())[0]).toContain('offline, reconnecting in 3s (attempt 2)');
   });
 
+  it('Header at 80 columns: a long public URL gives up its middle, the tunnel state stays in view', () => {
+    const counts = { total: 0, signatureFailures: 0, failedDeliveries: 0, duplicates: 0, complete: true };
+    const live: LiveInfo = { localUrl: 'http://127.0.0.1:4747', publicUrl: 'https://hooks.example.com/my-laptop-channel-name', relay: true, tunnel: { state: 'online', since: 0, queued: 0 }, targets: [], lastDelivery: null, lastProbe: { at: 2000, ms: 9 } };
+    const first = frame(render(<Header width={80} source="h.db" live={live} counts={counts} now={5000} />).lastFrame())[0]!;
+    expect(first).toMatch(/online 5s · probe 3s ago$/);
+    expect(first).toMatch(/relay https:\/.*….*-name online/);
+    expect(cellWidth(first)).toBeLessThanOrEqual(80);
+    // wide enough: the whole URL
+    expect(frame(render(<Header width={140} source="h.db" live={live} counts={counts} now={5000} />).lastFrame())[0]).toContain('https://hooks.example.com/my-laptop-channel-name online');
+  });
+
   it('Header: the age of the last probe that came back through the public URL, in every tunnel state', () => {
     const counts = { total: 0, signatureFailures: 0, failedDeliveries: 0, duplicates: 0, complete: true };
     const live: LiveInfo = { localUrl: 'http://127.0.0.1:4747', publicUrl: 'https://r.test/c', relay: true, tunnel: { state: 'online', since: 0, queued: 0 }, targets: [], lastDelivery: null, lastProbe: null };
