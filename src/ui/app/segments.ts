@@ -87,7 +87,8 @@ export function fitMiddle(text: string, width: number): string {
   return `${head}…${tail}`;
 }
 
-function takeCellsFromEnd(text: string, cells: number): string {
+/** The longest end of `text` that fits in `cells`. */
+export function takeCellsFromEnd(text: string, cells: number): string {
   const chars = [...text];
   let w = 0;
   let i = chars.length;

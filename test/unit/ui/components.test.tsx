@@ -163,6 +163,13 @@ describe('BottomLine (filter line and status)', () => {
     expect(line({ filter: { ...f, applied: 'sig:invalid', matches: 3 } })).toBe('filter: sig:invalid  3 matches');
     expect(line({ filter: { ...f, editing: true, input: 'status:9', error: 'status: expects a code' } })).toBe('/status:9▏  status: expects a code');
     expect(line({ status: { text: '#3 → http://x/: 200 in 4ms', tone: 'ok' } })).toBe('#3 → http://x/: 200 in 4ms');
+    // typing past the width: the end of the text and the cursor stay in view
+    const typed = 'path:/webhooks/stripe/' + 'x'.repeat(100) + 'END';
+    expect(line({ filter: { ...f, editing: true, input: typed } })).toMatch(/^\/….*xEND▏$/);
+    expect(cellWidth(line({ filter: { ...f, editing: true, input: typed } }) ?? '')).toBe(80);
+    const url = line({ width: 40, prompt: { label: 'edit and replay #60 to URL: ', input: 'http://127.0.0.1:3000/webhooks/stripe/END' } }) ?? '';
+    expect(url).toMatch(/END▏$/);
+    expect(cellWidth(url)).toBeLessThanOrEqual(40);
     // wider than the terminal: the middle goes, the end (the file written, the answer) stays
     const long = 'exported 14286 requests as ndjson to /tmp/hookdev/hookdev-export-1795974258074.ndjson';
     const shown = line({ status: { text: long, tone: 'ok' } }) ?? '';
