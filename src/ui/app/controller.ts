@@ -481,28 +481,42 @@ export class Controller {
     this.set({ list: [], cursor: 0, top: 0, hasNewer: false, hasOlder: true, loading: true, filter: { ...this.s.filter, searching: true, matches: null } });
     const filter = this.filter;
     const ceiling = this.knownNewest;
-    void (async () => {
-      const res = await scanOlder(this.b, ceiling + 1, this.pageSize, filter, {
-        chunk: this.deps.chunk,
-        pause: this.pause,
-        cancelled: () => gen !== this.generation,
-        progress: (rows) => {
-          // First screenful first: show what is found while the scan goes on.
-          if (gen === this.generation && rows.length && this.s.list.length < this.listHeight) this.set({ list: rows.slice() });
-        },
-      });
-      if (res.cancelled || gen !== this.generation) return;
-      this.set({ list: res.rows, hasOlder: !res.exhausted, loading: false });
-      const matches = await countInChunks(this.b, 0, ceiling, filter, {
-        chunk: this.deps.chunk ? this.deps.chunk * 4 : undefined,
-        pause: this.pause,
-        cancelled: () => gen !== this.generation,
-      });
-      if (matches === null || gen !== this.generation) return;
-      const arrivedSince = this.knownNewest > ceiling ? this.b.count(ceiling + 1, this.knownNewest, filter) : 0;
-      this.set({ filter: { ...this.s.filter, searching: false, matches: matches + (this.s.hasNewer || this.s.newAbove ? 0 : arrivedSince) } });
-      if (this.seekEnd) this.loadOlder();
-    })();
+    this.runFilterScan(gen, ceiling, filter).catch((err: unknown) => this.filterFailed(gen, err));
+  }
+
+  /**
+   * A filter SQLite cannot run (thousands of pasted terms: "Expression tree is too large") is the filter's error, shown
+   * on its line; it must not end the UI as an unreadable history would.
+   */
+  private filterFailed(gen: number, err: unknown): void {
+    this.loadingOlder = false;
+    if (gen !== this.generation || this.stopped) return;
+    const message = (err as Error)?.message ?? String(err);
+    this.filter = null;
+    this.set({ loading: false, list: [], hasOlder: false, filter: { ...this.s.filter, searching: false, matches: null, error: `this filter cannot run: ${message}` } });
+  }
+
+  private async runFilterScan(gen: number, ceiling: number, filter: CompiledFilter): Promise<void> {
+    const res = await scanOlder(this.b, ceiling + 1, this.pageSize, filter, {
+      chunk: this.deps.chunk,
+      pause: this.pause,
+      cancelled: () => gen !== this.generation,
+      progress: (rows) => {
+        // First screenful first: show what is found while the scan goes on.
+        if (gen === this.generation && rows.length && this.s.list.length < this.listHeight) this.set({ list: rows.slice() });
+      },
+    });
+    if (res.cancelled || gen !== this.generation) return;
+    this.set({ list: res.rows, hasOlder: !res.exhausted, loading: false });
+    const matches = await countInChunks(this.b, 0, ceiling, filter, {
+      chunk: this.deps.chunk ? this.deps.chunk * 4 : undefined,
+      pause: this.pause,
+      cancelled: () => gen !== this.generation,
+    });
+    if (matches === null || gen !== this.generation) return;
+    const arrivedSince = this.knownNewest > ceiling ? this.b.count(ceiling + 1, this.knownNewest, filter) : 0;
+    this.set({ filter: { ...this.s.filter, searching: false, matches: matches + (this.s.hasNewer || this.s.newAbove ? 0 : arrivedSince) } });
+    if (this.seekEnd) this.loadOlder();
   }
 
   /** More rows below the window; synchronous without a filter, chunked with one. */
@@ -525,7 +539,7 @@ export class Controller {
       this.loadingOlder = false;
       if (res.cancelled || gen !== this.generation) return;
       this.appendOlder(res.rows, res.exhausted ? Infinity : res.rows.length);
-    });
+    }, (err: unknown) => this.filterFailed(gen, err));
   }
 
   private appendOlder(rows: RowSummary[], full: number): void {
@@ -725,6 +739,16 @@ export class Controller {
     if (!compiled.ok) {
       this.set({ filter: { ...this.s.filter, error: compiled.error } });
       return;
+    }
+    if (compiled.filter.sql) {
+      try {
+        // Run once on an empty range: a filter SQLite refuses (thousands of pasted terms: "Expression tree is too
+        // large") is the filter's error, never an exception in a scan or a live tick that would end the UI.
+        this.b.count(0, 0, compiled.filter);
+      } catch (err) {
+        this.set({ filter: { ...this.s.filter, error: `this filter cannot run: ${(err as Error).message}` } });
+        return;
+      }
     }
     this.filter = compiled.filter.sql ? compiled.filter : null;
     this.seekEnd = false;

@@ -145,6 +145,25 @@ describe('Controller: keyset windows, follow, filter, detail (real SQLite)', () 
     expect(ids()).toEqual(before);
   });
 
+  it('a filter SQLite cannot run (thousands of pasted words) is an error on the filter line; the UI and the list go on', async () => {
+    const before = ids();
+    c.key('/', {});
+    c.key(Array.from({ length: 3000 }, (_, i) => `w${i}`).join(' '), { paste: true });
+    c.key('', { return: true });
+    expect(c.getSnapshot().filter.error).toMatch(/^this filter cannot run: /);
+    expect(ids()).toEqual(before);
+    // a live tick meanwhile is fine, and a good filter still runs
+    add(1);
+    c.tick();
+    c.key('/', {});
+    c.key('u', { ctrl: true });
+    for (const ch of 'path:/even') c.key(ch, {});
+    c.key('', { return: true });
+    await settle();
+    expect(c.getSnapshot().filter.error).toBeNull();
+    expect(ids()[0]).toBe(500);
+  });
+
   it('keys typed faster than read ("jjj" in one chunk) each count', () => {
     c.key('jjj', {});
     expect(selected()).toBe(497);
