@@ -1,6 +1,6 @@
 import type { CountsView, LiveInfo, TunnelView } from './controller.js';
 import { cellWidth } from './cells.js';
-import { fitMiddle, type Line } from './segments.js';
+import { fitMiddle, lineText, type Line } from './segments.js';
 
 function age(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -67,7 +67,7 @@ export function headerLines({ width, source, live, counts, now }: HeaderProps): 
     } else second.push({ text: 'no forward target  ', tone: 'dim' });
   }
   const c = counts;
-  second.push(
+  const countsLine: Line = [
     { text: `${c.total}${c.complete ? "" : "+"} request${c.total === 1 ? "" : "s"}`, tone: "bold" },
     { text: '  ' },
     { text: `${c.signatureFailures} ✗sig`, tone: c.signatureFailures ? 'bad' : 'dim' },
@@ -75,6 +75,10 @@ export function headerLines({ width, source, live, counts, now }: HeaderProps): 
     { text: `${c.failedDeliveries} failed ${c.failedDeliveries === 1 ? 'delivery' : 'deliveries'}`, tone: c.failedDeliveries ? 'bad' : 'dim' },
     { text: '  ' },
     { text: `${c.duplicates} dup`, tone: c.duplicates ? 'warn' : 'dim' },
-  );
-  return [first, second];
+  ];
+  // The counts stay whole: the forward part (targets, the last delivery's error) gives up its middle first.
+  const room = width - cellWidth(lineText(countsLine));
+  const lead = lineText(second);
+  if (second.length && cellWidth(lead) > room) return [first, [{ text: fitMiddle(lead.trimEnd(), Math.max(10, room - 2)) + '  ', tone: second[0]!.tone }, ...countsLine]];
+  return [first, [...second, ...countsLine]];
 }

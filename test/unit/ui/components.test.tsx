@@ -206,6 +206,11 @@ describe('Help, Header, Footer', () => {
     expect(first).toMatch(/online 5s · probe 3s ago$/);
     expect(first).toMatch(/relay https:\/.*….*-name online/);
     expect(cellWidth(first)).toBeLessThanOrEqual(80);
+    // the second line: the counts stay whole, the forward part gives up its middle
+    const busy = { ...live, targets: ['http://127.0.0.1:3000/webhooks/stripe'], lastDelivery: { target: 'x', status: null, error: 'connection refused', at: 4000 } };
+    const many = { total: 123456, signatureFailures: 12, failedDeliveries: 6, duplicates: 3, complete: true };
+    const second = frame(render(<Header width={80} source="h.db" live={busy} counts={many} now={5000} />).lastFrame())[1]!;
+    expect(second).toMatch(/^→ http.*….*  123456 requests  12 ✗sig  6 failed deliveries  3 dup$/);
     // wide enough: the whole URL
     expect(frame(render(<Header width={140} source="h.db" live={live} counts={counts} now={5000} />).lastFrame())[0]).toContain('https://hooks.example.com/my-laptop-channel-name online');
   });
