@@ -126,6 +126,30 @@ function controlKey(c: string): KeyPress {
   }
 }
 
+/**
+ * `CSI code;mods u` (the "fixterms"/kitty form, sent for ctrl letters by terminals with extended keys on, such as tmux
+ * with extended-keys): the same press as the plain byte would be, so ctrl-c still quits.
+ */
+function csiU(code: string | undefined, mod: string | undefined): KeyPress | null {
+  const cp = Number(code);
+  if (!Number.isInteger(cp) || cp <= 0 || cp > 0x10ffff) return null;
+  const mods = modifiers(mod);
+  switch (cp) {
+    case 13:
+      return { input: '', key: { ...mods, return: true } };
+    case 9:
+      return { input: '', key: { ...mods, tab: true } };
+    case 27:
+      return { input: '', key: { ...mods, escape: true } };
+    case 127:
+    case 8:
+      return { input: '', key: { ...mods, backspace: true } };
+  }
+  const ch = String.fromCodePoint(cp);
+  if (cp < 0x20) return controlKey(ch);
+  return { input: mods.shift && !mods.ctrl ? ch.toUpperCase() : ch, key: mods };
+}
+
 /** The sequence starting with ESC at `i`: its key (null when it means nothing to us) and its length. */
 function escapeSequence(s: string, i: number): { press: KeyPress | null; length: number } | 'incomplete' {
   const next = s[i + 1];
@@ -142,6 +166,7 @@ function escapeSequence(s: string, i: number): { press: KeyPress | null; length:
     if (!/[@-~]/.test(final)) return { press: null, length: length - 1 };
     const [first, mod] = params.split(';');
     if (final === 'Z') return { press: { input: '', key: { tab: true, shift: true } }, length };
+    if (final === 'u') return { press: csiU(first, mod), length };
     const name = final === '~' ? TILDE[first ?? ''] : CSI_FINAL[final];
     if (!name) return { press: null, length };
     return { press: { input: '', key: { ...modifiers(final === '~' ? mod : (mod ?? (first && first !== '1' ? first : undefined))), [name]: true } }, length };

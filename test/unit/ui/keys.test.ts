@@ -51,6 +51,13 @@ describe('KeyParser', () => {
     expect(one('\x1b[6;2~')).toEqual([{ shift: true, pageDown: true }]);
   });
 
+  it('reads the CSI u form of keys (terminals with extended keys): ctrl-c, ctrl-d, Enter, Esc', () => {
+    expect(parse('\x1b[99;5u')).toEqual([{ input: 'c', key: { ctrl: true } }]);
+    expect(parse('\x1b[100;5u')).toEqual([{ input: 'd', key: { ctrl: true } }]);
+    expect(parse('\x1b[13u\x1b[27u').map((p) => p.key)).toEqual([{ return: true }, { escape: true }]);
+    expect(parse('\x1b[106;3u')).toEqual([{ input: 'j', key: { meta: true } }]);
+  });
+
   it('reads control keys as the letter with ctrl, and return, tab, backspace', () => {
     expect(parse('\x04\x15\x03')).toEqual([
       { input: 'd', key: { ctrl: true } },
