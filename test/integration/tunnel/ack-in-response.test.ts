@@ -2,10 +2,8 @@
 // (`acked: true`); a relay that does not (older) gets `ack` and `response` as before, and the relay still takes
 // separate acks from older clients. Real relay, real client, raw WebSockets where one side plays an older peer.
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { decodeFrame, encodeFrame, type Frame, type RequestFrame } from '../../../src/tunnel/protocol.js';
+import { encodeFrame, type RequestFrame } from '../../../src/tunnel/protocol.js';
 import {
   authorizedMetrics,
   connectRaw,
@@ -17,46 +15,7 @@ import {
   tempDir,
   waitFor,
 } from '../../helpers/tunnel.js';
-
-/** A hand-written relay (real ws server) whose hello says what the test wants. */
-async function fakeRelay(hello: Record<string, unknown>) {
-  const received: Frame[] = [];
-  const sockets: WebSocket[] = [];
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
-  await new Promise<void>((r) => wss.once('listening', () => r()));
-  const port = (wss.address() as AddressInfo).port;
-  wss.on('connection', (ws) => {
-    sockets.push(ws);
-    ws.on('message', (d) => {
-      const r = decodeFrame(d as Buffer);
-      if (r.ok) received.push(r.frame);
-    });
-    const frame = encodeFrame({ type: 'hello', protocol: 1, publicUrl: `http://127.0.0.1:${port}/fake`, queued: 0 });
-    // Extra hello fields are spliced into the JSON header, as a relay would write them.
-    const head = JSON.parse(frame.subarray(4).toString()) as Record<string, unknown>;
-    const json = Buffer.from(JSON.stringify({ ...head, ...hello }));
-    const out = Buffer.alloc(4 + json.length);
-    out.writeUInt32BE(json.length, 0);
-    json.copy(out, 4);
-    ws.send(out);
-  });
-  return {
-    connectUrl: `ws://127.0.0.1:${port}/_hookdev/connect`,
-    received,
-    sockets,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of wss.clients) s.terminate();
-        wss.close(() => r());
-      }),
-  };
-}
-
-function requestFrame(id: string): Buffer {
-  return encodeFrame({
-    type: 'request', id, method: 'POST', path: '/x', url: '', headers: [], receivedAt: 1, remoteAddr: '1.2.3.4', httpVersion: '1.1', body: Buffer.from('b'),
-  });
-}
+import { relayedRequestFrame, startFakeRelay } from '../../helpers/fake-relay.js';
 
 describe('the ack inside the response frame', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -65,7 +24,7 @@ describe('the ack inside the response frame', () => {
   });
 
   it('a relay that offers it gets one response frame marked acked; a failed handler sends no ack at all', async () => {
-    const fake = await fakeRelay({ ackInResponse: true });
+    const fake = await startFakeRelay({ hello: { ackInResponse: true } });
     cleanups.push(() => fake.close());
     let fail = false;
     const rec = recorder(() => {
@@ -75,14 +34,14 @@ describe('the ack inside the response frame', () => {
     const c = startTestClient(fake, { channel: 'merged-one', onRequest: rec.handler, heartbeatMs: 10_000 });
     cleanups.push(() => c.tunnel.close());
     await c.tunnel.ready;
-    fake.sockets[0]!.send(requestFrame('one'));
+    fake.sockets[0]!.send(relayedRequestFrame('one'));
     await waitFor(() => fake.received.some((f) => f.type === 'response'), { what: 'response' });
     const answered = fake.received.filter((f) => f.type !== 'received');
     expect(answered).toHaveLength(1);
     expect(answered[0]).toMatchObject({ type: 'response', id: 'one', status: 201, acked: true });
 
     fail = true;
-    fake.sockets[0]!.send(requestFrame('two'));
+    fake.sockets[0]!.send(relayedRequestFrame('two'));
     await waitFor(() => fake.received.filter((f) => f.type === 'response').length === 2, { what: 'second response' });
     const second = fake.received.filter((f) => f.type === 'response')[1]!;
     expect(second).toMatchObject({ type: 'response', id: 'two', status: 502 });
@@ -91,13 +50,13 @@ describe('the ack inside the response frame', () => {
   });
 
   it('a relay that does not offer it (older) gets the ack on its own, then the response without the mark', async () => {
-    const fake = await fakeRelay({});
+    const fake = await startFakeRelay();
     cleanups.push(() => fake.close());
     const rec = recorder(() => ok('done'));
     const c = startTestClient(fake, { channel: 'older-relay', onRequest: rec.handler, heartbeatMs: 10_000 });
     cleanups.push(() => c.tunnel.close());
     await c.tunnel.ready;
-    fake.sockets[0]!.send(requestFrame('one'));
+    fake.sockets[0]!.send(relayedRequestFrame('one'));
     await waitFor(() => fake.received.some((f) => f.type === 'response'), { what: 'response' });
     const answered = fake.received.filter((f) => f.type !== 'received');
     expect(answered.map((f) => f.type)).toEqual(['ack', 'response']);

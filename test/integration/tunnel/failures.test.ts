@@ -1,9 +1,6 @@
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer, type WebSocket } from 'ws';
 import type { Answer, IncomingWebhook } from '../../../src/core/types.js';
-import { decodeFrame, encodeFrame, type Frame } from '../../../src/tunnel/protocol.js';
 import {
   authorizedMetrics,
   CONNECT_PATH,
@@ -18,6 +15,7 @@ import {
   type TestRelay,
 } from '../../helpers/tunnel.js';
 import { startTcpProxy } from '../../helpers/tunnel-proxy.js';
+import { relayedRequestFrame, startFakeRelay } from '../../helpers/fake-relay.js';
 import type { RelayOptions } from '../../../src/tunnel/relay-server.js';
 
 /** A request handler that holds each call until the test lets it go. */
@@ -29,40 +27,6 @@ function gate() {
       new Promise<Answer>((resolve) => calls.push({ incoming, release: (a) => resolve(a ?? ok('late')) })),
     releaseAll: () => calls.forEach((c) => c.release()),
   };
-}
-
-/** A hand-written "relay" (real ws server) that we control frame by frame; it never answers pings. */
-async function startFakeRelay() {
-  const received: Frame[] = [];
-  const sockets: WebSocket[] = [];
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: false, perMessageDeflate: false });
-  await new Promise<void>((r) => wss.once('listening', () => r()));
-  const port = (wss.address() as AddressInfo).port;
-  wss.on('connection', (ws) => {
-    sockets.push(ws);
-    ws.on('message', (d) => {
-      const r = decodeFrame(d as Buffer);
-      if (r.ok) received.push(r.frame);
-    });
-    ws.send(encodeFrame({ type: 'hello', protocol: 1, publicUrl: `http://127.0.0.1:${port}/fake`, queued: 0 }));
-  });
-  return {
-    connectUrl: `ws://127.0.0.1:${port}${CONNECT_PATH}`,
-    received,
-    sockets,
-    close: () => new Promise<void>((r) => {
-      for (const s of wss.clients) s.terminate();
-      wss.close(() => r());
-    }),
-  };
-}
-
-
-/** A relayed POST /x of one byte, as a relay would frame it. */
-function requestFrame(id: string): Buffer {
-  return encodeFrame({
-    type: 'request', id, method: 'POST', path: '/x', url: '', headers: [], receivedAt: 1, remoteAddr: '1.2.3.4', httpVersion: '1.1', body: Buffer.from('b'),
-  });
 }
 
 describe('tunnel failure modes', () => {
@@ -130,7 +94,7 @@ describe('tunnel failure modes', () => {
   });
 
   it('client detects a relay that stops answering pings, and reconnects with backoff', async () => {
-    const fake = await startFakeRelay();
+    const fake = await startFakeRelay({ autoPong: false });
     cleanups.push(() => fake.close());
     const c = startTestClient(fake, { channel: 'heartbeat-one', onRequest: recorder().handler, heartbeatMs: 100 });
     cleanups.push(() => c.tunnel.close());
@@ -189,13 +153,13 @@ describe('tunnel failure modes', () => {
   });
 
   it('re-acks and re-answers a redelivered id without running the handler twice', async () => {
-    const fake = await startFakeRelay();
+    const fake = await startFakeRelay({ autoPong: false });
     cleanups.push(() => fake.close());
     const rec = recorder(() => ok('first answer', 201));
     const c = startTestClient(fake, { channel: 'dedup-one', onRequest: rec.handler, heartbeatMs: 10_000 });
     cleanups.push(() => c.tunnel.close());
     await c.tunnel.ready;
-    const frame = requestFrame('same-id');
+    const frame = relayedRequestFrame('same-id');
     fake.sockets[0]!.send(frame);
     await waitFor(() => fake.received.some((f) => f.type === 'response'), { what: 'first response' });
     fake.sockets[0]!.send(frame);
@@ -209,7 +173,7 @@ describe('tunnel failure modes', () => {
   });
 
   it('sends the `received` receipt while the local work is still running, before the ack and the response', async () => {
-    const fake = await startFakeRelay();
+    const fake = await startFakeRelay({ autoPong: false });
     cleanups.push(() => fake.close());
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
@@ -220,7 +184,7 @@ describe('tunnel failure modes', () => {
     const c = startTestClient(fake, { channel: 'receipt-one', onRequest: rec.handler, heartbeatMs: 10_000 });
     cleanups.push(() => c.tunnel.close());
     await c.tunnel.ready;
-    fake.sockets[0]!.send(requestFrame('slow-id'));
+    fake.sockets[0]!.send(relayedRequestFrame('slow-id'));
     await waitFor(() => fake.received.some((f) => f.type === 'received'), { what: 'receipt' });
     expect(rec.requests).toHaveLength(0);
     release();
