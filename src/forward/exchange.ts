@@ -4,6 +4,7 @@ import { toFlatHeaders } from '../core/headers.js';
 import type { HeaderList } from '../core/types.js';
 import { classifyError, type FailureKind } from './failure.js';
 import { fromRawBuffers } from './headers.js';
+import { KeptBody } from './kept-body.js';
 
 /** One HTTP request to the app, fully formed (headers already cleaned, body exact). */
 export interface OutgoingRequest {
@@ -104,9 +105,7 @@ class Attempt {
   timedOut = false;
   status: number | null = null;
   headers: HeaderList | null = null;
-  chunks: Buffer[] = [];
-  kept = 0;
-  truncated = false;
+  readonly body: KeptBody;
   done = false;
   readonly timer: NodeJS.Timeout;
   watchers: Set<Attempt> | null = null;
@@ -117,6 +116,7 @@ class Attempt {
     readonly t0: number,
     readonly resolve: (e: Exchange) => void,
   ) {
+    this.body = new KeptBody(opts.keepBytes, false);
     this.timer = setTimeout(onTotalTimeout, opts.totalTimeoutMs, this);
     if (opts.signal) this.watchers = watchAbort(opts.signal, this);
   }
@@ -159,8 +159,8 @@ class Attempt {
       durationMs: performance.now() - this.t0,
       status,
       headers: this.headers,
-      body: status === null ? null : Buffer.concat(this.chunks, this.kept),
-      truncated: this.truncated,
+      body: status === null ? null : this.body.bytes(),
+      truncated: this.body.truncated,
       error: message,
       failure,
     });
@@ -180,13 +180,7 @@ class Attempt {
   }
 
   onData(chunk: Buffer): boolean {
-    const room = this.opts.keepBytes - this.kept;
-    if (room > 0) {
-      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-      this.chunks.push(part);
-      this.kept += part.length;
-    }
-    if (chunk.length > room) this.truncated = true;
+    this.body.add(chunk);
     return true;
   }
 
@@ -255,8 +249,12 @@ function safely(dispatcher: Dispatcher, req: OutgoingRequest, opts: ExchangeOpti
 }
 
 function refused(opts: ExchangeOptions, err: unknown): Exchange {
-  const startedAt = (opts.clock ?? Date.now)();
-  return { startedAt, durationMs: 0, status: null, headers: null, body: null, truncated: false, error: (err as Error).message, failure: 'failed' };
+  return notSent((opts.clock ?? Date.now)(), (err as Error).message);
+}
+
+/** A request that never left (a bad header, a target that is not plain http): failed, with no answer. */
+export function notSent(startedAt: number, message: string): Exchange {
+  return { startedAt, durationMs: 0, status: null, headers: null, body: null, truncated: false, error: message, failure: 'failed' };
 }
 
 function isStale(e: Exchange): boolean {

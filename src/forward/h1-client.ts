@@ -13,7 +13,8 @@ import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { HeaderList } from '../core/types.js';
 import type { Exchange, OutgoingRequest } from './exchange.js';
-import { splitUrl } from './exchange.js';
+import { notSent, splitUrl } from './exchange.js';
+import { KeptBody } from './kept-body.js';
 import { classifyError, type FailureKind } from './failure.js';
 
 export interface H1Options {
@@ -97,9 +98,7 @@ const enum Phase {
 class Attempt {
   status: number | null = null;
   headers: HeaderList | null = null;
-  chunks: Buffer[] = [];
-  kept = 0;
-  truncated = false;
+  readonly body: KeptBody;
   done = false;
   /** Any byte of an answer arrived: the app saw the request, so it is never resent. */
   answered = false;
@@ -116,17 +115,13 @@ class Attempt {
     readonly startedAt: number,
     readonly t0: number,
     readonly resolve: (e: Exchange) => void,
-  ) {}
+  ) {
+    // Copies: the connection's read buffer is reused.
+    this.body = new KeptBody(pool.opts.keepBytes, true);
+  }
 
   keep(chunk: Buffer): void {
-    const room = this.pool.opts.keepBytes - this.kept;
-    if (room > 0) {
-      // A copy: the read buffer is reused.
-      const part = Buffer.from(chunk.length > room ? chunk.subarray(0, room) : chunk);
-      this.chunks.push(part);
-      this.kept += part.length;
-    }
-    if (chunk.length > room) this.truncated = true;
+    this.body.add(chunk);
   }
 
   settle(error: ClientError | null): void {
@@ -139,8 +134,8 @@ class Attempt {
       durationMs: performance.now() - this.t0,
       status,
       headers: this.headers,
-      body: status === null ? null : this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.kept),
-      truncated: this.truncated,
+      body: status === null ? null : this.body.bytes(),
+      truncated: this.body.truncated,
       error: error ? error.message : null,
       failure: error ? error.kind : null,
     });
@@ -522,7 +517,7 @@ export class H1Agent {
       try {
         ({ origin, path } = splitUrl(req.url));
       } catch (err) {
-        return resolve(failedBeforeSending(startedAt, (err as Error).message));
+        return resolve(notSent(startedAt, (err as Error).message));
       }
       let entry = this.pools.get(origin);
       if (entry === undefined) {
@@ -531,9 +526,9 @@ export class H1Agent {
         entry = u.protocol === 'http:' ? { pool: new H1Pool(this.opts, Number(u.port || 80), hostname), host: u.host } : null;
         this.pools.set(origin, entry);
       }
-      if (entry === null) return resolve(failedBeforeSending(startedAt, `${origin} is not plain http`));
+      if (entry === null) return resolve(notSent(startedAt, `${origin} is not plain http`));
       const bytes = encodeRequest(req, path, entry.host);
-      if (bytes instanceof ClientError) return resolve(failedBeforeSending(startedAt, bytes.message));
+      if (bytes instanceof ClientError) return resolve(notSent(startedAt, bytes.message));
       const pool = entry.pool;
       pool.start(new Attempt(pool, bytes, req.method.toUpperCase() === 'HEAD', totalTimeoutMs, startedAt, t0, resolve));
     });
@@ -544,8 +539,4 @@ export class H1Agent {
     for (const e of this.pools.values()) e?.pool.close();
     this.pools.clear();
   }
-}
-
-function failedBeforeSending(startedAt: number, message: string): Exchange {
-  return { startedAt, durationMs: 0, status: null, headers: null, body: null, truncated: false, error: message, failure: 'failed' };
 }

@@ -5,7 +5,7 @@
  */
 import { OperationError } from '../core/errors.js';
 import { getHeader } from '../core/headers.js';
-import type { HeaderList, IncomingWebhook, NewDelivery, Verdict } from '../core/types.js';
+import type { IncomingWebhook, NewDelivery, Verdict } from '../core/types.js';
 import type { Exchange, OutgoingRequest } from '../forward/exchange.js';
 import { splitUrl } from '../forward/exchange.js';
 import { recordDelivery } from '../forward/record.js';
@@ -36,18 +36,6 @@ export function verifySecretFor(provider: string, secret: string): string {
 const WINDOW_MS = 10;
 const MAX_BATCH = 512;
 
-/** What the history needs of an event's first attempt. */
-export interface EventRecord {
-  url: string;
-  method: string;
-  headers: HeaderList;
-  body: Buffer;
-  eventType: string | null;
-  eventId: string | null;
-  /** Epoch ms the first attempt went out. */
-  nowMs: number;
-}
-
 export interface HistoryOptions {
   provider: string;
   secret: string;
@@ -55,31 +43,34 @@ export interface HistoryOptions {
 }
 
 /**
- * Turns sent events into rows: the request row with the verdict a receiver holding the same secret reaches, and a
- * delivery row per attempt.
+ * The history of a send or audit run, written on the sending thread by the one write batcher. (A worker thread
+ * was measured too: handing rows over cost more CPU than writing them, and on two shared cores CPU is the bound.)
  */
-export function historyRows(opts: HistoryOptions): {
-  request(rec: EventRecord, first: Exchange, final: boolean): NewRequest;
-  delivery(requestId: number, attempt: number, target: string, result: Exchange): NewDelivery;
-} {
+export function storeHistory(store: Store, opts: HistoryOptions): SendHistory & { drain(): Promise<void> } {
   const secret = verifySecretFor(opts.provider, opts.secret);
   const secrets = { [opts.provider]: [secret] };
   const provider = getProvider(opts.provider, opts.generic);
+  // The history's one write batcher, gathering a few ms: delivery rows and statuses ride along with event rows.
+  const writes = new WriteBatcher(store, () => undefined, { windowMs: WINDOW_MS, maxBatch: MAX_BATCH });
+  // A full disk or a locked file ends the run with one line, not a stack trace.
+  const cannotWrite = (err: unknown): never => {
+    throw new OperationError(`cannot write to the history ${store.path}: ${(err as Error).message}`, 'pass --db PATH (or set HOOKDEV_DB) to use another file');
+  };
 
   /** What a receiver holding the same secret concludes; the full analysis (with diagnosis) only when it fails. */
-  const verdictOf = (rec: EventRecord): Verdict => {
-    const now = Math.floor(rec.nowMs / 1000);
+  const verdictOf = (ev: BuiltEvent, req: OutgoingRequest, nowMs: number): Verdict => {
+    const now = Math.floor(nowMs / 1000);
     if (provider) {
       try {
-        const r = provider.verify({ body: rec.body, headers: rec.headers, url: rec.url, method: rec.method, secrets: [secret], now });
+        const r = provider.verify({ body: req.body, headers: req.headers, url: req.url, method: req.method, secrets: [secret], now });
         if (r.ok) {
-          return { provider: provider.name, eventType: rec.eventType, eventId: rec.eventId, status: 'valid', reason: `valid ${provider.name} signature`, code: null, diagnosis: null, warnings: r.warnings };
+          return { provider: provider.name, eventType: ev.eventType, eventId: ev.eventId, status: 'valid', reason: `valid ${provider.name} signature`, code: null, diagnosis: null, warnings: r.warnings };
         }
       } catch {
         // analyze() below says what went wrong
       }
     }
-    return analyze({ body: rec.body, headers: rec.headers, url: rec.url, method: rec.method, secrets, now, provider: opts.provider, generic: opts.generic });
+    return analyze({ body: req.body, headers: req.headers, url: req.url, method: req.method, secrets, now, provider: opts.provider, generic: opts.generic });
   };
 
   const deliveryOf = (requestId: number, attempt: number, target: string, result: Exchange): NewDelivery => {
@@ -87,61 +78,29 @@ export function historyRows(opts: HistoryOptions): {
     recordDelivery({ queueDelivery: (d) => (delivery = d) }, undefined, { requestId, kind: 'send', target, attempt, result, responseCap: RESPONSE_CAP });
     return delivery!;
   };
+
   return {
-    /** The event's request row, carrying its first attempt's delivery (and the final status when it ended there). */
-    request(rec: EventRecord, first: Exchange, final: boolean): NewRequest {
-      const { origin, path } = splitUrl(rec.url);
+    // The event's request row carries its first attempt's delivery (and the final status when it ended there).
+    event(ev: BuiltEvent, first: OutgoingRequest, nowMs: number, result: Exchange, final: boolean): Promise<number> {
+      const { origin, path } = splitUrl(first.url);
       const host = origin.replace(/^https?:\/\//i, '');
-      const headers = getHeader(rec.headers, 'Host') ? rec.headers : [['Host', host] as [string, string], ...rec.headers];
+      const headers = getHeader(first.headers, 'Host') ? first.headers : [['Host', host] as [string, string], ...first.headers];
       const incoming: IncomingWebhook = {
         source: 'send',
-        method: rec.method,
+        method: first.method,
         url: path,
         httpVersion: '1.1',
         remoteAddr: '',
         headers,
-        body: rec.body,
-        receivedAt: rec.nowMs,
+        body: first.body,
+        receivedAt: nowMs,
       };
-      const { requestId: _unset, ...delivery } = deliveryOf(0, 1, rec.url, first);
-      return { incoming, verdict: verdictOf(rec), responseStatus: final ? first.status : null, deliveries: [delivery] };
-    },
-    delivery: deliveryOf,
-  };
-}
-
-export const recordOf = (ev: BuiltEvent, first: OutgoingRequest, nowMs: number): EventRecord => ({
-  url: first.url,
-  method: first.method,
-  headers: first.headers,
-  body: first.body,
-  eventType: ev.eventType,
-  eventId: ev.eventId,
-  nowMs,
-});
-
-/** A full disk or a locked file ends the run with one line, not a stack trace. */
-export function cannotWriteError(path: string, message: string): OperationError {
-  return new OperationError(`cannot write to the history ${path}: ${message}`, 'pass --db PATH (or set HOOKDEV_DB) to use another file');
-}
-
-/**
- * The history of a send or audit run, written on the sending thread by the one write batcher. (A worker thread
- * was measured too: handing rows over cost more CPU than writing them, and on two shared cores CPU is the bound.)
- */
-export function storeHistory(store: Store, opts: HistoryOptions): SendHistory & { drain(): Promise<void> } {
-  const rows = historyRows(opts);
-  // The history's one write batcher, gathering a few ms: delivery rows and statuses ride along with event rows.
-  const writes = new WriteBatcher(store, () => undefined, { windowMs: WINDOW_MS, maxBatch: MAX_BATCH });
-  const cannotWrite = (err: unknown): never => {
-    throw cannotWriteError(store.path, (err as Error).message);
-  };
-  return {
-    event(ev: BuiltEvent, first: OutgoingRequest, nowMs: number, result: Exchange, final: boolean): Promise<number> {
-      return writes.record(rows.request(recordOf(ev, first, nowMs), result, final)).then((r) => r.id, cannotWrite);
+      const { requestId: _unset, ...delivery } = deliveryOf(0, 1, first.url, result);
+      const row: NewRequest = { incoming, verdict: verdictOf(ev, first, nowMs), responseStatus: final ? result.status : null, deliveries: [delivery] };
+      return writes.record(row).then((r) => r.id, cannotWrite);
     },
     attempt(requestId: number, attempt: number, req: OutgoingRequest, result: Exchange): void {
-      writes.queueDelivery(rows.delivery(requestId, attempt, req.url, result));
+      writes.queueDelivery(deliveryOf(requestId, attempt, req.url, result));
     },
     final(requestId: number, status: number | null): void {
       if (status !== null) writes.queueResponseStatus(requestId, status);
@@ -151,4 +110,3 @@ export function storeHistory(store: Store, opts: HistoryOptions): SendHistory & 
     },
   };
 }
-

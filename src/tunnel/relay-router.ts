@@ -4,6 +4,7 @@
  */
 import type { Answer } from '../core/types.js';
 import type { InstanceMessage } from './relay-store.js';
+import { timerDelay } from '../core/timer-delay.js';
 
 export type DispatchOutcome =
   | { kind: 'answer'; answer: Answer; remote: boolean }
@@ -134,12 +135,4 @@ export class ReplyRouter {
   get size(): number {
     return this.waiters.size;
   }
-}
-
-/**
- * Node runs a timer longer than 2^31-1 ms after 1 ms instead (with a warning): a --response-timeout of weeks is waited
- * out in steps of at most that, each step checking the deadline again.
- */
-function timerDelay(ms: number): number {
-  return Math.min(Math.max(0, ms), 2_147_483_647);
 }

@@ -10,6 +10,7 @@ import type { RelayLog } from './relay-events.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import type { ReplyRouter } from './relay-router.js';
 import type { InstanceMessage, LeaseHolder, QueuedRequest, RelayStore } from './relay-store.js';
+import { timerDelay } from '../core/timer-delay.js';
 
 export interface SessionOptions {
   channel: string;
@@ -262,8 +263,7 @@ export class ClientSession {
   }
 
   private get sweepEvery(): number {
-    // Within what one Node timer holds (a longer one fires after 1 ms).
-    return Math.min(2_147_483_647, Math.max(1, Math.floor(this.o.receiptTimeoutMs / SWEEPS_PER_TIMEOUT)));
+    return Math.max(1, timerDelay(Math.floor(this.o.receiptTimeoutMs / SWEEPS_PER_TIMEOUT)));
   }
 
   /**
