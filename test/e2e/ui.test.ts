@@ -203,7 +203,14 @@ describe('the terminal UI in a real pseudo-terminal', () => {
     await p.waitFor('/path:/hooks q▏');
     expect(p.bufferType()).toBe('alternate');
     p.write('\x15'); // ctrl-u
-    p.write('ascii\r');
+    // the cursor moves in the line: "asci", Left, "s" between, End, "i"
+    p.write('asci');
+    await p.waitFor('/asci▏');
+    p.write('\x1b[D');
+    await p.waitFor('/asc▏i');
+    p.write('s');
+    await p.waitFor('/ascs▏i');
+    p.write('\x1b[F\x7f\x7fii\r');
     await p.waitFor((s) => s.includes('filter: ascii') && !s.includes('日本語'));
     // ctrl-l draws the whole screen again (cleared first), and opens nothing
     const mark = p.raw().length;

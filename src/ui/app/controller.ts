@@ -4,11 +4,15 @@ import { Browser, countInChunks, scanOlder, type RowSummary } from '../../store/
 import { compileFilter, tokenize, type CompiledFilter } from '../../store/filter.js';
 import { TABS, detailLines, type DetailData, type Tab } from './detail-lines.js';
 import { helpMaxScroll } from './help-lines.js';
+import { editLine, lineAtEnd, type EditLine } from './line-edit.js';
 import { lineText, type Line } from './segments.js';
 
 export type View = 'list' | 'detail';
 
 /** Keys in the shape of Ink's `useInput` (the subset we use): the key reader (keys.ts) and the Ink App both report them. */
+/** An edited line as the view's fields (`input` is the text, as it always was). */
+const typedLine = (l: EditLine): { input: string; cursor: number } => ({ input: l.text, cursor: l.cursor });
+
 export interface KeyInfo {
   upArrow?: boolean;
   downArrow?: boolean;
@@ -61,6 +65,8 @@ export interface CountsView {
 export interface FilterView {
   /** The text in the filter line. */
   input: string;
+  /** Where the cursor is in it while editing: graphemes before it (line-edit.ts). */
+  cursor: number;
   editing: boolean;
   /** The filter the list shows. */
   applied: string;
@@ -102,7 +108,7 @@ export interface UiSnapshot {
   filter: FilterView;
   detail: DetailView | null;
   status: Status | null;
-  prompt: { kind: PromptKind; label: string; input: string } | null;
+  prompt: { kind: PromptKind; label: string; input: string; cursor: number } | null;
   live: LiveInfo | null;
   counts: CountsView;
   source: string;
@@ -208,7 +214,7 @@ export class Controller {
       follow: true,
       newAbove: 0,
       loading: false,
-      filter: { input: '', editing: false, applied: '', error: null, matches: null, searching: false },
+      filter: { input: '', cursor: 0, editing: false, applied: '', error: null, matches: null, searching: false },
       detail: null,
       status: null,
       prompt: null,
@@ -723,9 +729,10 @@ export class Controller {
 
   // ── filter ────────────────────────────────────────────────────────────────────────────────────────
 
-  private editFilter(input: string): void {
+  /** New text in the filter line (the cursor at its end unless given): the list follows after a short pause. */
+  private editFilter(input: string, cursor = lineAtEnd(input).cursor): void {
     const text = input;
-    this.set({ filter: { ...this.s.filter, input: text } });
+    this.set({ filter: { ...this.s.filter, input: text, cursor } });
     this.cancelDebounce?.();
     this.cancelDebounce = this.schedule(() => this.applyFilter(text), FILTER_DEBOUNCE_MS);
   }
@@ -777,7 +784,7 @@ export class Controller {
     if (id === null || !a) return;
     if (!to && !a.hasTarget()) {
       const verb = { replay: 'replay', resign: 're-sign and replay', edit: 'edit and replay', duplicate: 'send twice' }[kind];
-      this.set({ prompt: { kind: 'url', label: `${verb} #${id} to URL: `, input: 'http://127.0.0.1:3000/' } });
+      this.set({ prompt: { kind: 'url', label: `${verb} #${id} to URL: `, ...typedLine(lineAtEnd('http://127.0.0.1:3000/')) } });
       this.pendingReplay = kind;
       return;
     }
@@ -860,7 +867,7 @@ export class Controller {
     if (this.s.help) return this.helpKey(input, k);
     if (input === 'q') return this.quit();
     if (input === '?') return this.set({ help: true, helpScroll: 0 });
-    if (input === '/') return this.set({ filter: { ...this.s.filter, editing: true, input: this.s.filter.applied } });
+    if (input === '/') return this.set({ filter: { ...this.s.filter, editing: true, ...typedLine(lineAtEnd(this.s.filter.applied)) } });
     if (input === 'F') {
       const follow = !this.s.follow;
       this.set({ follow, status: { text: follow ? 'following new requests' : 'not following: new requests are counted above', tone: 'info' } });
@@ -891,7 +898,7 @@ export class Controller {
       }
       case 'x':
         if (!this.actions) return;
-        this.set({ prompt: { kind: 'export', label: `export ${this.filter && this.s.view === 'list' ? 'the filtered rows' : 'this request'} as (c)url, (h)ar or (n)djson? `, input: '' } });
+        this.set({ prompt: { kind: 'export', label: `export ${this.filter && this.s.view === 'list' ? 'the filtered rows' : 'this request'} as (c)url, (h)ar or (n)djson? `, input: '', cursor: 0 } });
         return;
       case 'v':
         return this.verify();
@@ -905,10 +912,17 @@ export class Controller {
     // eslint-disable-next-line no-control-regex
     const line = text.replace(/\r\n|[\r\n\t]/g, ' ').replace(/[\x00-\x1f\x7f]/g, '');
     if (this.s.prompt) {
-      if (this.s.prompt.kind === 'url') this.set({ prompt: { ...this.s.prompt, input: this.s.prompt.input + line.trim() } });
+      const p = this.s.prompt;
+      const next = p.kind === 'url' ? editLine({ text: p.input, cursor: p.cursor }, line.trim(), {}) : null;
+      if (next) this.set({ prompt: { ...p, ...typedLine(next) } });
       return;
     }
-    if (this.s.filter.editing) return this.editFilter(this.s.filter.input + line);
+    if (this.s.filter.editing) {
+      const f = this.s.filter;
+      const next = editLine({ text: f.input, cursor: f.cursor }, line, {});
+      if (next) this.editFilter(next.text, next.cursor);
+      return;
+    }
     this.set({ status: { text: 'paste ignored: press / to paste into the filter', tone: 'info' } });
   }
 
@@ -947,7 +961,7 @@ export class Controller {
     if (input === 'G' || k.end) return this.goEnd();
     if (k.return || k.rightArrow || (input === 'l' && !k.ctrl)) return this.openDetail();
     if (k.escape && this.s.filter.applied) {
-      this.set({ filter: { ...this.s.filter, input: '' } });
+      this.set({ filter: { ...this.s.filter, input: '', cursor: 0 } });
       return this.applyFilter('');
     }
   }
@@ -985,13 +999,14 @@ export class Controller {
     if (k.escape) {
       // Esc leaves the line; the filter typed so far stays applied (Esc again in the list clears it).
       this.cancelDebounce?.();
-      this.set({ filter: { ...f, editing: false, input: f.applied, error: null } });
+      this.set({ filter: { ...f, editing: false, ...typedLine(lineAtEnd(f.applied)), error: null } });
       return;
     }
-    if (k.backspace || k.delete) return this.editFilter([...f.input].slice(0, -1).join(''));
-    if (k.ctrl && input === 'u') return this.editFilter('');
-    if (k.ctrl || k.meta || k.tab || k.upArrow || k.downArrow || k.leftArrow || k.rightArrow) return;
-    if (input) this.editFilter(f.input + input.replace(/[\r\n]/g, ''));
+    const next = editLine({ text: f.input, cursor: f.cursor }, input, k);
+    if (!next) return;
+    // A move alone changes no filter: no new search.
+    if (next.text === f.input) this.set({ filter: { ...f, cursor: next.cursor } });
+    else this.editFilter(next.text, next.cursor);
   }
 
   private promptKey(input: string, k: KeyInfo): void {
@@ -1004,10 +1019,8 @@ export class Controller {
       return this.exportAs(format);
     }
     if (k.return) return this.submitPrompt();
-    if (k.backspace || k.delete) return this.set({ prompt: { ...p, input: [...p.input].slice(0, -1).join('') } });
-    if (k.ctrl && input === 'u') return this.set({ prompt: { ...p, input: '' } });
-    if (k.ctrl || k.meta || k.tab) return;
-    if (input) this.set({ prompt: { ...p, input: p.input + input.replace(/[\r\n]/g, '') } });
+    const next = editLine({ text: p.input, cursor: p.cursor }, input, k);
+    if (next) this.set({ prompt: { ...p, ...typedLine(next) } });
   }
 
   /** The actions are loaded: a key that waited for them runs now. */

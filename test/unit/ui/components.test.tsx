@@ -154,20 +154,20 @@ describe('DetailPane and its tabs', () => {
 });
 
 describe('BottomLine (filter line and status)', () => {
-  const f = { input: '', editing: false, applied: '', error: null, matches: null, searching: false };
+  const f = { input: '', cursor: 0, editing: false, applied: '', error: null, matches: null, searching: false };
   const line = (props: Partial<Parameters<typeof BottomLine>[0]>) =>
     frame(render(<BottomLine width={80} filter={f} status={null} prompt={null} {...props} />).lastFrame())[0];
 
   it('shows the filter being typed, the searching mark, the match count, and a bad term', () => {
-    expect(line({ filter: { ...f, editing: true, input: 'sig:inv', applied: 'sig:inv', searching: true } })).toBe('/sig:inv▏  searching…');
+    expect(line({ filter: { ...f, editing: true, input: 'sig:inv', cursor: 7, applied: 'sig:inv', searching: true } })).toBe('/sig:inv▏  searching…');
     expect(line({ filter: { ...f, applied: 'sig:invalid', matches: 3 } })).toBe('filter: sig:invalid  3 matches');
-    expect(line({ filter: { ...f, editing: true, input: 'status:9', error: 'status: expects a code' } })).toBe('/status:9▏  status: expects a code');
+    expect(line({ filter: { ...f, editing: true, input: 'status:9', cursor: 8, error: 'status: expects a code' } })).toBe('/status:9▏  status: expects a code');
     expect(line({ status: { text: '#3 → http://x/: 200 in 4ms', tone: 'ok' } })).toBe('#3 → http://x/: 200 in 4ms');
     // typing past the width: the end of the text and the cursor stay in view
     const typed = 'path:/webhooks/stripe/' + 'x'.repeat(100) + 'END';
-    expect(line({ filter: { ...f, editing: true, input: typed } })).toMatch(/^\/….*xEND▏$/);
-    expect(cellWidth(line({ filter: { ...f, editing: true, input: typed } }) ?? '')).toBe(80);
-    const url = line({ width: 40, prompt: { label: 'edit and replay #60 to URL: ', input: 'http://127.0.0.1:3000/webhooks/stripe/END' } }) ?? '';
+    expect(line({ filter: { ...f, editing: true, input: typed, cursor: typed.length } })).toMatch(/^\/….*xEND▏$/);
+    expect(cellWidth(line({ filter: { ...f, editing: true, input: typed, cursor: typed.length } }) ?? '')).toBe(80);
+    const url = line({ width: 40, prompt: { label: 'edit and replay #60 to URL: ', input: 'http://127.0.0.1:3000/webhooks/stripe/END', cursor: 41 } }) ?? '';
     expect(url).toMatch(/END▏$/);
     expect(cellWidth(url)).toBeLessThanOrEqual(40);
     // wider than the terminal: the middle goes, the end (the file written, the answer) stays
@@ -176,7 +176,25 @@ describe('BottomLine (filter line and status)', () => {
     expect(cellWidth(shown)).toBe(80);
     expect(shown.startsWith('exported 14286')).toBe(true);
     expect(shown.endsWith('hookdev-export-1795974258074.ndjson')).toBe(true);
-    expect(line({ prompt: { label: 'replay #3 to URL: ', input: 'http://' } })).toBe('replay #3 to URL: http://▏');
+    expect(line({ prompt: { label: 'replay #3 to URL: ', input: 'http://', cursor: 7 } })).toBe('replay #3 to URL: http://▏');
+  });
+
+  it('draws the cursor where it is, and keeps it in view on a line wider than the terminal', () => {
+    expect(line({ filter: { ...f, editing: true, input: 'provider:stripe', cursor: 0 } })).toBe('/▏provider:stripe');
+    expect(line({ filter: { ...f, editing: true, input: 'provider:stripe', cursor: 9 } })).toBe('/provider:▏stripe');
+    expect(line({ prompt: { label: 'replay #3 to URL: ', input: 'http://x/', cursor: 7 } })).toBe('replay #3 to URL: http://▏x/');
+    // 200 characters, cursor near the start, in the middle, at the end: 80 cells, the mark and its neighbours shown
+    const typed = 'a'.repeat(20) + 'BEFORE' + 'm'.repeat(100) + 'MID' + 'z'.repeat(70) + 'END';
+    for (const [cursor, near] of [[26, 'BEFORE▏m'], [126, 'm▏MID'], [typed.length, 'END▏']] as const) {
+      const shown = line({ filter: { ...f, editing: true, input: typed, cursor } }) ?? '';
+      expect(shown).toContain(near);
+      expect(cellWidth(shown)).toBe(80);
+    }
+    // wide characters: the width stays within the line
+    const cjk = '漢字'.repeat(60);
+    const shown = line({ filter: { ...f, editing: true, input: cjk, cursor: 60 } }) ?? '';
+    expect(shown).toContain('▏');
+    expect(cellWidth(shown)).toBeLessThanOrEqual(80);
   });
 });
 

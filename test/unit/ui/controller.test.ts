@@ -164,6 +164,31 @@ describe('Controller: keyset windows, follow, filter, detail (real SQLite)', () 
     expect(ids()[0]).toBe(500);
   });
 
+  it('the filter line edits where its cursor is; a move alone starts no search', async () => {
+    c.key('/', {});
+    for (const ch of 'path:/evn') c.key(ch, {});
+    const searches = timers.length;
+    c.key('', { leftArrow: true });
+    expect(timers.length).toBe(searches);
+    expect(c.getSnapshot().filter.cursor).toBe(8);
+    c.key('e', {});
+    c.key('', { end: true });
+    expect(c.getSnapshot().filter).toMatchObject({ input: 'path:/even', cursor: 10 });
+    // a paste lands at the cursor too
+    c.key('a', { ctrl: true });
+    c.key('x ', { paste: true });
+    expect(c.getSnapshot().filter).toMatchObject({ input: 'x path:/even', cursor: 2 });
+    c.key('', { backspace: true });
+    c.key('', { backspace: true });
+    c.key('', { return: true });
+    await settle();
+    expect(c.getSnapshot().filter.applied).toBe('path:/even');
+    expect(ids()[0]).toBe(500);
+    // reopened, the line holds the applied filter with the cursor at its end
+    c.key('/', {});
+    expect(c.getSnapshot().filter).toMatchObject({ input: 'path:/even', cursor: 10, editing: true });
+  });
+
   it('keys typed faster than read ("jjj" in one chunk) each count', () => {
     c.key('jjj', {});
     expect(selected()).toBe(497);
