@@ -2,10 +2,21 @@ import { formatMs } from '../../core/duration.js';
 import type { RowSummary } from '../../store/browse.js';
 import { fit, printable, type Line } from './segments.js';
 
-function clock(ms: number): string {
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * The time column (8 cells, local time): the time of day for today's requests, the date for older ones (as `ls -l`
+ * shows dates: the time of an old request is in its detail view), so yesterday's 14:03 never reads as today's.
+ */
+export function clock(ms: number, nowMs = Date.now()): string {
   const d = new Date(ms);
+  const now = new Date(nowMs);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  if (d.getFullYear() === now.getFullYear() && d.getMonth() === now.getMonth() && d.getDate() === now.getDate()) {
+    return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  }
+  if (d.getFullYear() === now.getFullYear()) return `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2)}  `;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}`.padEnd(8);
 }
 
 export function shortSize(n: number): string {

@@ -19,7 +19,7 @@ const frame = (f: string | undefined) => stripVTControlCharacters(f ?? '').split
 
 function row(id: number, over: Partial<RowSummary> = {}): RowSummary {
   return {
-    id, receivedAt: new Date(2026, 0, 2, 3, 4, 5).getTime(), source: 'http', method: 'POST', url: `/hooks/${id}`,
+    id, receivedAt: new Date(new Date().setHours(3, 4, 5, 0)).getTime(), source: 'http', method: 'POST', url: `/hooks/${id}`,
     provider: 'stripe', eventType: 'charge.succeeded', signatureStatus: 'valid', signatureReason: 'ok', responseStatus: 200,
     bodySize: 2048, duplicateOf: null, rejectedStatus: null, delivery: { status: 200, durationMs: 12, error: null, count: 1 }, ...over,
   };

@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { cellWidth } from '../../../src/ui/app/cells.js';
-import { columns, formatRow, headerLine } from '../../../src/ui/app/row-format.js';
+import { clock, columns, formatRow, headerLine } from '../../../src/ui/app/row-format.js';
 import { lineText } from '../../../src/ui/app/segments.js';
 import type { RowSummary } from '../../../src/store/browse.js';
 
 const row: RowSummary = {
-  id: 4242, receivedAt: 1_700_000_000_000, source: 'http', method: 'POST', url: '/webhooks/stripe/payments', provider: 'stripe',
+  id: 4242, receivedAt: Date.now(), source: 'http', method: 'POST', url: '/webhooks/stripe/payments', provider: 'stripe',
   eventType: 'charge.succeeded', signatureStatus: 'invalid', signatureReason: 'no_match', responseStatus: 200, bodySize: 2048,
   duplicateOf: null, rejectedStatus: null, delivery: { status: 502, durationMs: 12, error: null, count: 1 },
 };
+
+describe('the time column', () => {
+  it("shows today's time of day, an older day's date, an older year's month, always 8 cells", () => {
+    const now = new Date(2026, 10, 29, 18, 30, 0).getTime();
+    expect(clock(new Date(2026, 10, 29, 0, 0, 1).getTime(), now)).toBe('00:00:01');
+    expect(clock(new Date(2026, 10, 28, 23, 59, 59).getTime(), now)).toBe('Nov 28  ');
+    expect(clock(new Date(2026, 0, 2, 3, 4, 5).getTime(), now)).toBe('Jan  2  ');
+    expect(clock(new Date(2025, 11, 31, 12, 0, 0).getTime(), now)).toBe('2025-12 ');
+    for (const ms of [now, now - 86_400_000, 0]) expect(cellWidth(clock(ms, now))).toBe(8);
+  });
+});
 
 describe('list columns for the terminal width', () => {
   it('80 columns and wider show every column', () => {
