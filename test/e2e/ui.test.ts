@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, truncateSync, writeFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
-import { cliGroup } from '../helpers/cli.js';
+import { BIN, cliGroup } from '../helpers/cli.js';
 import { send, waitFor } from '../helpers/http.js';
 import { startApp, type TestApp } from '../helpers/forward.js';
 import { startPty, type PtyCli } from '../helpers/pty.js';
@@ -256,6 +256,41 @@ describe('the terminal UI in a real pseudo-terminal', () => {
     await p.waitFor(/ended by SIGINT|exited with 130/);
     expect(p.bufferType()).toBe('alternate');
     expect(p.text()).toContain('[1 Request]');
+    p.write('q');
+    expect(await p.exited).toBe(0);
+    expectRestored(p);
+  });
+
+  it('ctrl-z stops the UI as a shell job (screen given back), fg brings it back; without job control it says so', async () => {
+    const db = tmp.path('suspend.db');
+    const store = openStore(db);
+    store.insertMany([{ incoming: { source: 'http', method: 'POST', url: '/hooks/suspended', httpVersion: '1.1', remoteAddr: '127.0.0.1', headers: [], body: Buffer.from('x'), receivedAt: Date.now() }, verdict: null, responseStatus: 200 }]);
+    store.close();
+    // An interactive bash in the PTY: a shell with job control, as a user's is.
+    p = startPty(['--norc', '--noprofile', '-i'], { cols: 80, rows: 24, file: '/bin/bash', env: { PS1: 'SHELL> ' } });
+    await p.waitFor('SHELL>');
+    p.write(`'${process.execPath}' '${BIN}' ui --db '${db}'\r`);
+    await p.waitFor('/hooks/suspended');
+    expect(p.bufferType()).toBe('alternate');
+    p.write('\x1a');
+    await p.waitFor(/Stopped/);
+    expect(p.bufferType()).toBe('normal');
+    expect(p.raw()).toContain(LEAVE);
+    p.write('fg\r');
+    await p.waitFor((s) => s.includes('/hooks/suspended') && s.includes('back'));
+    expect(p.bufferType()).toBe('alternate');
+    // keys work again
+    p.write('q');
+    await p.waitFor(/SHELL> $/m);
+    expect(p.bufferType()).toBe('normal');
+    p.write('exit\r');
+    await p.exited;
+    // Started outside any shell (a process group nobody watches), the stop is dropped by the kernel: the UI says so.
+    p = startPty(['ui', '--db', db], { cols: 80, rows: 24 });
+    await p.waitFor('/hooks/suspended');
+    p.write('\x1a');
+    await p.waitFor('no shell job control here');
+    expect(p.bufferType()).toBe('alternate');
     p.write('q');
     expect(await p.exited).toBe(0);
     expectRestored(p);

@@ -26,14 +26,17 @@ export interface PtyCli {
 }
 
 /** Run the real binary in a pseudo-terminal and read its screen with a headless xterm. */
-export function startPty(args: string[], opts: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): PtyCli {
+export function startPty(
+  args: string[],
+  opts: { cols?: number; rows?: number; env?: NodeJS.ProcessEnv; cwd?: string; /** Run this program instead of hookdev (args are its). */ file?: string } = {},
+): PtyCli {
   const cols = opts.cols ?? 80;
   const rows = opts.rows ?? 24;
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...opts.env };
   delete env.CI; // the UI (and Ink) behave differently in CI; tests drive the interactive path
   for (const k of Object.keys(env)) if (k.startsWith('VITEST') || k === 'NODE_ENV') delete env[k];
   const term = new Terminal({ cols, rows, allowProposedApi: true });
-  const child: IPty = pty.spawn(process.execPath, [BIN, ...args], {
+  const child: IPty = pty.spawn(opts.file ?? process.execPath, opts.file ? args : [BIN, ...args], {
     // node-pty sets TERM from the name: the env's TERM (a test may ask for another) is the name.
     name: env.TERM ?? 'xterm-256color',
     cols,

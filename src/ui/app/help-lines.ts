@@ -5,7 +5,7 @@ const SECTIONS: Array<[string, Array<[string, string]>]> = [
   ['view', [['Enter', 'open the request'], ['Esc', 'back (in the list: clear the filter)'], ['Tab Shift-Tab 1-4', 'Request / Signature / Deliveries / Replays'], ['n N', 'next / previous filter text in the tab'], ['o', 'whole body in $PAGER']]],
   ['act', [['r', 'replay to the forward target (asks for a URL if none)'], ['R', 'replay re-signed with a fresh timestamp'], ['e', 'edit the body in $EDITOR, then replay'], ['d', 'send it twice (idempotency check)'], ['y', 'copy as curl (OSC 52, and a file)'], ['x', 'export this request or the filtered rows: curl, HAR, NDJSON'], ['v', 'verify again with the current secrets']]],
   ['filter /', [['text', 'in the path or the body'], ['method:POST path:/stripe', ''], ['provider:github event:push', ''], ['sig:invalid status:5xx', ''], ['delivery:failed dup:yes since:1h', 'terms combine with AND'], ['← → Home End ctrl-a ctrl-e', 'move in the line (ctrl/Alt ← →: a word)'], ['ctrl-w ctrl-u ctrl-k', 'delete a word / to the start / to the end']]],
-  ['', [['?', 'this help'], ['ctrl-l', 'draw the screen again'], ['q ctrl-c', 'quit']]],
+  ['', [['?', 'this help'], ['ctrl-l', 'draw the screen again'], ['ctrl-z', 'suspend to the shell (fg comes back)'], ['q ctrl-c', 'quit']]],
 ];
 
 /** The help's content (without its title line), wrapped at the width: on a narrow terminal each key's text goes below it. */

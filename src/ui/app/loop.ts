@@ -4,6 +4,9 @@ import { KeyReader } from './keys.js';
 import { screenLines } from './screen-lines.js';
 import type { PreparedUi, RunningUi } from './start.js';
 
+/** After ctrl-z, how long the UI waits for a stop that does not come (no job control) before it takes the screen back. */
+const NO_STOP_MS = 300;
+
 export interface LiveLoop extends RunningUi {
   /** Give the terminal to another program ($EDITOR, $PAGER): no frames, no key reading meanwhile; back afterwards. */
   handOff<T>(fn: () => Promise<T>): Promise<T>;
@@ -20,6 +23,7 @@ export function startLoop({ o, stdin, stdout, env, controller, term, writer }: P
       writer.invalidate();
       return schedulePaint();
     }
+    if (p.key.ctrl && p.input === 'z') return void suspendToShell();
     controller.key(p.input, p.key);
   });
   const handOff = async <T,>(fn: () => Promise<T>): Promise<T> => {
@@ -34,6 +38,40 @@ export function startLoop({ o, stdin, stdout, env, controller, term, writer }: P
       controller.setSuspended(false);
       controller.setStatus({ text: 'back', tone: 'info' });
     }
+  };
+
+  /**
+   * ctrl-z: what the terminal does with it in cooked mode, which raw mode turns off. The screen is given back and the
+   * whole process group stopped (npx's parent too, or the shell would wait on a job that never stops); `fg` resumes
+   * and redraws. Without job control (a process group no shell watches) the kernel drops the stop: the UI says so.
+   */
+  const suspendToShell = async (): Promise<void> => {
+    let continued = false;
+    await handOff(
+      () =>
+        new Promise<void>((resolve) => {
+          const onCont = () => {
+            continued = true;
+            clearTimeout(timer);
+            resolve();
+          };
+          // Stopped, this timer fires only after the resume (possibly before the SIGCONT listener): late, it means
+          // a stop happened; on time, that no stop came.
+          const t0 = performance.now();
+          const timer = setTimeout(() => {
+            process.off('SIGCONT', onCont);
+            continued = performance.now() - t0 > NO_STOP_MS + 1000;
+            resolve();
+          }, NO_STOP_MS);
+          process.once('SIGCONT', onCont);
+          try {
+            process.kill(0, 'SIGTSTP');
+          } catch {
+            // not permitted: the timer ends the wait
+          }
+        }),
+    );
+    if (!continued) controller.setStatus({ text: 'ctrl-z: no shell job control here, nothing to return to (q quits)', tone: 'info' });
   };
 
   let finished = false;

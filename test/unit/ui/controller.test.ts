@@ -250,7 +250,7 @@ describe('Controller: keyset windows, follow, filter, detail (real SQLite)', () 
     expect(c.getSnapshot().help).toBe(true);
     // narrow and short: still all of it, each key's text below it
     c.resize(40, 10);
-    for (let i = 0; i < 60; i++) c.key('j', {});
+    for (let i = 0; i < 100; i++) c.key('j', {});
     expect(shown()).toContain('q ctrl-c');
     c.key('', { escape: true });
     expect(c.getSnapshot().help).toBe(false);
