@@ -19,7 +19,26 @@ export function targetUrl(target: string, capturedUrl: string, keepPath = false)
   const fullQuery = t.query && query ? `${t.query}&${query}` : t.query || query;
   // Built by hand, not through URL setters: the captured path and query keep their exact encoding.
   const search = fullQuery ? `?${fullQuery}` : q !== -1 ? '?' : '';
-  return `${t.origin}${joined}${search}`;
+  return `${t.origin}${sendable(joined)}${sendable(search)}`;
+}
+
+// eslint-disable-next-line no-control-regex
+const UNSENDABLE = /[^\x21-\x7e]/u;
+// eslint-disable-next-line no-control-regex
+const UNSENDABLE_ALL = /[^\x21-\x7e]/gu;
+
+/**
+ * A path or query as a request line can carry it: characters HTTP cannot send raw (non-ASCII, spaces, controls) as
+ * %XX of their UTF-8 bytes, as a browser or curl would; everything else, `%XX` escapes included, unchanged. Live
+ * captures are stored that way already; an imported or edited row may hold raw text, which undici refuses to send.
+ */
+export function sendable(text: string): string {
+  if (!UNSENDABLE.test(text)) return text;
+  return text.replace(UNSENDABLE_ALL, (ch) => {
+    let out = '';
+    for (const b of Buffer.from(ch, 'utf8')) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    return out;
+  });
 }
 
 interface ParsedTarget {

@@ -4,6 +4,8 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { captureInto } from '../helpers/forward-replay.js';
 import { runCli } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
+import { startApp } from '../helpers/forward.js';
+import { openStore } from '../../src/store/index.js';
 
 const tmp = makeTempDir('hookdev-edges-');
 const db = tmp.path('h.db');
@@ -55,5 +57,23 @@ describe('CLI edges', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--edit opens vi, which needs a terminal');
     expect(r.stdout.toString()).not.toContain('\x1b[');
+  });
+
+  it('replay of a row whose path holds raw non-ASCII text (an imported one) sends it percent-encoded, as curl would', async () => {
+    const raw = tmp.path('raw-path.db');
+    const store = openStore(raw);
+    store.insertMany([{ incoming: { source: 'import', method: 'POST', url: '/hooks/日本語 x/%2F?q=é&r=1', httpVersion: '1.1', remoteAddr: '', headers: [['Content-Type', 'application/json']], body: Buffer.from('{"n":1}'), receivedAt: Date.now() }, verdict: null, responseStatus: 200 }]);
+    store.close();
+    const app = await startApp();
+    try {
+      const r = await runCli(['replay', 'last', '--to', app.url, '--db', raw]);
+      expect(r.stderr).not.toMatch(/error|invalid/i);
+      expect(r.code).toBe(0);
+      // the %2F that was already escaped stays as it was
+      expect(app.received.map((x) => x.url)).toEqual(['/hooks/%E6%97%A5%E6%9C%AC%E8%AA%9E%20x/%2F?q=%C3%A9&r=1']);
+      expect(app.received[0]!.body.toString()).toBe('{"n":1}');
+    } finally {
+      await app.stop();
+    }
   });
 });

@@ -11,6 +11,9 @@ describe('targetUrl', () => {
     ['http://localhost:3000/hook', '/?a=1', 'http://localhost:3000/hook?a=1'],
     ['http://localhost:3000/api?token=t', '/in?x=1', 'http://localhost:3000/api/in?token=t&x=1'],
     ['http://localhost:3000', '/a%20b/%2F?q=%20&r', 'http://localhost:3000/a%20b/%2F?q=%20&r'],
+    // raw text HTTP cannot carry (an imported row): UTF-8 %XX, escapes already there untouched
+    ['http://localhost:3000', '/hooks/日本語 x/%2F?q=é', 'http://localhost:3000/hooks/%E6%97%A5%E6%9C%AC%E8%AA%9E%20x/%2F?q=%C3%A9'],
+    ['http://localhost:3000/api', '/a\tb?😀', 'http://localhost:3000/api/a%09b?%F0%9F%98%80'],
   ])('%s + %s → %s', (target, captured, want) => {
     expect(targetUrl(target, captured)).toBe(want);
   });
