@@ -34,6 +34,12 @@ Examples:
         for await (const line of lines) {
           lineNo++;
           if (!line.trim()) continue;
+          if (added + skipped + bad.length + batch.length === 0 && looksLikeHar(line)) {
+            throw new UsageError(
+              `${file === '-' ? 'the input' : file} is a HAR file; import reads the NDJSON of \`hookdev export\``,
+              'export with the default --format ndjson to move requests between histories; HAR is for devtools and proxies',
+            );
+          }
           const parsed = fromExportLine(line);
           if (typeof parsed === 'string') {
             bad.push(`line ${lineNo}: ${parsed}`);
@@ -52,6 +58,11 @@ Examples:
         throw new OperationError(`${bad.length} line${bad.length === 1 ? '' : 's'} could not be imported`, 'each line must be one object from `hookdev export`');
       }
     });
+}
+
+/** The first line of a HAR file (`hookdev export --format har`, devtools, proxies): one-line or pretty-printed. */
+function looksLikeHar(line: string): boolean {
+  return /^\s*\{\s*$/.test(line) || /^\s*\{\s*"log"\s*:/.test(line);
 }
 
 /** The file to import, opened for reading; anything but a readable regular file is one line, exit 2. */

@@ -34,6 +34,21 @@ describe('hookdev import (real binary)', () => {
     expect(home.stderr).toBe('imported 0 requests, skipped 3 already present\n');
   });
 
+  it('a HAR file (export --format har, or pretty-printed from devtools) is one line and exit 2, nothing imported', async () => {
+    const har = tmp.path('export.har');
+    const out = await runCli(['export', '--format', 'har', '--out', har, '--db', source]);
+    expect(out.code, out.stderr).toBe(0);
+    const pretty = tmp.path('pretty.har');
+    writeFileSync(pretty, JSON.stringify(JSON.parse(readFileSync(har, 'utf8')), null, 2));
+    for (const file of [har, pretty]) {
+      const db = tmp.path(`har-${file.length}.db`);
+      const r = await runCli(['import', file, '--db', db]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`hookdev: ${file} is a HAR file; import reads the NDJSON of \`hookdev export\`\n  hint: export with the default --format ndjson to move requests between histories; HAR is for devtools and proxies\n`);
+      expect(await ids(db)).toHaveLength(0);
+    }
+  });
+
   it("keeps each row's original source", async () => {
     const db = tmp.path('source-kept.db');
     await runCli(['import', exported, '--db', db]);
