@@ -223,6 +223,8 @@ export class RedisRelayStore implements RelayStore {
     // Queued by the subscriber connection until it is ready; resubscribed after every reconnect.
     void this.sub.subscribe(inst).catch(() => undefined);
     this.updateAvailability();
+    // Not up yet: said once now (the operator sees "listening" and must see why senders get 503), then on each change.
+    if (!this.up) handlers.onAvailability(false, `cannot reach ${redactUrl(this.o.url)}: ${this.lastError || 'no answer'}; answering 503 until it is back`);
   }
 
   private updateAvailability(): void {
@@ -374,8 +376,24 @@ export class RedisRelayStore implements RelayStore {
 
   async close(): Promise<void> {
     this.handlers = null;
-    await Promise.all([this.sub.quit().catch(() => this.sub.disconnect()), this.cmd.quit().catch(() => this.cmd.disconnect())]);
+    await Promise.all([closeConnection(this.sub), closeConnection(this.cmd)]);
   }
+}
+
+/** How long a QUIT may take before the connection is simply dropped. */
+const QUIT_WAIT_MS = 1000;
+
+/**
+ * QUIT when Redis is there (pending replies arrive first), else drop the connection: a QUIT queued while ioredis
+ * reconnects to an absent Redis would wait forever, and SIGTERM would never end the relay.
+ */
+async function closeConnection(c: Redis): Promise<void> {
+  if (c.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([c.quit().catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, QUIT_WAIT_MS)))]);
+    clearTimeout(timer);
+  }
+  c.disconnect();
 }
 
 function entryFields(r: NewQueuedRequest): Array<string | Buffer> {

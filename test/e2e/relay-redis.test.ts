@@ -314,6 +314,9 @@ describe('relay instances sharing one Redis', () => {
       });
       procs.add(p);
       const url = `http://127.0.0.1:${String((await p.waitForEvent((e) => e.event === 'listening')).port)}`;
+      // said at start, with the reason, not only on a later change
+      const away = await p.waitForEvent((e) => e.event === 'store-unavailable');
+      expect(String(away.detail)).toMatch(/^cannot reach redis:\/\/127\.0\.0\.1:\d+\S*: .*ECONNREFUSED.*; answering 503 until it is back$/);
       expect((await fetch(`${url}/healthz`)).status).toBe(503);
       expect((await send(`${url}/some-channel/x`, { body: 'x' })).status).toBe(503);
       await later.start();
@@ -322,6 +325,21 @@ describe('relay instances sharing one Redis', () => {
       await p.stop();
     } finally {
       await later.cleanup();
+    }
+  });
+
+  it('SIGTERM ends a relay whose Redis is away (it waited forever on a QUIT queued for a Redis that never came)', async () => {
+    const gone = await startTestRedis();
+    await gone.kill();
+    try {
+      const p = startCli(['relay', '--port', '0', '--host', '127.0.0.1', '--token', TOKEN, '--store', gone.url, '--instance-id', 'away'], {
+        env: { XDG_CONFIG_HOME: tmp.path('config') },
+      });
+      procs.add(p);
+      await p.waitForEvent((e) => e.event === 'store-unavailable');
+      expect(await p.stop('SIGTERM')).toBe(0);
+    } finally {
+      await gone.cleanup();
     }
   });
 
