@@ -78,7 +78,37 @@ ${REQUEST_COLUMNS_V1},
   `
   ALTER TABLE requests ADD COLUMN local_port INTEGER;
   `,
+  // 4: ids still never repeat, without AUTOINCREMENT: its sqlite_sequence row was one more page written by every
+  // commit on the request path (2.7 pages per commit instead of 1.7). Only a prune can make SQLite's own choice
+  // (the highest id + 1) repeat an id, so the prune leaves the highest id it removed in meta (ID_FLOOR_KEY) and the
+  // next insert starts above it (Store.insertOne). The rebuild carries AUTOINCREMENT's counter over the same way,
+  // before the drop removes it.
+  `
+  INSERT INTO meta (key, value)
+    SELECT 'requests_id_floor', seq FROM sqlite_sequence
+    WHERE name = 'requests' AND seq > (SELECT coalesce(max(id), 0) FROM requests);
+  CREATE TABLE requests_v4 (
+    id INTEGER PRIMARY KEY,
+${REQUEST_COLUMNS_V1},
+    import_key TEXT,
+    local_port INTEGER
+  );
+  INSERT INTO requests_v4 SELECT id, received_at, source, method, url, http_version, remote_addr, headers, body,
+    body_size, content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
+    duplicate_of, relay_id, rejected_status, rejected_reason, response_status, import_key, local_port FROM requests;
+  DROP TABLE requests;
+  ALTER TABLE requests_v4 RENAME TO requests;
+  CREATE UNIQUE INDEX requests_relay ON requests(relay_id) WHERE relay_id IS NOT NULL;
+  CREATE INDEX requests_event ON requests(provider, event_id) WHERE event_id IS NOT NULL;
+  CREATE UNIQUE INDEX requests_import ON requests(import_key) WHERE import_key IS NOT NULL;
+  `,
 ];
+
+/**
+ * The `meta` key holding the highest request id a prune removed while no higher id remained (migration 4): the next
+ * request gets an id above it. Gone again once a higher id exists.
+ */
+export const ID_FLOOR_KEY = 'requests_id_floor';
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -3,6 +3,7 @@ import type { Delivery, IncomingWebhook, NewDelivery, StoredRequest, Verdict } f
 import { getHeader } from '../core/headers.js';
 import { originalIdOf } from './exchange.js';
 import { openDatabase } from './open.js';
+import { ID_FLOOR_KEY } from './schema.js';
 import { deliveryFromRow, requestFromRow, signatureDetailColumn, type DeliveryRow, type RequestRow } from './rows.js';
 
 /** A request ready to be written: what came in, plus what the signature layer said about it. */
@@ -75,15 +76,18 @@ export class Store {
   private readonly writeTx: Database.Transaction<(batch: WriteBatch) => InsertResult[]>;
   private readonly deliveryStmt: Database.Statement;
   private readonly statusStmt: Database.Statement;
+  private readonly floorStmt: Database.Statement;
+  private readonly maxIdStmt: Database.Statement;
+  private readonly dropFloorStmt: Database.Statement;
 
   constructor(path: string, options: OpenOptions = {}) {
     this.path = path;
     this.db = openDatabase(path, options.readonly ?? false, options.mustWrite ?? false);
     this.insertStmt = this.db.prepare(
-      `INSERT INTO requests (received_at, source, method, url, http_version, remote_addr, headers, body, body_size,
+      `INSERT INTO requests (id, received_at, source, method, url, http_version, remote_addr, headers, body, body_size,
         content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
         duplicate_of, relay_id, rejected_status, rejected_reason, response_status, import_key, local_port)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.findEventStmt = this.db.prepare(
       `SELECT id FROM requests WHERE provider = ? AND event_id = ? ORDER BY id LIMIT 1`,
@@ -95,9 +99,18 @@ export class Store {
       `SELECT id FROM requests WHERE id = ? AND received_at = ? AND body = ? AND import_key IS NULL`,
     );
     this.getStmt = this.db.prepare(`SELECT * FROM requests WHERE id = ?`);
+    this.floorStmt = this.db.prepare(`SELECT value FROM meta WHERE key = '${ID_FLOOR_KEY}'`).pluck();
+    this.maxIdStmt = this.db.prepare(`SELECT MAX(id) FROM requests`).pluck();
+    this.dropFloorStmt = this.db.prepare(`DELETE FROM meta WHERE key = '${ID_FLOOR_KEY}'`);
     this.writeTx = this.db.transaction((batch: WriteBatch) => {
+      // Set right after a prune removed the newest requests: the id the first new request takes.
+      let floorId = batch.requests.length ? this.idAboveFloor() : null;
       const results = batch.requests.map((item) => {
-        const r = this.insertOne(item);
+        const r = this.insertOne(item, floorId);
+        if (floorId !== null && !r.redelivered) {
+          floorId = null;
+          this.dropFloorStmt.run();
+        }
         if (item.deliveries && !r.redelivered) for (const d of item.deliveries) this.runDelivery({ ...d, requestId: r.id });
         return r;
       });
@@ -122,6 +135,20 @@ export class Store {
     return this.writeTx.immediate(batch);
   }
 
+  /**
+   * After a prune removed the newest requests SQLite would hand their ids out again (it picks the highest id + 1),
+   * so the prune left the highest id it removed in meta (ID_FLOOR_KEY): the id the first new request must take, or
+   * null for SQLite's own choice. One lookup in meta's single page per batch; the row goes once an id is above it.
+   */
+  private idAboveFloor(): number | null {
+    const floor = this.floorStmt.get() as string | undefined;
+    if (floor === undefined) return null;
+    const id = Number(floor) + 1;
+    if (this.maxId() < id) return id;
+    this.dropFloorStmt.run(); // another writer already went past it
+    return null;
+  }
+
   /** Write many requests in one transaction. */
   insertMany(items: NewRequest[]): InsertResult[] {
     return this.writeBatch({ requests: items, deliveries: [], statuses: [] });
@@ -131,7 +158,8 @@ export class Store {
     return this.db.open;
   }
 
-  private insertOne({ incoming, verdict, responseStatus, importKey }: NewRequest): InsertResult {
+  /** `id`: null for SQLite's choice (the highest + 1), or the id the row must take (see idAboveFloor). */
+  private insertOne({ incoming, verdict, responseStatus, importKey }: NewRequest, id: number | null): InsertResult {
     if (incoming.relayId) {
       const seen = this.findRelayStmt.get(incoming.relayId) as { id: number } | undefined;
       if (seen) return { id: seen.id, duplicateOf: null, redelivered: true };
@@ -148,6 +176,7 @@ export class Store {
     }
     const detail = verdict ? signatureDetailColumn(verdict) : null;
     const info = this.insertStmt.run(
+      id,
       incoming.receivedAt,
       incoming.source,
       incoming.method,
@@ -186,8 +215,7 @@ export class Store {
   }
 
   maxId(): number {
-    const row = this.db.prepare(`SELECT MAX(id) AS m FROM requests`).get() as { m: number | null };
-    return row.m ?? 0;
+    return (this.maxIdStmt.get() as number | null) ?? 0;
   }
 
   count(): number {
@@ -285,6 +313,7 @@ export class Store {
   /** Delete requests older than a time and/or beyond the newest `keep`; returns how many went. */
   prune(opts: { olderThan?: number; keep?: number }): number {
     return this.db.transaction(() => {
+      const highest = this.maxId();
       let removed = 0;
       if (opts.olderThan !== undefined) {
         removed += this.db.prepare(`DELETE FROM requests WHERE received_at < ?`).run(opts.olderThan).changes;
@@ -295,6 +324,11 @@ export class Store {
             `DELETE FROM requests WHERE id <= (SELECT id FROM requests ORDER BY id DESC LIMIT 1 OFFSET ?)`,
           )
           .run(opts.keep).changes;
+      }
+      // The newest went too: the next request must not take its id again (see idAboveFloor).
+      if (this.maxId() < highest) {
+        const floor = Math.max(highest, Number(this.getMeta(ID_FLOOR_KEY) ?? 0));
+        this.setMeta(ID_FLOOR_KEY, String(floor));
       }
       return removed;
     })();

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { openStore, WriteBatcher, type NewRequest, type Store } from '../../../src/store/index.js';
 import { afterTurn } from '../../../src/core/turn.js';
 import { fromExportLine, toExportRecord } from '../../../src/store/exchange.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/store/schema.js';
+import { ID_FLOOR_KEY, MIGRATIONS, SCHEMA_VERSION } from '../../../src/store/schema.js';
 import type { IncomingWebhook, Verdict } from '../../../src/core/types.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 
@@ -245,6 +246,126 @@ describe('migration 3: the local port', () => {
     } finally {
       store.close();
       tmp.cleanup();
+    }
+  });
+});
+
+/** A history as the schema of version 3 (AUTOINCREMENT ids) made it: ids 1-3, then the newest two deleted by a prune. */
+function versionThreeHistory(path: string, pruneNewest: boolean): void {
+  const raw = new Database(path);
+  raw.pragma('journal_mode = WAL');
+  for (const m of MIGRATIONS.slice(0, 3)) raw.exec(m);
+  raw.exec(`INSERT INTO meta VALUES ('schema_version', '3')`);
+  const ins = raw.prepare(`INSERT INTO requests (received_at, source, method, url, headers, body, body_size, relay_id, local_port) VALUES (?, 'http', 'POST', ?, '[]', ?, 1, ?, ?)`);
+  for (const i of [1, 2, 3]) ins.run(i, `/r${i}`, Buffer.from([i]), `relay-${i}`, 4000 + i);
+  raw.exec(`INSERT INTO deliveries (request_id, kind, target, started_at, status) VALUES (1, 'forward', 'http://x', 0, 204)`);
+  if (pruneNewest) raw.exec(`DELETE FROM requests WHERE id > 1`);
+  raw.close();
+}
+
+/** WAL frames (pages) appended by `write`, checkpoints off. */
+function walPagesOf(store: Store, write: () => void): number {
+  const frame = (store.db.pragma('page_size', { simple: true }) as number) + 24;
+  const size = (): number => (existsSync(`${store.path}-wal`) ? statSync(`${store.path}-wal`).size : 0);
+  const before = size();
+  write();
+  return (size() - before) / frame;
+}
+
+describe('migration 4: ids that never repeat without AUTOINCREMENT', () => {
+  const tmp = makeTempDir();
+  let n = 0;
+
+  it('a version 3 history keeps every row, column and delivery; the ids its prune freed stay unused', () => {
+    const path = tmp.path(`v3-${n++}.db`);
+    versionThreeHistory(path, true);
+    const store = openStore(path);
+    try {
+      const ddl = store.db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'requests'`).pluck().get() as string;
+      expect(ddl).not.toMatch(/AUTOINCREMENT/i);
+      const old = store.get(1)!;
+      expect([old.url, old.relayId, old.localPort, old.body]).toEqual(['/r1', 'relay-1', 4001, Buffer.from([1])]);
+      expect(store.deliveries(1).map((d) => d.status)).toEqual([204]);
+      expect(store.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' ORDER BY name`).pluck().all())
+        .toEqual(['requests_event', 'requests_import', 'requests_relay']);
+      // AUTOINCREMENT had handed out 3: the next request is 4, not 2.
+      expect(store.insertMany([{ incoming: incoming(), verdict: null }, { incoming: incoming(), verdict: null }]).map((r) => r.id)).toEqual([4, 5]);
+      expect(store.getMeta(ID_FLOOR_KEY)).toBeNull();
+      // The relay index still refuses a redelivery.
+      expect(store.insertMany([{ incoming: incoming({ relayId: 'relay-1' }), verdict: null }])[0]).toMatchObject({ id: 1, redelivered: true });
+      expect(store.db.pragma('foreign_key_check')).toEqual([]);
+      expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a version 3 history whose newest row is still there continues from it', () => {
+    const path = tmp.path(`v3-${n++}.db`);
+    versionThreeHistory(path, false);
+    const store = openStore(path);
+    try {
+      expect(store.getMeta(ID_FLOOR_KEY)).toBeNull();
+      expect(store.count()).toBe(3);
+      expect(store.insertMany([{ incoming: incoming(), verdict: null }])[0]!.id).toBe(4);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a prune of the newest leaves a floor: kept through later prunes and batches that wrote nothing new, honoured by another connection', () => {
+    const path = tmp.path(`h-${n++}.db`);
+    const a = openStore(path);
+    const b = openStore(path);
+    try {
+      a.insertMany([1, 2, 3].map((i) => ({ incoming: incoming({ relayId: `r${i}` }), verdict: null })));
+      a.prune({ keep: 1 });
+      expect(a.getMeta(ID_FLOOR_KEY)).toBeNull(); // the newest stayed: nothing to remember
+      a.prune({ keep: 0 });
+      a.prune({ keep: 0 });
+      expect(a.getMeta(ID_FLOOR_KEY)).toBe('3');
+      // Only redeliveries of what is gone? They are new rows now; a redelivery of a kept row writes nothing.
+      expect(b.insertMany([{ incoming: incoming({ relayId: 'r9' }), verdict: null }, { incoming: incoming(), verdict: null }]).map((r) => r.id)).toEqual([4, 5]);
+      expect(b.insertMany([{ incoming: incoming({ relayId: 'r9' }), verdict: null }])[0]).toMatchObject({ id: 4, redelivered: true });
+      expect(a.getMeta(ID_FLOOR_KEY)).toBeNull();
+      a.prune({ olderThan: Number.MAX_SAFE_INTEGER });
+      expect(a.getMeta(ID_FLOOR_KEY)).toBe('5');
+      b.prune({ keep: 0 }); // nothing left to remove: the floor stays where it was
+      expect(b.getMeta(ID_FLOOR_KEY)).toBe('5');
+      expect(a.insertMany([{ incoming: incoming(), verdict: null }])[0]!.id).toBe(6);
+      expect(b.insertMany([{ incoming: incoming(), verdict: null }])[0]!.id).toBe(7);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('a floor another writer already went past is dropped, not used', () => {
+    const path = tmp.path(`h-${n++}.db`);
+    const store = openStore(path);
+    try {
+      store.insertMany([{ incoming: incoming(), verdict: null }, { incoming: incoming(), verdict: null }]);
+      store.setMeta(ID_FLOOR_KEY, '1'); // e.g. left by a prune, then rows above it came in
+      expect(store.insertMany([{ incoming: incoming(), verdict: null }])[0]!.id).toBe(3);
+      expect(store.getMeta(ID_FLOOR_KEY)).toBeNull();
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a commit of one small request writes one page (AUTOINCREMENT wrote its sqlite_sequence page too)', () => {
+    const store = openStore(tmp.path(`h-${n++}.db`));
+    try {
+      store.db.pragma('wal_autocheckpoint = 0');
+      store.insertMany([{ incoming: incoming(), verdict: null }]);
+      // Ten more rows fit the same leaf page; each commit rewrites that page and nothing else.
+      const pages = walPagesOf(store, () => {
+        for (let i = 0; i < 10; i++) store.insertMany([{ incoming: incoming(), verdict: null }]);
+      });
+      expect(pages).toBe(10);
+      expect(store.db.prepare(`SELECT count(*) FROM sqlite_sequence WHERE name = 'requests'`).pluck().get()).toBe(0);
+    } finally {
+      store.close();
     }
   });
 });
