@@ -32,7 +32,12 @@ export interface LaneDeps {
   clock: () => number;
   /** The jitter's randomness; default Math.random. */
   random?: () => number;
+  /** Requests handed to `send` at once at most; later ones wait in the lane, in arrival order. Default 64. */
+  maxInFlight?: number;
 }
+
+/** Twice the forward pool's connections (client.ts): every connection has its next request ready, no more. */
+export const LANE_MAX_IN_FLIGHT = 64;
 
 const NOT_SENT: Omit<Exchange, 'startedAt' | 'error'> = {
   durationMs: 0,
@@ -57,8 +62,19 @@ export class Lane {
   /** Tail of the in-turn chain (backlog requests go one at a time) and how many jobs are still on it. */
   private turn: Promise<void> = Promise.resolve();
   private inTurnCount = 0;
+  /**
+   * Sends in flight, and the requests waiting for one to end (arrival order). A burst the app cannot keep up with
+   * waits here as its job alone: handed to undici at once, each would also hold undici's request, our attempt,
+   * a timer and the cleaned headers until its turn on a connection, and a backlog of thousands of those (default
+   * mode, where the sender does not wait) made every young-generation GC copy them, costing more than the forwards.
+   */
+  private inFlight = 0;
+  private readonly slotWaiters: Array<() => void> = [];
+  private readonly maxInFlight: number;
 
-  constructor(private readonly deps: LaneDeps) {}
+  constructor(private readonly deps: LaneDeps) {
+    this.maxInFlight = Math.max(1, deps.maxInFlight ?? LANE_MAX_IN_FLIGHT);
+  }
 
   get waitingCount(): number {
     return this.waiting.length;
@@ -117,7 +133,23 @@ export class Lane {
   }
 
   private async first(job: LaneJob): Promise<void> {
-    const result = await this.tryOnce(job);
+    if (this.inFlight < this.maxInFlight) this.inFlight++;
+    else {
+      // The slot is handed over by the send that ends (release), so later arrivals cannot overtake.
+      await new Promise<void>((go) => this.slotWaiters.push(go));
+      if (this.looping) {
+        // The app went down while this one waited: it queues behind the request that is waiting for the app.
+        this.release();
+        this.enqueue(job);
+        return;
+      }
+    }
+    let result: Exchange;
+    try {
+      result = await this.tryOnce(job);
+    } finally {
+      this.release();
+    }
     if (result.failure === 'unreachable' && !this.closing) {
       this.enqueue(job);
       this.deps.record(job, result, { waiting: this.waiting.length });
@@ -125,6 +157,13 @@ export class Lane {
     }
     this.deps.record(job, result, {});
     job.settle();
+  }
+
+  /** A send ended: its slot goes to the next waiting request, else is free. */
+  private release(): void {
+    const next = this.slotWaiters.shift();
+    if (next) next();
+    else this.inFlight--;
   }
 
   private enqueue(job: LaneJob): void {

@@ -72,33 +72,36 @@ describe('Lane', () => {
   });
 });
 
+/** An app whose answers the test releases by hand, noting how many requests it holds at once. */
+function heldLane(maxInFlight?: number) {
+  const started: string[] = [];
+  const held = new Map<string, (answer?: Exchange) => void>();
+  const recorded: Array<{ body: string; status: number | null }> = [];
+  let maxHeld = 0;
+  const lane = new Lane({
+    target: 'http://app',
+    events: new EventHub(),
+    send: (req: OutgoingRequest) =>
+      new Promise<Exchange>((resolve) => {
+        const body = req.body.toString();
+        started.push(body);
+        held.set(body, (answer = ok) => (held.delete(body), resolve(answer)));
+        maxHeld = Math.max(maxHeld, held.size);
+      }),
+    record: (job, result) => recorded.push({ body: job.request.body.toString(), status: result.status }),
+    retryForMs: 10_000,
+    initialDelayMs: 5,
+    maxDelayMs: 10,
+    clock: Date.now,
+    ...(maxInFlight ? { maxInFlight } : {}),
+  });
+  let seq = 0;
+  const submit = (body: string, inTurn: boolean) =>
+    lane.submit({ seq: ++seq, requestId: seq, request: { url: 'http://app/', method: 'POST', headers: [], body: Buffer.from(body) }, attempts: 0, waitingSince: null }, inTurn);
+  return { started, held, recorded, submit, lane, max: () => maxHeld };
+}
+
 describe('Lane: a backlog in turn', () => {
-  /** An app whose answers the test releases by hand, noting how many requests it holds at once. */
-  function heldLane() {
-    const started: string[] = [];
-    const held = new Map<string, () => void>();
-    let maxHeld = 0;
-    const lane = new Lane({
-      target: 'http://app',
-      events: new EventHub(),
-      send: (req: OutgoingRequest) =>
-        new Promise<Exchange>((resolve) => {
-          const body = req.body.toString();
-          started.push(body);
-          held.set(body, () => (held.delete(body), resolve(ok)));
-          maxHeld = Math.max(maxHeld, held.size);
-        }),
-      record: () => undefined,
-      retryForMs: 10_000,
-      initialDelayMs: 5,
-      maxDelayMs: 10,
-      clock: Date.now,
-    });
-    let seq = 0;
-    const submit = (body: string, inTurn: boolean) =>
-      lane.submit({ seq: ++seq, requestId: seq, request: { url: 'http://app/', method: 'POST', headers: [], body: Buffer.from(body) }, attempts: 0, waitingSince: null }, inTurn);
-    return { started, held, submit, max: () => maxHeld };
-  }
 
   it('sends a backlog one at a time, in order, even when later answers would come first; live traffic then waits its turn', async () => {
     const l = heldLane();
@@ -123,6 +126,52 @@ describe('Lane: a backlog in turn', () => {
     for (const release of [...l.held.values()]) release();
     await Promise.all(done);
     expect(l.max()).toBe(3);
+  });
+});
+
+describe('Lane: sends in flight', () => {
+  it('hands at most maxInFlight to the app at once; the rest go in arrival order as answers come back', async () => {
+    const l = heldLane(2);
+    const done = ['a', 'b', 'c', 'd', 'e'].map((b) => l.submit(b, false));
+    await waitFor(() => l.held.size === 2 || null);
+    await new Promise((r) => setImmediate(r));
+    expect(l.started).toEqual(['a', 'b']);
+    l.held.get('b')!();
+    await waitFor(() => l.held.has('c') || null);
+    expect(l.started).toEqual(['a', 'b', 'c']);
+    // A request arriving now waits behind d and e, which were there first.
+    done.push(l.submit('f', false));
+    l.held.get('a')!();
+    l.held.get('c')!();
+    await waitFor(() => l.started.length === 5 || null);
+    expect(l.started).toEqual(['a', 'b', 'c', 'd', 'e']);
+    for (;;) {
+      for (const release of [...l.held.values()]) release();
+      if (l.started.length === 6 && l.held.size === 0) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(done);
+    expect(l.started).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    expect(l.max()).toBe(2);
+    expect(l.recorded.map((r) => r.body).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+
+  it('requests waiting for a slot when the app goes down queue behind the one waiting for the app, in arrival order', async () => {
+    const l = heldLane(1);
+    const done = ['a', 'b', 'c'].map((b) => l.submit(b, false));
+    await waitFor(() => l.held.has('a') || null);
+    l.held.get('a')!(refused); // the app is down: a waits, b and c must not overtake it
+    // The lane retries its head (a) until the app answers; b and c were never sent before a got through.
+    for (;;) {
+      const next = l.held.keys().next().value as string | undefined;
+      if (next) l.held.get(next)!(ok);
+      if (l.recorded.filter((r) => r.status === 200).length === 3) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(done);
+    expect(l.recorded.filter((r) => r.status === 200).map((r) => r.body)).toEqual(['a', 'b', 'c']);
+    expect(l.started.slice(0, 2)).toEqual(['a', 'a']);
+    expect(l.lane.waitingCount).toBe(0);
   });
 });
 
