@@ -106,7 +106,17 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
   const dispatcher = options.dispatcher ?? own!;
   let shutdown = new AbortController();
   const lanes = new Map<string, Lane>();
-  const pending = new Set<Promise<unknown>>();
+  // Deliveries not yet settled: a count and who waits for it to reach 0 (drain), not a Set of promises with a
+  // closure each: a burst in default mode can hold thousands.
+  let pending = 0;
+  let idleWaiters: Array<() => void> = [];
+  const untrack = (): void => {
+    if (--pending > 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
+  };
+  const settled = (): Promise<void> => (pending === 0 ? Promise.resolve() : new Promise((r) => idleWaiters.push(r)));
   let seq = 0;
 
   const fresh = own ? (origin: string) => createFreshClient(origin, { connectTimeoutMs: o.connectTimeoutMs }) : undefined;
@@ -149,9 +159,8 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
   }
 
   function track<T>(p: Promise<T>): Promise<T> {
-    pending.add(p);
-    const forget = (): void => void pending.delete(p);
-    p.then(forget, forget);
+    pending++;
+    p.then(untrack, untrack);
     return p;
   }
 
@@ -217,16 +226,15 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
 
     /** Resolves once every delivery settled; waiting ones get drainGraceMs, then are recorded as failed. */
     async drain() {
-      if (pending.size === 0) return;
+      if (pending === 0) return;
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<'grace'>((r) => (timer = setTimeout(() => r('grace'), o.drainGraceMs)));
-      const all = () => Promise.allSettled([...pending]);
-      const first = await Promise.race([all().then(() => 'done' as const), grace]);
+      const first = await Promise.race([settled().then(() => 'done' as const), grace]);
       clearTimeout(timer);
       if (first === 'grace') {
         for (const l of lanes.values()) l.close();
         shutdown.abort();
-        while (pending.size) await all();
+        await settled();
         for (const l of lanes.values()) l.reopen();
         shutdown = new AbortController();
       }

@@ -69,7 +69,8 @@ export class Lane {
    * mode, where the sender does not wait) made every young-generation GC copy them, costing more than the forwards.
    */
   private inFlight = 0;
-  private readonly slotWaiters: Array<() => void> = [];
+  /** Waiting for a send to end, in arrival order: a live job (no promise, no async frame), or an in-turn step. */
+  private readonly ready: Array<LaneJob | (() => void)> = [];
   private readonly maxInFlight: number;
 
   constructor(private readonly deps: LaneDeps) {
@@ -98,7 +99,10 @@ export class Lane {
       // Never overtake a request that is waiting for the app.
       if (this.looping) this.enqueue(full);
       else if (inTurn || this.inTurnCount > 0) this.inTurn(full);
-      else void this.first(full);
+      else if (this.inFlight < this.maxInFlight) {
+        this.inFlight++;
+        void this.first(full);
+      } else this.ready.push(full);
     });
   }
 
@@ -119,7 +123,12 @@ export class Lane {
       try {
         // Waiting for an unreachable app: the waiting queue keeps arrival order itself.
         if (this.looping) this.enqueue(job);
-        else await this.first(job);
+        else {
+          if (this.inFlight < this.maxInFlight) this.inFlight++;
+          // The slot is handed over by the send that ends (release), so later arrivals cannot overtake.
+          else await new Promise<void>((go) => this.ready.push(go));
+          await this.first(job);
+        }
       } finally {
         this.inTurnCount--;
       }
@@ -132,38 +141,46 @@ export class Lane {
     return this.deps.send(job.request);
   }
 
+  /** Send a job that holds a slot (see release). */
   private async first(job: LaneJob): Promise<void> {
-    if (this.inFlight < this.maxInFlight) this.inFlight++;
-    else {
-      // The slot is handed over by the send that ends (release), so later arrivals cannot overtake.
-      await new Promise<void>((go) => this.slotWaiters.push(go));
-      if (this.looping) {
-        // The app went down while this one waited: it queues behind the request that is waiting for the app.
-        this.release();
-        this.enqueue(job);
-        return;
-      }
+    if (this.looping) {
+      // The app went down while this one waited for a slot: it queues behind the request waiting for the app.
+      this.enqueue(job);
+      this.release();
+      return;
     }
     let result: Exchange;
     try {
       result = await this.tryOnce(job);
-    } finally {
+    } catch (err) {
       this.release();
+      throw err;
     }
     if (result.failure === 'unreachable' && !this.closing) {
       this.enqueue(job);
+      // After enqueue: the lane is waiting for the app now, so the request the slot goes to queues behind this one.
+      this.release();
       this.deps.record(job, result, { waiting: this.waiting.length });
       return;
     }
+    this.release();
     this.deps.record(job, result, {});
     job.settle();
   }
 
   /** A send ended: its slot goes to the next waiting request, else is free. */
   private release(): void {
-    const next = this.slotWaiters.shift();
-    if (next) next();
-    else this.inFlight--;
+    for (;;) {
+      const next = this.ready.shift();
+      if (next === undefined) {
+        this.inFlight--;
+        return;
+      }
+      if (typeof next === 'function') return next();
+      if (!this.looping) return void this.first(next);
+      // The app is down: it waits behind the request waiting for the app (a loop, not first(): no deep recursion).
+      this.enqueue(next);
+    }
   }
 
   private enqueue(job: LaneJob): void {

@@ -173,6 +173,35 @@ describe('Lane: sends in flight', () => {
     expect(l.started.slice(0, 2)).toEqual(['a', 'a']);
     expect(l.lane.waitingCount).toBe(0);
   });
+
+  it('thousands waiting for a slot when the app goes down all wait for it, then reach it in arrival order', async () => {
+    let up = false;
+    const delivered: number[] = [];
+    const lane = new Lane({
+      target: 'http://app',
+      events: new EventHub(),
+      send: async (req: OutgoingRequest) => {
+        await Promise.resolve();
+        if (!up) return refused;
+        delivered.push(Number(req.body.toString()));
+        return ok;
+      },
+      record: () => undefined,
+      retryForMs: 60_000,
+      initialDelayMs: 1,
+      maxDelayMs: 2,
+      clock: Date.now,
+      maxInFlight: 2,
+    });
+    const n = 5000;
+    const done = Array.from({ length: n }, (_, i) =>
+      lane.submit({ seq: i + 1, requestId: i + 1, request: { url: 'http://app/', method: 'POST', headers: [], body: Buffer.from(String(i + 1)) }, attempts: 0, waitingSince: null }),
+    );
+    await waitFor(() => lane.waitingCount === n || null);
+    up = true;
+    await Promise.all(done);
+    expect(delivered).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+  });
 });
 
 describe('makeForwarder', () => {
