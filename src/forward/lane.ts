@@ -1,6 +1,7 @@
 import type { EventHub } from '../core/events.js';
 import { formatMs } from '../core/duration.js';
 import { backoffDelay } from '../core/backoff.js';
+import { Fifo } from '../core/fifo.js';
 import type { Exchange, OutgoingRequest } from './exchange.js';
 
 /** One (request, target) delivery: settles once it reached the app or was given up. */
@@ -70,7 +71,7 @@ export class Lane {
    */
   private inFlight = 0;
   /** Waiting for a send to end, in arrival order: a live job (no promise, no async frame), or an in-turn step. */
-  private readonly ready: Array<LaneJob | (() => void)> = [];
+  private readonly ready = new Fifo<LaneJob | (() => void)>();
   private readonly maxInFlight: number;
 
   constructor(private readonly deps: LaneDeps) {
