@@ -81,7 +81,7 @@ ${REQUEST_COLUMNS_V1},
   // 4: ids still never repeat, without AUTOINCREMENT: its sqlite_sequence row was one more page written by every
   // commit on the request path (2.7 pages per commit instead of 1.7). Only a prune can make SQLite's own choice
   // (the highest id + 1) repeat an id, so the prune leaves the highest id it removed in meta (ID_FLOOR_KEY) and the
-  // next insert starts above it (Store.insertOne). The rebuild carries AUTOINCREMENT's counter over the same way,
+  // next insert starts above it (Store.idAboveFloor). The rebuild carries AUTOINCREMENT's counter over the same way,
   // before the drop removes it.
   `
   INSERT INTO meta (key, value)
