@@ -2,7 +2,6 @@
  * The relay's public HTTP side: `<public-url>/<channel>/<path>?<query>` in, the client's answer out.
  * Bytes and header lists pass through untouched; only hop-by-hop framing headers are rewritten.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { readBodyUnder, type BodyOutcome } from '../capture/body.js';
@@ -16,6 +15,7 @@ import type { RelayLog } from './relay-events.js';
 import type { RelayHub } from './relay-hub.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import type { ReplyRouter } from './relay-router.js';
+import { timeOrderedId } from './request-id.js';
 import type { Depth, EnqueueResult, NewQueuedRequest, QueuedRequest, RelayStore } from './relay-store.js';
 
 export interface IngressOptions {
@@ -318,24 +318,6 @@ function originForm(url: string): string {
   if (!m) return `/${url}`;
   return m[1]!.startsWith('/') ? m[1]! : `/${m[1]}`;
 }
-
-/**
- * A UUID version 7 (RFC 9562): 48-bit millisecond time, then random bits. Unique like a v4, but ids of one
- * moment sort together, so the UNIQUE indexes on them (the relay's queue, the client's history) grow at one end
- * instead of touching a random page per request: several times fewer pages written per commit.
- */
-export function timeOrderedId(now = Date.now()): string {
-  const u = randomUUID(); // xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx: keep its random bits and variant after the version
-  if (now !== idMs) {
-    // The time part is the same for every id of one millisecond: formatted once per ms, not once per request.
-    const t = now.toString(16).padStart(12, '0');
-    idMs = now;
-    idPrefix = `${t.slice(0, 8)}-${t.slice(8, 12)}-7`;
-  }
-  return idPrefix + u.slice(15);
-}
-let idMs = -1;
-let idPrefix = '';
 
 /** Paths only in logs: queries sometimes carry tokens. */
 function pathOnly(path: string): string {

@@ -7,6 +7,7 @@ import { Lru } from '../../../src/tunnel/lru.js';
 import { FailureLimiter, TokenBuckets } from '../../../src/tunnel/rate-limit.js';
 import { framingHeaders } from '../../../src/tunnel/relay-ingress.js';
 import { RelayMetrics } from '../../../src/tunnel/relay-metrics.js';
+import { timeOrderedId } from '../../../src/tunnel/request-id.js';
 
 describe('auth', () => {
   it('matches tokens by value, any length', () => {
@@ -97,6 +98,27 @@ describe('framingHeaders', () => {
   it('adds Content-Length when missing, none on 204', () => {
     expect(framingHeaders([], 3, 200, false)).toEqual([['Content-Length', '3']]);
     expect(framingHeaders([['Content-Length', '3']], 3, 204, false)).toEqual([]);
+  });
+});
+
+describe('timeOrderedId', () => {
+  const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  it('is a UUID version 7 whose first 48 bits are the millisecond time', () => {
+    const ms = 0x0123456789ab;
+    const id = timeOrderedId(ms);
+    expect(id).toMatch(V7);
+    expect(id.slice(0, 13)).toBe('01234567-89ab');
+    expect(timeOrderedId(1_700_000_000_000).slice(0, 13)).toBe(`${(1_700_000_000_000).toString(16).padStart(12, '0').slice(0, 8)}-${(1_700_000_000_000).toString(16).padStart(12, '0').slice(8)}`);
+  });
+  it('is unique within a millisecond, past a refill of its random pool, and sorts by time across them', () => {
+    const ids = Array.from({ length: 1000 }, () => timeOrderedId(1_700_000_000_000));
+    for (const id of ids) expect(id).toMatch(V7);
+    expect(new Set(ids).size).toBe(1000);
+    // Every random digit varies (none is stuck at a constant written once into the buffer).
+    for (const i of [15, 16, 17, 20, 21, 22, 24, 35]) expect(new Set(ids.map((id) => id[i])).size).toBeGreaterThan(4);
+    expect(new Set(ids.map((id) => id[19])).size).toBe(4);
+    const later = timeOrderedId(1_700_000_000_001);
+    expect(ids.every((id) => id < later)).toBe(true);
   });
 });
 
