@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { readBodyUnder, type BodyOutcome } from '../capture/body.js';
-import { fromRawHeaders, HOP_BY_HOP, toFlatHeaders } from '../core/headers.js';
+import { fromRawHeaders, HOP_BY_HOP } from '../core/headers.js';
 import type { Answer, HeaderList } from '../core/types.js';
 import { bearerToken, matchToken } from './auth.js';
 import { channelProblem } from './channel.js';
@@ -86,14 +86,11 @@ export function createIngress(o: IngressOptions) {
       return json(res, 404, { error: 'unknown channel' });
     }
 
-    const done = (status: number, outcome: string): void => {
-      o.metrics.countRequest(channel, status);
-      o.log({ event: 'request', channel, method: req.method ?? '', path: pathOnly(path), status, outcome, ms: o.now() - started });
-    };
-
+    // No closures per request: `finished` and `offlineAnswer` are module functions taking the request's facts (three
+    // closures and the context they shared were allocated on every request, for the most part for the rare paths).
     if (!o.buckets.take(channel, started)) {
       req.resume();
-      done(429, 'rate-limited');
+      finished(o, req, channel, path, started, 429, 'rate-limited');
       return json(res, 429, { error: `rate limit for channel "${channel}" exceeded` }, { 'Retry-After': '1' });
     }
 
@@ -109,7 +106,7 @@ export function createIngress(o: IngressOptions) {
 
     const read = await readBody(req, o.maxBody);
     if (read.kind === 'too-large') {
-      done(413, 'too-large');
+      finished(o, req, channel, path, started, 413, 'too-large');
       return json(res, 413, { error: `body exceeds ${o.maxBody} bytes` }, { Connection: 'close' });
     }
     if (read.kind === 'aborted') return;
@@ -132,7 +129,7 @@ export function createIngress(o: IngressOptions) {
     // Looked up after the body is read: the client may have come or gone meanwhile.
     let session = o.hub.current(channel);
     if (!session && o.offline === 'reject' && !o.store.shared) {
-      done(503, 'offline-rejected');
+      finished(o, req, channel, path, started, 503, 'offline-rejected');
       return offlineReject(res, channel, o.retryAfterSec);
     }
     // Waiting starts before the request is queued: with a shared store the answer can come back through another
@@ -150,10 +147,10 @@ export function createIngress(o: IngressOptions) {
       o.router.cancel(row.id);
       if (enq.reason === 'unavailable') {
         o.metrics.countStoreError();
-        done(503, 'store-unavailable');
+        finished(o, req, channel, path, started, 503, 'store-unavailable');
         return unavailable(res);
       }
-      done(503, 'queue-full');
+      finished(o, req, channel, path, started, 503, 'queue-full');
       return json(res, 503, { error: `queue for channel "${channel}" is full` }, { 'Retry-After': String(o.retryAfterSec) });
     }
     session = o.hub.current(channel);
@@ -162,45 +159,25 @@ export function createIngress(o: IngressOptions) {
     else if (enq.listeners !== null && enq.listeners > 0) o.router.remote(row.id);
     else {
       o.router.cancel(row.id);
-      if (o.offline === 'reject') return rejectQueued();
-      return answerQueued();
+      return offlineAnswer(o, req, res, row, started);
     }
 
     const outcome = await answered;
     if (outcome.kind === 'answer') {
       o.metrics.observeLatency((o.now() - started) / 1000);
       const status = writeAnswer(res, outcome.answer, req.method ?? 'GET');
-      return done(status, status === 502 ? 'bad-answer' : outcome.remote ? 'answered-elsewhere' : 'answered');
+      return finished(o, req, channel, path, started, status, status === 502 ? 'bad-answer' : outcome.remote ? 'answered-elsewhere' : 'answered');
     }
     if (outcome.kind === 'timeout') {
-      done(504, outcome.acked ? 'timeout-after-ack' : 'timeout');
+      finished(o, req, channel, path, started, 504, outcome.acked ? 'timeout-after-ack' : 'timeout');
       return json(res, 504, { error: 'the client did not answer in time', id: row.id, delivered: outcome.acked });
     }
     // gone
     if (outcome.acked) {
-      done(202, 'delivered-unanswered');
+      finished(o, req, channel, path, started, 202, 'delivered-unanswered');
       return json(res, 202, { queued: false, delivered: true, id: row.id, channel });
     }
-    if (o.offline === 'reject') return rejectQueued();
-    return answerQueued();
-
-    /** The sender will retry: this copy must not be delivered too. */
-    function rejectQueued(): void {
-      o.store.ack(channel, row.id);
-      done(503, 'offline-rejected');
-      return offlineReject(res, channel, o.retryAfterSec);
-    }
-
-    /** "Queued" is a promise: made only once the row is durable. */
-    async function answerQueued(): Promise<void> {
-      if (!(await o.store.durable().catch(() => false))) {
-        o.store.ack(channel, row.id); // not durable: the sender retries, so this copy must not be delivered too
-        done(503, 'store-failed');
-        return json(res, 503, { error: 'the relay could not store the request' }, { 'Retry-After': String(o.retryAfterSec) });
-      }
-      done(202, 'queued');
-      return json(res, 202, { queued: true, id: row.id, channel });
-    }
+    return offlineAnswer(o, req, res, row, started);
   };
 
   /** Aggregates for anyone; per-channel series only for a caller with a relay token or the metrics token. */
@@ -233,50 +210,87 @@ export function createIngress(o: IngressOptions) {
   }
 }
 
+/** The request's count and log line. */
+function finished(o: IngressOptions, req: IncomingMessage, channel: string, path: string, started: number, status: number, outcome: string): void {
+  o.metrics.countRequest(channel, status);
+  o.log({ event: 'request', channel, method: req.method ?? '', path: pathOnly(path), status, outcome, ms: o.now() - started });
+}
+
+/** Queued, and no client will take it now: `--offline reject` refuses it, otherwise 202 once it is durable. */
+function offlineAnswer(o: IngressOptions, req: IncomingMessage, res: ServerResponse, row: NewQueuedRequest, started: number): Promise<void> | void {
+  const { channel, path, id } = row;
+  if (o.offline === 'reject') {
+    // The sender will retry: this copy must not be delivered too.
+    o.store.ack(channel, id);
+    finished(o, req, channel, path, started, 503, 'offline-rejected');
+    return offlineReject(res, channel, o.retryAfterSec);
+  }
+  return answerQueued();
+
+  /** "Queued" is a promise: made only once the row is durable. */
+  async function answerQueued(): Promise<void> {
+    if (!(await o.store.durable().catch(() => false))) {
+      o.store.ack(channel, id); // not durable: the sender retries, so this copy must not be delivered too
+      finished(o, req, channel, path, started, 503, 'store-failed');
+      return json(res, 503, { error: 'the relay could not store the request' }, { 'Retry-After': String(o.retryAfterSec) });
+    }
+    finished(o, req, channel, path, started, 202, 'queued');
+    return json(res, 202, { queued: true, id, channel });
+  }
+}
+
 /** Write the client's answer with its header list kept (case, order, repeats). Returns the status sent. */
 export function writeAnswer(res: ServerResponse, answer: Answer, method: string): number {
   const { status } = answer;
   const noBody = method === 'HEAD' || status === 204 || status === 304;
-  const headers = framingHeaders(answer.headers, answer.body.length, status, method === 'HEAD');
-  if (status < 200 || status > 599 || !validHeaders(headers)) {
+  const flat = status < 200 || status > 599 ? null : flatFramingHeaders(answer.headers, answer.body.length, status, method === 'HEAD');
+  if (flat === null) {
     json(res, 502, { error: 'the client sent an answer that cannot be relayed' });
     return 502;
   }
-  res.writeHead(status, toFlatHeaders(headers));
+  res.writeHead(status, flat);
   res.end(noBody ? undefined : answer.body);
   return status;
 }
 
 /** Drop hop-by-hop headers and make Content-Length match the bytes we actually send. */
 export function framingHeaders(headers: HeaderList, bodyLength: number, status: number, head: boolean): HeaderList {
+  const flat = flatFramingHeaders(headers, bodyLength, status, head, false) ?? [];
   const out: HeaderList = [];
-  let sawLength = false;
-  const noLength = status === 204 || status === 304 || (status >= 100 && status < 200);
-  for (const [k, v] of headers) {
-    const lower = k.toLowerCase();
-    if (HOP_BY_HOP.has(lower)) continue;
-    if (lower === 'content-length') {
-      if (sawLength || noLength) continue;
-      sawLength = true;
-      out.push([k, head ? v : String(bodyLength)]); // HEAD keeps the length the GET would have
-      continue;
-    }
-    out.push([k, v]);
-  }
-  if (!sawLength && !noLength && !head) out.push(['Content-Length', String(bodyLength)]);
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
   return out;
 }
 
-function validHeaders(headers: HeaderList): boolean {
+/**
+ * framingHeaders as the flat `[k, v, k, v…]` list node:http takes, built in one pass (no pair arrays per answer);
+ * null when a name or value could not be sent (`validate`).
+ */
+function flatFramingHeaders(headers: HeaderList, bodyLength: number, status: number, head: boolean, validate = true): string[] | null {
+  const out: string[] = [];
+  let sawLength = false;
+  const noLength = status === 204 || status === 304 || (status >= 100 && status < 200);
   try {
     for (const [k, v] of headers) {
-      validateHeaderName(k);
-      validateHeaderValue(k, v);
+      const lower = k.toLowerCase();
+      if (HOP_BY_HOP.has(lower)) continue;
+      if (lower === 'content-length') {
+        if (sawLength || noLength) continue;
+        sawLength = true;
+        if (head && validate) validateHeaderValue(k, v);
+        out.push(k, head ? v : String(bodyLength)); // HEAD keeps the length the GET would have
+        continue;
+      }
+      if (validate) {
+        validateHeaderName(k);
+        validateHeaderValue(k, v);
+      }
+      out.push(k, v);
     }
-    return true;
   } catch {
-    return false;
+    return null;
   }
+  if (!sawLength && !noLength && !head) out.push('Content-Length', String(bodyLength));
+  return out;
 }
 
 /**

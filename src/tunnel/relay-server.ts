@@ -160,6 +160,14 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     now,
   });
   const scheme = o.tls ? 'https' : 'http';
+  const forwarded = (req: http.IncomingMessage, name: string): string | undefined => {
+    if (!o.trustProxy) return undefined;
+    const v = req.headers[name];
+    return (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim() || undefined;
+  };
+  let baseHost = '';
+  let baseProto = '';
+  let base = '';
   const ingress = createIngress({
     hub,
     store,
@@ -175,13 +183,15 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     publicBase: (req) => {
       if (o.publicUrl) return publicUrl;
       // No --public-url: the scheme and host the sender reached (through a proxy you run: what it says).
-      const fwd = (name: string): string | undefined => {
-        if (!o.trustProxy) return undefined;
-        const v = req.headers[name];
-        return (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim() || undefined;
-      };
-      const host = fwd('x-forwarded-host') ?? req.headers.host ?? new URL(publicUrl).host;
-      return `${fwd('x-forwarded-proto') ?? scheme}://${host}`;
+      const host = forwarded(req, 'x-forwarded-host') ?? req.headers.host ?? new URL(publicUrl).host;
+      const proto = forwarded(req, 'x-forwarded-proto') ?? scheme;
+      // Senders use one host: the base is built once, not a new string per request.
+      if (host !== baseHost || proto !== baseProto) {
+        baseHost = host;
+        baseProto = proto;
+        base = `${proto}://${host}`;
+      }
+      return base;
     },
     log,
     now,
