@@ -126,7 +126,11 @@ export type DecodeResult = { ok: true; frame: Frame } | { ok: false; error: stri
 
 const EMPTY = Buffer.alloc(0);
 
-export function encodeFrame(frame: KnownFrame): Buffer {
+/**
+ * The frame as one buffer. `headroom` bytes are left free in front of it (the relay writes the WebSocket frame
+ * header there, so a request frame leaves as one buffer); the frame itself starts at that offset.
+ */
+export function encodeFrame(frame: KnownFrame, headroom = 0): Buffer {
   let body: Buffer = EMPTY;
   let header: Record<string, unknown>;
   // The two frames sent per request get their header built field by field: an object rest (`{ body, ...rest }`)
@@ -153,10 +157,10 @@ export function encodeFrame(frame: KnownFrame): Buffer {
   // One allocation, no intermediate copies: length prefix, header written in place, then the body.
   const json = JSON.stringify(header);
   const hlen = Buffer.byteLength(json, 'utf8');
-  const out = Buffer.allocUnsafe(4 + hlen + body.length);
-  out.writeUInt32BE(hlen, 0);
-  out.write(json, 4, 'utf8');
-  if (body.length) body.copy(out, 4 + hlen);
+  const out = Buffer.allocUnsafe(headroom + 4 + hlen + body.length);
+  out.writeUInt32BE(hlen, headroom);
+  out.write(json, headroom + 4, 'utf8');
+  if (body.length) body.copy(out, headroom + 4 + hlen);
   return out;
 }
 

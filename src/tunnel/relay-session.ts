@@ -11,6 +11,7 @@ import type { RelayMetrics } from './relay-metrics.js';
 import type { ReplyRouter } from './relay-router.js';
 import type { InstanceMessage, LeaseHolder, QueuedRequest, RelayStore } from './relay-store.js';
 import { timerDelay } from '../core/timer-delay.js';
+import { WS_HEADER_MAX, writeBinaryFrameHeader } from './ws-frame.js';
 
 export interface SessionOptions {
   channel: string;
@@ -43,6 +44,8 @@ interface Inflight {
 const BYTES_PER_EXTRA_SECOND = 1_000_000;
 const PAGE = 50;
 const SEND_BINARY = { binary: true } as const;
+/** WebSocket.OPEN (the class is not imported here: only its type). */
+const WS_OPEN = 1;
 /** After a failed queue read (store unreachable) the pump tries again this much later. */
 const RETRY_READ_MS = 500;
 /** The receipt sweep runs this often, as a fraction of the receipt timeout: a dead socket is noticed within 1.25x. */
@@ -235,27 +238,40 @@ export class ClientSession {
   private sendRow(row: QueuedRequest, written: (() => void) | null): void {
     this.lastSentSeq = Math.max(this.lastSentSeq, row.seq);
     if (this.closed || this.inflight.has(row.id)) return void written?.();
-    const frame = encodeFrame({
-      type: 'request',
-      id: row.id,
-      method: row.method,
-      path: row.path,
-      url: row.url,
-      headers: row.headers,
-      receivedAt: row.receivedAt,
-      remoteAddr: row.remoteAddr,
-      httpVersion: row.httpVersion,
-      // Arrived before this client connected: a backlog (its sender was answered 202, or its first delivery went to
-      // a client that is gone). The client forwards a backlog one at a time, in order; live rows stay concurrent.
-      queued: row.receivedAt < this.openedAt,
-      body: row.body,
-    });
-    const allowance = this.o.receiptTimeoutMs + Math.floor(frame.length / BYTES_PER_EXTRA_SECOND) * 1000;
+    const frame = encodeFrame(
+      {
+        type: 'request',
+        id: row.id,
+        method: row.method,
+        path: row.path,
+        url: row.url,
+        headers: row.headers,
+        receivedAt: row.receivedAt,
+        remoteAddr: row.remoteAddr,
+        httpVersion: row.httpVersion,
+        // Arrived before this client connected: a backlog (its sender was answered 202, or its first delivery went to
+        // a client that is gone). The client forwards a backlog one at a time, in order; live rows stay concurrent.
+        queued: row.receivedAt < this.openedAt,
+        body: row.body,
+      },
+      WS_HEADER_MAX,
+    );
+    const length = frame.length - WS_HEADER_MAX;
+    const allowance = this.o.receiptTimeoutMs + Math.floor(length / BYTES_PER_EXTRA_SECOND) * 1000;
     this.inflight.set(row.id, { receiptBy: monotonic() + allowance, replyTo: row.replyTo, acked: false });
     this.sweepTimer ??= setTimeout(this.sweep, this.sweepEvery);
     this.cork();
+    const cb = written === null ? this.onSent : (err?: Error | null): void => (this.onSent(err), written());
+    const socket = this.o.socket;
+    // Open, no compression (the hub turns it off), and ws queues nothing of its own then: the frame can go straight
+    // to the socket, header and payload in one buffer, in order with whatever ws writes (pings, close).
+    if (socket && this.ws.readyState === WS_OPEN) {
+      const start = writeBinaryFrameHeader(frame, WS_HEADER_MAX, length);
+      socket.write(start === 0 ? frame : frame.subarray(start), cb);
+      return;
+    }
     try {
-      this.ws.send(frame, SEND_BINARY, written === null ? this.onSent : (err) => (this.onSent(err), written()));
+      this.ws.send(frame.subarray(WS_HEADER_MAX), SEND_BINARY, cb);
     } catch {
       this.terminate('send-failed');
       written?.();
