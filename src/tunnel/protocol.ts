@@ -196,7 +196,7 @@ function parseHeader(h: Record<string, unknown>, body: Buffer): DecodeResult {
       if (!isStr(h.path)) return fail('request: bad path');
       if (!isHeaderList(h.headers)) return fail('request: bad headers');
       if (!isNum(h.receivedAt)) return fail('request: bad receivedAt');
-      return ok({
+      const frame: RequestFrame = {
         type,
         id: h.id,
         method: h.method,
@@ -206,16 +206,21 @@ function parseHeader(h: Record<string, unknown>, body: Buffer): DecodeResult {
         receivedAt: h.receivedAt,
         remoteAddr: isStr(h.remoteAddr) ? h.remoteAddr : '',
         httpVersion: isStr(h.httpVersion) ? h.httpVersion : '1.1',
-        ...(h.queued === true ? { queued: true } : {}),
         body,
-      });
+      };
+      // Set only when true, as before; assigned rather than spread from a conditional object (a temporary object
+      // and a generic copy on every frame).
+      if (h.queued === true) frame.queued = true;
+      return ok(frame);
     }
     case 'response': {
       if (!isId(h.id)) return fail('response: bad id');
       if (!Number.isInteger(h.status) || (h.status as number) < 100 || (h.status as number) > 999)
         return fail('response: bad status');
       if (!isHeaderList(h.headers)) return fail('response: bad headers');
-      return ok({ type, id: h.id, status: h.status as number, headers: h.headers, ...(h.acked === true ? { acked: true } : {}), body });
+      const frame: ResponseFrame = { type, id: h.id, status: h.status as number, headers: h.headers, body };
+      if (h.acked === true) frame.acked = true;
+      return ok(frame);
     }
     case 'ack':
     case 'received':
@@ -257,8 +262,8 @@ function isId(v: unknown): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= 200;
 }
 function isHeaderList(v: unknown): v is HeaderList {
-  return (
-    Array.isArray(v) &&
-    v.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && typeof p[1] === 'string')
-  );
+  if (!Array.isArray(v)) return false;
+  for (const p of v as unknown[])
+    if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'string' || typeof p[1] !== 'string') return false;
+  return true;
 }
