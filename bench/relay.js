@@ -50,6 +50,22 @@ async function coldLoad(port, path, body, cpuPids, durationMs) {
   return { rps: load.rps, cpuUs: Object.fromEntries(Object.entries(cpuPids).map(([k, pid]) => [k, ((cpuMs(pid) - cpu0[k]) * 1000) / load.requests])) };
 }
 
+/**
+ * Each relay with a client that answers at once (no history, no app): the relay's own CPU per request, apart from
+ * how fast its client is. Run 1 then 32 connections, after the same warm-up as above.
+ */
+async function relayAlone(relayPort, path, relayPid, clientPid, { durationMs, latencyMs, coldMs }) {
+  const base = { port: relayPort, path, body: jsonBody(2048), headers: { 'Content-Type': 'application/json' } };
+  await runLoad({ ...base, connections: 32, durationMs: coldMs });
+  const at = async (connections, ms) => {
+    const r0 = cpuMs(relayPid);
+    const c0 = cpuMs(clientPid);
+    const l = await runLoad({ ...base, connections, durationMs: ms });
+    return { ...l, relayUs: ((cpuMs(relayPid) - r0) * 1000) / l.requests, clientUs: ((cpuMs(clientPid) - c0) * 1000) / l.requests };
+  };
+  return { load: await at(32, durationMs), single: await at(1, latencyMs) };
+}
+
 export async function benchRelay({ durationMs = 5000, warmupMs = 1000, latencyMs = 3000, coldMs = 6000 } = {}) {
   const tmp = tempDir();
   const body = jsonBody(2048);
@@ -98,7 +114,36 @@ export async function benchRelay({ durationMs = 5000, warmupMs = 1000, latencyMs
       await refClient.stop();
       await ref.stop();
     }
+    // The relays alone (their clients answer at once).
+    const aloneOpts = { durationMs, latencyMs, coldMs };
+    const r2 = await startServer(
+      [BIN, 'relay', '--port', '0', '--host', '127.0.0.1', '--token', token, '--db', tmp.path('relay-alone.db'), '--rate-limit', RATE],
+      { logFile: tmp.path('relay-alone.log') },
+    );
+    let alone;
+    try {
+      const c2 = await startServer([join(ROOT, 'bench', 'relay-null-client.js'), String(r2.port), token, 'null-chan'], { logFile: tmp.path('null-client.log') });
+      try {
+        alone = { hookdev: await relayAlone(r2.port, '/null-chan/hook', r2.child.pid, c2.child.pid, aloneOpts) };
+      } finally {
+        await c2.stop();
+      }
+    } finally {
+      await r2.stop();
+    }
+    const ref2 = await startServer([join(REF, 'relay-minimal.js')], { logFile: tmp.path('ref-alone.log') });
+    try {
+      const c2 = await startServer([join(REF, 'relay-minimal-null-client.js'), String(ref2.port)], { logFile: tmp.path('ref-null-client.log') });
+      try {
+        alone.reference = await relayAlone(ref2.port, '/hook', ref2.child.pid, c2.child.pid, aloneOpts);
+      } finally {
+        await c2.stop();
+      }
+    } finally {
+      await ref2.stop();
+    }
     return {
+      alone,
       direct: d.direct,
       relay: viaRelay,
       reference,
@@ -156,6 +201,11 @@ export function printRelay(r) {
   console.log(`    app directly      ${arr(a.direct)}`);
   console.log(`    via relay         ${arr(a.relay)}   added p50 ${ms(a.relay.p50 - a.direct.p50)} (goal: arrives <= 1 ms after sent)`);
   console.log(`    reference (b)     ${arr(a.reference)}`);
+  const al = (x) =>
+    `${x.load.rps.toFixed(0).padStart(6)} req/s, ${x.load.relayUs.toFixed(0)} µs a request at 32 connections; concurrency 1: p50 ${ms(x.single.p50)}, ${x.single.relayUs.toFixed(0)} µs a request`;
+  console.log('  each relay alone: its client answers at once (no history, no app), after the same warm-up');
+  console.log(`    hookdev relay   ${al(r.alone.hookdev)}`);
+  console.log(`    minimal relay   ${al(r.alone.reference)}   <- relay-minimal.js + relay-minimal-null-client.js`);
   const outcomes = Object.entries(r.outcomes).map(([k, n]) => `${k}: ${n}`).join(', ');
   console.log(`  relay answers       ${outcomes || 'n/a'} (all runs incl. warm-up)`);
   for (const l of r.relayEvents) console.log(`  relay event         ${l}`);
