@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfigFile, type ConfigFile } from '../config/file.js';
 import { collectSecrets, type SecretMap } from '../config/secrets.js';
 import { OperationError, UsageError } from '../core/errors.js';
-import { parseSendableHeader } from '../core/header-validate.js';
+import { parseRequestHeader } from '../core/header-validate.js';
 import type { HeaderList, StoredRequest } from '../core/types.js';
 import type { Signing } from '../forward/replay.js';
 import type { Store } from '../store/index.js';
@@ -56,7 +56,7 @@ const HTTP_URL = /^https?:\/\/[^/?#]+/i;
 /** Flags + environment + config file → typed options. Pure: throws UsageError on bad input. */
 export function parseReplayOptions(selector: string, flags: ReplayFlags, env: NodeJS.ProcessEnv, file: ConfigFile): ReplayOptions {
   const setHeaders: HeaderList = [];
-  for (const h of flags.setHeader ?? []) setHeaders.push(parseSendableHeader('--set-header', h));
+  for (const h of flags.setHeader ?? []) setHeaders.push(parseRequestHeader('--set-header', h));
   if (flags.to !== undefined && !HTTP_URL.test(flags.to)) {
     throw new UsageError(`--to expects an http(s) URL, got "${flags.to}"`, 'example: --to http://localhost:3000/webhooks');
   }

@@ -1,9 +1,9 @@
 import type { ConfigFile } from '../config/file.js';
 import { collectSecrets } from '../config/secrets.js';
+import { parseRequestHeader } from '../core/header-validate.js';
 import type { HeaderList } from '../core/types.js';
 import { parseSetArg, type SetOverride } from '../send/json-edit.js';
 import type { GenericDefinition } from '../signatures/types.js';
-import { parseHeaderFlags } from './verify.js';
 
 /** The flags `send` and `audit` share: which sample to build and sign, how to change it, where the history is. */
 export interface SampleFlags {
@@ -39,7 +39,7 @@ export function parseSampleOptions(flags: SampleFlags, env: NodeJS.ProcessEnv, f
     event: flags.event,
     bodyFile: flags.bodyFile,
     overrides: (flags.set ?? []).map(parseSetArg),
-    headers: parseHeaderFlags(flags.header ?? []),
+    headers: (flags.header ?? []).map((h) => parseRequestHeader('-H', h)),
     db: flags.db,
     json: Boolean(flags.json),
     configured: collectSecrets([], env, file.secrets ?? {}),

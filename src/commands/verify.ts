@@ -34,7 +34,7 @@ export interface VerifySubject {
 }
 
 /**
- * `-H 'Name: value'` for verify, send and audit: checked as node:http checks what it sends, so `send -H` with a
+ * `-H 'Name: value'` for verify: checked as node:http checks what it sends (send and audit use parseRequestHeader). A
  * value HTTP cannot carry is one line and exit 2 before anything goes out (issue 10, item 3).
  */
 export function parseHeaderFlags(values: string[]): HeaderList {

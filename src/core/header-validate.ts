@@ -15,6 +15,32 @@ export function parseSendableHeader(flag: string, arg: string): [string, string]
   return pair;
 }
 
+/**
+ * A `Name: value` that hookdev will send in a request (`send -H`, `audit -H`, `replay --set-header`): also refused
+ * when it frames the body or the connection. The HTTP client writes those itself and refuses them at send time,
+ * which a sender took for a network failure and retried with backoff until it gave up (exit 1, not 2).
+ */
+export function parseRequestHeader(flag: string, arg: string): [string, string] {
+  const pair = parseSendableHeader(flag, arg);
+  const problem = framingProblem(pair[0], pair[1]);
+  if (problem) throw new UsageError(`${flag} ${JSON.stringify(arg)}: ${problem}`, 'hookdev writes the framing headers itself (Content-Length is always the real one)');
+  return pair;
+}
+
+/** Headers the client refuses in a request (as undici does): they describe the framing, not the message. */
+const FRAMING = new Set(['transfer-encoding', 'keep-alive', 'upgrade', 'expect']);
+
+/** Why the HTTP client would refuse this request header, or null when it can be sent. */
+export function framingProblem(name: string, value: string): string | null {
+  const lower = name.toLowerCase();
+  if (FRAMING.has(lower)) return `${name} cannot be set on a request hookdev sends`;
+  if (lower === 'connection') {
+    const v = value.trim().toLowerCase();
+    if (v !== 'close' && v !== 'keep-alive') return 'Connection can only be close or keep-alive';
+  }
+  return null;
+}
+
 /** Why node:http would refuse to send this header, or null when it is fine. */
 export function headerProblem(name: string, value: string): string | null {
   try {
