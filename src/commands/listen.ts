@@ -7,7 +7,7 @@ import { resolveDbPath } from '../config/paths.js';
 import { collectSecrets } from '../config/secrets.js';
 import { envValue } from '../config/env.js';
 import type { ForwardSettings, ListenerConfig, RelayDoorSettings } from '../listener.js';
-import { collect, parseDurationFlag, parseIntFlag, parsePositiveDuration, parseSize } from './options.js';
+import { collect, parseDurationFlag, parseIntFlag, parsePositiveDuration, parseSize, parseTimerDuration } from './options.js';
 
 /** Flags as commander hands them over. */
 export interface ListenFlags {
@@ -108,7 +108,7 @@ export function parseListenOptions(flags: ListenFlags, env: NodeJS.ProcessEnv, f
         status,
         headers,
         body: Buffer.from(flags.responseBody ?? ''),
-        delayMs: parseDurationFlag('--response-delay', flags.responseDelay) ?? 0,
+        delayMs: parseTimerDuration('--response-delay', flags.responseDelay) ?? 0,
       },
       limits: maxBody !== undefined ? { maxBody } : {},
       secrets: collectSecrets(flags.secret ?? [], env, file.secrets ?? {}),

@@ -34,9 +34,26 @@ export function parseDurationFlag(flag: string, value: string | undefined): numb
   return ms;
 }
 
-/** A duration that must be above zero (a 0 ms timeout would fail every send). */
+/**
+ * The longest wait Node's timers hold (2^31-1 ms, about 24.8 days): a longer one fires after 1 ms instead, with a
+ * TimeoutOverflowWarning, so a huge --timeout timed out at once and a huge --delay did not wait at all.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** A duration a timer will wait for: refused above MAX_TIMER_MS. */
+export function timerFlag(flag: string, ms: number | undefined, value: string | undefined): number | undefined {
+  if (ms !== undefined && ms > MAX_TIMER_MS) throw new UsageError(`${flag} is too long, got "${value}"`, `the longest is ${MAX_TIMER_MS}ms (about 24 days)`);
+  return ms;
+}
+
+/** A duration a timer waits for (`--delay`, `--response-delay`): 0 allowed, at most MAX_TIMER_MS. */
+export function parseTimerDuration(flag: string, value: string | undefined): number | undefined {
+  return timerFlag(flag, parseDurationFlag(flag, value), value);
+}
+
+/** A timeout: above zero (a 0 ms timeout would fail every send), at most MAX_TIMER_MS. */
 export function parsePositiveDuration(flag: string, value: string | undefined): number | undefined {
-  const ms = parseDurationFlag(flag, value);
+  const ms = parseTimerDuration(flag, value);
   if (ms === 0) throw new UsageError(`${flag} must be above 0, got "${value}"`, `example: ${flag} 10s`);
   return ms;
 }

@@ -7,7 +7,7 @@ import type { HeaderList, StoredRequest } from '../core/types.js';
 import type { Signing } from '../forward/replay.js';
 import type { Store } from '../store/index.js';
 import type { GenericDefinition } from '../signatures/types.js';
-import { collect, parseDurationFlag, parseIdSelector, parseIntFlag, parsePositiveDuration, type IdSelector } from './options.js';
+import { collect, parseIdSelector, parseIntFlag, parsePositiveDuration, parseTimerDuration, type IdSelector } from './options.js';
 import { processIO, type CommandIO } from './io.js';
 
 /** Flags as commander hands them over. */
@@ -69,7 +69,7 @@ export function parseReplayOptions(selector: string, flags: ReplayFlags, env: No
     secrets: collectSecrets(flags.secret ?? [], env, file.secrets ?? {}),
     times: parseIntFlag('--times', flags.times, 1, 10_000) ?? 1,
     shuffle: Boolean(flags.shuffle),
-    delayMs: parseDurationFlag('--delay', flags.delay) ?? 0,
+    delayMs: parseTimerDuration('--delay', flags.delay) ?? 0,
     timeoutMs: parsePositiveDuration('--timeout', flags.timeout) ?? 30_000,
     edit: Boolean(flags.edit),
     setHeaders,

@@ -4,7 +4,7 @@ import { OperationError, UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import type { RetryPolicy } from '../send/retry.js';
 import type { SendEvent, SenderDeps } from '../send/sender.js';
-import { collect, parseIntFlag } from './options.js';
+import { collect, parseIntFlag, timerFlag } from './options.js';
 import { processIO, type CommandIO } from './io.js';
 import { parseSampleOptions, type SampleFlags, type SampleOptions } from './sample.js';
 
@@ -42,6 +42,12 @@ export function parseSecondsFlag(flag: string, value: string | undefined): numbe
   const v = value.trim();
   const ms = /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : parseDuration(v);
   if (ms === null || !Number.isFinite(ms)) throw new UsageError(`${flag} expects seconds or a duration like 500ms, 30s, 5m, got "${value}"`);
+  return timerFlag(flag, ms, value);
+}
+
+/** A timeout of 0 would time every attempt out before it is sent. */
+function positive(flag: string, ms: number | undefined): number | undefined {
+  if (ms === 0) throw new UsageError(`${flag} must be above 0`, `example: ${flag} 10s`);
   return ms;
 }
 
@@ -66,7 +72,7 @@ export function parseSendOptions(flags: SendFlags, env: NodeJS.ProcessEnv, file:
       baseMs: 1000,
       capMs: parseSecondsFlag('--backoff-max', flags.backoffMax) ?? 5 * 60_000,
     },
-    timeoutMs: parseSecondsFlag('--timeout', flags.timeout) ?? 30_000,
+    timeoutMs: positive('--timeout', parseSecondsFlag('--timeout', flags.timeout)) ?? 30_000,
     count: parseIntFlag('--count', flags.count, 1, 10_000_000) ?? 1,
     concurrency: parseIntFlag('--concurrency', flags.concurrency, 1, 1024) ?? 1,
     duplicates: parseRate('--duplicates', flags.duplicates) ?? 0,
