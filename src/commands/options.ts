@@ -10,6 +10,8 @@ export function parseIntFlag(flag: string, value: string | undefined, min = 0, m
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value.trim())) throw new UsageError(`${flag} expects a whole number, got "${value}"`);
   const n = Number(value);
+  // Past 2^53 the number read is not the one written (…993 reads as …992): name it as written.
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${flag} is too large, got "${value.trim()}"`);
   if (n < min || n > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
     throw new UsageError(`${flag} must be ${range}, got ${n}`);
@@ -58,6 +60,16 @@ export function parsePositiveDuration(flag: string, value: string | undefined): 
   return ms;
 }
 
+/**
+ * An id as written: past 2^53 Number() reads another one (`show 9007199254740993` looked up …992), so such an id
+ * is refused rather than shown as a different request.
+ */
+function safeId(digits: string): number {
+  const n = Number(digits);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`request id ${digits} is too large`, 'run `hookdev list` to see the ids');
+  return n;
+}
+
 /** `42`, `last`, or a range `A..B` of ids. */
 export type IdSelector =
   | { kind: 'id'; id: number }
@@ -68,11 +80,11 @@ export type IdSelector =
 export function parseIdSelector(text: string, allowRange = false): IdSelector {
   const t = text.trim();
   if (t === 'last') return { kind: 'last' };
-  if (/^\d+$/.test(t)) return { kind: 'id', id: Number(t) };
+  if (/^\d+$/.test(t)) return { kind: 'id', id: safeId(t) };
   const m = /^(\d+)\.\.(\d+)$/.exec(t);
   if (allowRange && m) {
-    const a = Number(m[1]);
-    const b = Number(m[2]);
+    const a = safeId(m[1]!);
+    const b = safeId(m[2]!);
     return { kind: 'range', from: Math.min(a, b), to: Math.max(a, b), reversed: a > b };
   }
   throw new UsageError(

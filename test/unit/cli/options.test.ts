@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseListenOptions } from '../../../src/commands/listen.js';
-import { parseIdSelector, parseSize, parseDurationFlag } from '../../../src/commands/options.js';
+import { parseIdSelector, parseIntFlag, parseSize, parseDurationFlag } from '../../../src/commands/options.js';
 import { parseListFilter } from '../../../src/commands/list.js';
 import { collectSecrets, secretEnvName } from '../../../src/config/secrets.js';
 import { resolveDbPath } from '../../../src/config/paths.js';
@@ -89,6 +89,11 @@ describe('small parsers', () => {
     expect(parseIdSelector('9..3', true)).toEqual({ kind: 'range', from: 3, to: 9, reversed: true });
     expect(parseIdSelector('3..9', true)).toEqual({ kind: 'range', from: 3, to: 9, reversed: false });
     expect(() => parseIdSelector('9..3')).toThrow(UsageError);
+    // Past 2^53 Number() reads another id: refused, never looked up as a different one.
+    expect(() => parseIdSelector('9007199254740993')).toThrow(/request id 9007199254740993 is too large/);
+    expect(() => parseIdSelector('1..99999999999999999999', true)).toThrow(/99999999999999999999 is too large/);
+    expect(parseIdSelector('9007199254740991')).toEqual({ kind: 'id', id: 9007199254740991 });
+    expect(() => parseIntFlag('--limit', '99999999999999999999', 1)).toThrow(/--limit is too large, got "99999999999999999999"/);
     expect(parseSize('--max-body', '25mb')).toBe(25 * 1024 * 1024);
     expect(parseSize('--max-body', '100')).toBe(100);
     expect(() => parseSize('--max-body', 'lots')).toThrow(UsageError);
