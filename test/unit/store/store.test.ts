@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { openStore, WriteBatcher, type NewRequest, type Store } from '../../../src/store/index.js';
 import { afterTurn } from '../../../src/core/turn.js';
-import { fromExportLine, toExportRecord } from '../../../src/store/exchange.js';
+import { fromExportLine, isBase64, toExportRecord } from '../../../src/store/exchange.js';
 import { ID_FLOOR_KEY, MIGRATIONS, SCHEMA_VERSION } from '../../../src/store/schema.js';
 import type { IncomingWebhook, Verdict } from '../../../src/core/types.js';
 import { makeTempDir } from '../../helpers/tmp.js';
@@ -470,5 +470,16 @@ describe('turn phases', () => {
     afterTurn('commit', () => order.push('commit'));
     await new Promise<void>((resolve) => afterTurn('log', resolve));
     expect(order).toEqual(['commit', 'log']);
+  });
+});
+
+describe('isBase64 (the import check of bodyBase64)', () => {
+  it('takes canonical padded base64 and nothing else', () => {
+    for (const ok of ['', 'QQ==', 'QUE=', 'QUFB', 'QUFBQQ==', '+/+/']) expect(isBase64(ok)).toBe(true);
+    for (const bad of ['Q', 'QQ=', 'Q===', '====', 'QQ==QUFB', 'QU=B', 'QUF!', 'QUFB\n', '-_-_']) expect(isBase64(bad)).toBe(false);
+  });
+
+  it('checks tens of MB without overflowing the regexp stack', () => {
+    expect(isBase64('QUFB'.repeat(4 * 1024 * 1024))).toBe(true);
   });
 });
