@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { VERSION } from '../core/version.js';
 import { REQUEST_SOURCES, SIGNATURE_STATUSES, type HeaderList, type StoredRequest, type Verdict } from '../core/types.js';
+import { headerProblem } from '../core/header-validate.js';
 import { parseSignatureDetail, signatureDetailColumn } from './rows.js';
 import type { NewRequest } from './store.js';
 
@@ -178,6 +179,12 @@ function checkRecord(o: Json): NewRequest {
   const remoteAddr = o.remoteAddr === undefined ? '' : str(o, 'remoteAddr');
   const headers = o.headers;
   if (!isHeaderList(headers)) throw new FieldError('headers: expected a list of [name, value] pairs of strings');
+  // What HTTP cannot carry (a CR/LF, a name with a space) never came off the wire: replay would fail on it, and
+  // show would print a value's newline as a line of its own.
+  headers.forEach(([name, value], i) => {
+    const problem = headerProblem(name, value);
+    if (problem) throw new FieldError(`headers[${i}]: ${problem}`);
+  });
   const bodyBase64 = str(o, 'bodyBase64');
   if (!isBase64(bodyBase64)) throw new FieldError('bodyBase64: expected base64 text');
   const body = Buffer.from(bodyBase64, 'base64');

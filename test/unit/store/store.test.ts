@@ -152,6 +152,10 @@ describe('Store', () => {
     expect(bad({ method: 'GE T' })).toMatch(/^method: /);
     expect(bad({ url: 5 })).toBe('url: expected a string, got 5');
     expect(bad({ bodyBase64: '***' })).toBe('bodyBase64: expected base64 text');
+    // What HTTP cannot carry: replay failed on it later, and show printed the newline as a header line of its own.
+    expect(bad({ headers: [['Content-Type', 'application/json'], ['X-A', 'a\r\nX-Forged: 1']] })).toMatch(/^headers\[1\]: the value has a character HTTP headers cannot carry/);
+    expect(bad({ headers: [['Bad Name', 'v']] })).toMatch(/^headers\[0\]: "Bad Name" is not a valid header name/);
+    expect(typeof bad({ headers: [['X-Latin', 'caf\u00e9'], ['X-Empty', '']] })).toBe('object');
     expect(bad({ bodySize: 3 })).toMatch(/^bodySize: 3 does not match the 7 bytes/);
     expect(bad({ provider: 7 })).toMatch(/^provider: expected a string or null/);
     expect(bad({ signature: { status: 'ok', reason: null, detail: null } })).toBe(
