@@ -3,7 +3,8 @@ import { loadConfigFile, type ConfigFile } from '../config/file.js';
 import { OperationError, UsageError } from '../core/errors.js';
 import { CHECK_NAMES, type CheckName } from '../send/audit/names.js';
 import type { CheckResult } from '../send/audit/checks.js';
-import { HTTP_URL, parseSecondsFlag } from './send.js';
+import { isHttpUrl } from '../core/http-url.js';
+import { parseSecondsFlag } from './send.js';
 import { collect, parseIntFlag, parseSize } from './options.js';
 import { processIO, type CommandIO } from './io.js';
 import { parseSampleOptions, type SampleFlags, type SampleOptions } from './sample.js';
@@ -52,13 +53,13 @@ function checkList(flag: string, value: string | undefined): CheckName[] | undef
 
 /** Flags + environment + config → typed options. Pure: throws UsageError on bad input. */
 export function parseAuditOptions(url: string, flags: AuditFlags, env: NodeJS.ProcessEnv, file: ConfigFile): AuditCommandOptions {
-  if (!HTTP_URL.test(url)) throw new UsageError(`the URL to audit must be http(s), got "${url}"`, 'example: hookdev audit http://localhost:3000/webhooks --provider stripe --secret whsec_…');
+  if (!isHttpUrl(url)) throw new UsageError(`the URL to audit must be a valid http(s) URL, got "${url}"`, 'example: hookdev audit http://localhost:3000/webhooks --provider stripe --secret whsec_…');
   for (const [u, what] of [[url, 'the URL'], [flags.probeUrl, '--probe-url']] as const) {
     if (u !== undefined && !flags.allowRemote && !isLoopback(u)) {
       throw new UsageError(`refusing to audit ${what} ${u}: it is not on this machine and the audit sends invalid and oversized requests on purpose; pass --allow-remote if it is yours`);
     }
   }
-  if (flags.probeUrl !== undefined && !HTTP_URL.test(flags.probeUrl)) throw new UsageError(`--probe-url expects an http(s) URL, got "${flags.probeUrl}"`);
+  if (flags.probeUrl !== undefined && !isHttpUrl(flags.probeUrl)) throw new UsageError(`--probe-url expects a valid http(s) URL, got "${flags.probeUrl}"`);
   const only = checkList('--only', flags.only);
   const skip = checkList('--skip', flags.skip) ?? [];
   const checks = (only ?? [...CHECK_NAMES]).filter((c) => !skip.includes(c));

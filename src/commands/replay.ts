@@ -3,6 +3,7 @@ import { loadConfigFile, type ConfigFile } from '../config/file.js';
 import { collectSecrets, type SecretMap } from '../config/secrets.js';
 import { OperationError, UsageError } from '../core/errors.js';
 import { parseRequestHeader } from '../core/header-validate.js';
+import { isHttpUrl } from '../core/http-url.js';
 import type { HeaderList, StoredRequest } from '../core/types.js';
 import type { Signing } from '../forward/replay.js';
 import type { Store } from '../store/index.js';
@@ -51,14 +52,13 @@ export interface ReplayOptions {
   generic: GenericDefinition[];
 }
 
-const HTTP_URL = /^https?:\/\/[^/?#]+/i;
 
 /** Flags + environment + config file → typed options. Pure: throws UsageError on bad input. */
 export function parseReplayOptions(selector: string, flags: ReplayFlags, env: NodeJS.ProcessEnv, file: ConfigFile): ReplayOptions {
   const setHeaders: HeaderList = [];
   for (const h of flags.setHeader ?? []) setHeaders.push(parseRequestHeader('--set-header', h));
-  if (flags.to !== undefined && !HTTP_URL.test(flags.to)) {
-    throw new UsageError(`--to expects an http(s) URL, got "${flags.to}"`, 'example: --to http://localhost:3000/webhooks');
+  if (flags.to !== undefined && !isHttpUrl(flags.to)) {
+    throw new UsageError(`--to expects a valid http(s) URL, got "${flags.to}"`, 'example: --to http://localhost:3000/webhooks');
   }
   return {
     selector: parseIdSelector(selector, true),
@@ -160,7 +160,7 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
   if (!target) {
     throw new UsageError('no target to replay to', 'pass --to http://localhost:3000/webhooks, or set forwardTo in hookdev.config.json');
   }
-  if (!HTTP_URL.test(target.url)) throw new UsageError(`the ${target.source} target is not an http(s) URL: ${target.url}`);
+  if (!isHttpUrl(target.url)) throw new UsageError(`the ${target.source} target is not an http(s) URL: ${target.url}`);
   const from = { flag: '--to', config: 'forwardTo in the config', 'last-used': 'the last target used' }[target.source];
   io.stderr.write(`replaying to ${target.url} (${from}${target.exact ? '' : ", plus each request's path"})\n`);
   if (target.source === 'flag') {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfigFile, type ConfigFile } from '../config/file.js';
 import { OperationError, UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
+import { isHttpUrl } from '../core/http-url.js';
 import type { RetryPolicy } from '../send/retry.js';
 import type { SendEvent, SenderDeps } from '../send/sender.js';
 import { collect, parseIntFlag, timerFlag } from './options.js';
@@ -34,7 +35,6 @@ export interface SendOptions extends SampleOptions {
   shuffle: boolean;
 }
 
-export const HTTP_URL = /^https?:\/\/[^/?#]+/i;
 
 /** `30` (seconds), `500ms`, `30s`, `5m`: to ms. */
 export function parseSecondsFlag(flag: string, value: string | undefined): number | undefined {
@@ -62,7 +62,7 @@ export function parseRate(flag: string, value: string | undefined): number | und
 /** Flags + environment + config file → typed options. Pure: throws UsageError on bad input. */
 export function parseSendOptions(flags: SendFlags, env: NodeJS.ProcessEnv, file: ConfigFile): SendOptions {
   if (!flags.to) throw new UsageError('--to is required', 'example: --to http://localhost:3000/webhooks');
-  if (!HTTP_URL.test(flags.to)) throw new UsageError(`--to expects an http(s) URL, got "${flags.to}"`);
+  if (!isHttpUrl(flags.to)) throw new UsageError(`--to expects a valid http(s) URL, got "${flags.to}"`);
   return {
     ...parseSampleOptions(flags, env, file),
     to: flags.to,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { isHttpUrl } from '../core/http-url.js';
 import type { GenericDefinition } from '../signatures/types.js';
 import { envValue } from './env.js';
 import { parseGenericSchemes } from './generic.js';
@@ -76,7 +77,6 @@ export function loadConfigFile(cwd = process.cwd(), env: NodeJS.ProcessEnv = pro
 }
 
 const FIELDS = ['secrets', 'providers', 'generic', 'forwardTo', 'routes', 'db', 'port'] as const;
-const HTTP_URL = /^https?:\/\/[^/?#]+/i;
 
 /** Check a parsed config file once, here; a mistake names its field path (`forwardTo[1]: expected a URL`). */
 export function parseConfigFile(raw: unknown): ConfigFile {
@@ -133,7 +133,7 @@ function text(v: unknown, where: string): string {
 }
 
 function url(v: unknown, where: string): string {
-  if (typeof v !== 'string' || !HTTP_URL.test(v)) throw new ConfigError(`${where}: expected a URL like http://localhost:3000/webhooks`);
+  if (typeof v !== 'string' || !isHttpUrl(v)) throw new ConfigError(`${where}: expected a URL like http://localhost:3000/webhooks`);
   return v;
 }
 

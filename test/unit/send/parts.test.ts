@@ -67,7 +67,7 @@ describe('flag parsing', () => {
     expect(o).toMatchObject({ count: 1, concurrency: 1, duplicates: 0, shuffle: false, timeoutMs: 30_000, policy: { retries: 5, baseMs: 1000, capMs: 300_000 } });
     expect(parseSendOptions({ to: 'http://h/x', duplicates: '10%', backoffMax: '2', timeout: '500ms' }, {}, {})).toMatchObject({ duplicates: 0.1, policy: { capMs: 2000 }, timeoutMs: 500 });
     expect(parseSecondsFlag('--x', '1.5')).toBe(1500);
-    expect(() => parseSendOptions({ to: 'ftp://h' }, {}, {})).toThrow(/--to expects an http\(s\) URL/);
+    expect(() => parseSendOptions({ to: 'ftp://h' }, {}, {})).toThrow(/--to expects a valid http\(s\) URL/);
     expect(parseSendOptions({ to: 'http://h/x' }, { HOOKDEV_SECRET_STRIPE: 'whsec_env' }, {}).configured).toEqual({ stripe: ['whsec_env'] });
   });
   it('audit: loopback only unless --allow-remote; --only/--skip', () => {
