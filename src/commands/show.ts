@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Delivery, StoredRequest } from '../core/types.js';
 import { formatBytes, formatMs } from '../core/duration.js';
+import { UsageError } from '../core/errors.js';
 import { parseIdSelector } from './options.js';
 
 export interface ShowFlags {
@@ -9,6 +10,16 @@ export interface ShowFlags {
   body?: boolean;
   curl?: boolean;
   url?: string;
+}
+
+/**
+ * Pure: --json, --body and --curl each choose the whole output, so two of them (or --url without --curl) are a
+ * usage error; before, `show 1 --body --json` wrote the raw bytes and dropped --json without a word.
+ */
+export function checkShowFlags(flags: ShowFlags): void {
+  const chosen = (['json', 'body', 'curl'] as const).filter((k) => flags[k]).map((k) => `--${k}`);
+  if (chosen.length > 1) throw new UsageError(`${chosen.join(' and ')} cannot be combined`, 'each one chooses the whole output: pick one');
+  if (flags.url !== undefined && !flags.curl) throw new UsageError('--url only applies with --curl', 'example: hookdev show 42 --curl --url http://localhost:3000');
 }
 
 export function register(program: Command): void {
@@ -29,6 +40,7 @@ Examples:
   $ hookdev show 42 --curl --url http://localhost:3000`)
     .action(async (id: string, flags: ShowFlags) => {
       const sel = parseIdSelector(id);
+      checkShowFlags(flags);
       const { openHistory, findRequest, requireBody } = await import('./shared.js');
       const store = await openHistory(flags.db, { mustExist: true });
       try {
