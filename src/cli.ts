@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { HookdevError, UsageError, exitCodeFor } from './core/errors.js';
 import { VERSION } from './core/version.js';
+import { fileProblem } from './core/file-error.js';
 import { register as registerListen } from './commands/listen.js';
 import { register as registerList } from './commands/list.js';
 import { register as registerShow } from './commands/show.js';
@@ -55,6 +56,12 @@ export function reportError(err: unknown): number {
     if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
     return exitCodeFor(err);
   }
+  const sys = err as NodeJS.ErrnoException;
+  // A full disk or a broken file under stdout / --out is the machine's state, not a bug in hookdev.
+  if (sys?.syscall === 'write' && typeof sys.code === 'string') {
+    process.stderr.write(`hookdev: cannot write the output: ${fileProblem(sys)}\n`);
+    return 1;
+  }
   const e = err as Error;
   process.stderr.write(`hookdev: internal error: ${e?.message ?? String(err)}\n`);
   if (e?.stack) process.stderr.write(`${e.stack}\n`);
@@ -74,9 +81,12 @@ function refuseUnknownCommand(program: Command, args: string[]): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // A closed pipe (`hookdev list | head`) ends output quietly.
+  // A closed pipe (`hookdev list | head`) ends output quietly; any other write error (a full disk) was swallowed
+  // here, and `hookdev list > full-disk` said nothing and exited 0.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
+    process.stderr.write(`hookdev: cannot write the output: ${fileProblem(err)}\n`);
+    process.exit(1);
   });
   const program = buildProgram();
   program.exitOverride();

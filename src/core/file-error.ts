@@ -11,6 +11,10 @@ export function fileProblem(err: unknown): string {
       return 'it is a directory';
     case 'ENOTDIR':
       return 'a folder in its path is a file';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
     case 'EMFILE':
     case 'ENFILE':
       return 'too many open files';
