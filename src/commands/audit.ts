@@ -122,7 +122,7 @@ const MARK: Record<CheckResult['grade'], string> = { pass: '✓', warn: '!', fai
 export async function runAuditCommand(options: AuditCommandOptions, io: CommandIO): Promise<void> {
   const [{ resolveSpec }, { openHistory }] = await Promise.all([import('../send/spec.js'), import('./shared.js')]);
   const spec = resolveSpec({ ...options, to: options.url });
-  const [{ runAudit, summaryLine }, { storeHistory }, { createPool }, { exchange }, { makeChalk }, { renderTable }, { formatMs }] = await Promise.all([
+  const [{ runAudit, summaryLine, NOTHING_ANSWERS }, { storeHistory }, { createPool }, { exchange }, { makeChalk }, { renderTable }, { formatMs }] = await Promise.all([
     import('../send/audit/checks.js'),
     import('../send/history.js'),
     import('../forward/client.js'),
@@ -186,10 +186,16 @@ export async function runAuditCommand(options: AuditCommandOptions, io: CommandI
     }
     io.stdout.write(summaryLine(results) + '\n');
   }
-  // Nothing listening: one line that says so, not a list of checks that never reached a handler.
-  const notRun = results.find((r) => r.grade === 'skip' && r.reason.startsWith('not run: nothing answers'));
+  // Nothing listening, or no answer to the first request: one line that says so, not a list of checks that never
+  // reached (or never heard back from) a handler.
+  const notRun = results.find((r) => r.grade === 'skip' && r.reason.startsWith('not run: '));
   if (notRun && failed.length === 1) {
-    throw new OperationError(`nothing answers at ${options.url} (${notRun.reason.replace(/^not run: nothing answers \((.*)\)$/, '$1')}); ${results.length - 1} checks not run`);
+    const why = notRun.reason.slice('not run: '.length);
+    const skipped = `${results.length - 1} check${results.length === 2 ? '' : 's'} not run`;
+    if (why.startsWith(NOTHING_ANSWERS)) {
+      throw new OperationError(`nothing answers at ${options.url} (${why.replace(/^nothing answers \((.*)\)$/, '$1')}); ${skipped}`);
+    }
+    throw new OperationError(`${options.url} gave ${why}; ${skipped}`, 'answer a webhook within the deadline (queue slow work), or give it longer with --deadline');
   }
   if (failed.length) throw new OperationError(`${failed.length} check${failed.length === 1 ? '' : 's'} failed: ${failed.map((r) => r.check).join(', ')}`);
 }

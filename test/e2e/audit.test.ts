@@ -68,6 +68,23 @@ describe('hookdev audit (the real binary)', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('a handler that never answers: the first request times out at the deadline, the rest are not run (each would wait 30 s)', async () => {
+    const a = await startApp(() => undefined); // reads every request, answers none
+    apps.push(a);
+    const url = `${a.url}/webhooks`;
+    const r = await runCli(['audit', url, '--provider', 'stripe', '--secret', SECRET, '--deadline', '1s', '--fast', '500ms', '--db', tmp.path('hung.db')], { env });
+    const out = r.stdout.toString();
+    expect(r.code).toBe(1);
+    expect(out).toMatch(/✗\s+accepts-valid\s+—/);
+    expect(out.match(/not run: no answer within 1\.0s to the first request/g)).toHaveLength(12);
+    expect(out.trim().split('\n').at(-1)).toBe('0 passed, 0 warnings, 1 failed, 12 skipped');
+    expect(r.stderr.trim().split('\n').slice(-2)).toEqual([
+      `hookdev: ${url} gave no answer within 1.0s to the first request; 12 checks not run`,
+      '  hint: answer a webhook within the deadline (queue slow work), or give it longer with --deadline',
+    ]);
+    expect(a.received).toHaveLength(1);
+  });
+
   it('a handler that does not verify: failures with hints, one line on stderr, exit 1; --json one object per check', async () => {
     const a = await app(false);
     const r = await audit([a.url, '--provider', 'stripe', '--secret', SECRET, '--db', tmp.path('bad.db')]);

@@ -54,6 +54,10 @@ export interface AuditDeps {
 /** Order of execution: the oversized body last, since it may take the endpoint down. */
 const RUN_ORDER: readonly CheckName[] = [...CHECK_NAMES.filter((c) => c !== 'oversized-body'), 'oversized-body'];
 
+/** The reasons a check is skipped after the first request (`not run: …`); audit's last line reads them. */
+export const NOTHING_ANSWERS = 'nothing answers';
+export const NO_ANSWER_WITHIN = 'no answer within';
+
 /** Later checks judge the answer, not its speed (accepts-valid does): they wait at least this long. */
 const ANSWER_WAIT_MS = 30_000;
 
@@ -135,13 +139,15 @@ export async function runAudit(spec: SendSpec, opts: AuditOptions, deps: AuditDe
   const provider = spec.provider.name;
   const profile = spec.profile;
 
-  // Set when the first event found nothing listening: every later check would only repeat that.
-  let unreachable: string | null = null;
+  // Why the later checks are not run, when the first request showed they could only repeat it: nothing listens,
+  // or the handler kept the first request without answering (each later check would wait 30 s for the same).
+  let notRun: string | null = null;
   let sentAny = false;
   const send = async (ev: BuiltEvent, req: OutgoingRequest, timeoutMs = waitMs): Promise<Sent> => {
     const sentAt = deps.now();
     const result = await deps.exchange(req, timeoutMs);
-    if (!sentAny && result.failure === 'unreachable') unreachable = result.error ?? 'connection failed';
+    if (!sentAny && result.failure === 'unreachable') notRun = `${NOTHING_ANSWERS} (${result.error ?? 'connection failed'})`;
+    if (!sentAny && result.failure === 'timeout') notRun = `${NO_ANSWER_WITHIN} ${fmtMs(timeoutMs)} to the first request`;
     sentAny = true;
     // One attempt per crafted request: its row, delivery and status are written together.
     const requestId = deps.history ? await deps.history.event(ev, req, sentAt, result, true) : null;
@@ -375,9 +381,9 @@ export async function runAudit(spec: SendSpec, opts: AuditOptions, deps: AuditDe
   const results = new Map<CheckName, CheckResult>();
   for (const name of RUN_ORDER) {
     if (!opts.checks.includes(name)) continue;
-    const r: CheckResult = unreachable === null
+    const r: CheckResult = notRun === null
       ? await runners[name]()
-      : { check: name, grade: 'skip', sent: 'nothing', status: null, durationMs: null, requestIds: [], hint: null, reason: `not run: nothing answers (${unreachable})` };
+      : { check: name, grade: 'skip', sent: 'nothing', status: null, durationMs: null, requestIds: [], hint: null, reason: `not run: ${notRun}` };
     results.set(name, r);
     onResult(r);
   }
