@@ -55,6 +55,7 @@ Examples:
       process.stderr.write(`imported ${added} request${added === 1 ? '' : 's'}${skipped ? `, skipped ${skipped} already present` : ''}\n`);
       if (bad.length) {
         for (const b of bad.slice(0, 5)) process.stderr.write(`  ${b}\n`);
+        if (bad.length > 5) process.stderr.write(`  … and ${bad.length - 5} more\n`);
         throw new OperationError(`${bad.length} line${bad.length === 1 ? '' : 's'} could not be imported`, 'each line must be one object from `hookdev export`');
       }
     });

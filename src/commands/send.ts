@@ -174,7 +174,9 @@ export async function runSendCommand(options: SendOptions, io: CommandIO): Promi
         progress.attempt();
         if (!single) return;
         const ok = e.status !== null && e.status >= 200 && e.status < 300;
-        const status = e.status === null ? chalk.red(`✗ ${e.error}`) : ok ? chalk.green(String(e.status)) : chalk.red(String(e.status));
+        // A status with an error: the answer began, then broke (the connection closed mid-body): say both.
+        const broken = e.status !== null && e.error ? chalk.yellow(` (then ${e.error})`) : '';
+        const status = (e.status === null ? chalk.red(`✗ ${e.error}`) : ok ? chalk.green(String(e.status)) : chalk.red(String(e.status))) + broken;
         const id = e.eventId ? chalk.dim(`  ${e.eventType ?? ''} ${e.eventId}`) : '';
         io.stdout.write(`${chalk.dim(`#${e.requestId ?? '?'}`)}  attempt ${e.attempt}  → ${e.target}  ${status} ${chalk.dim(formatMs(e.durationMs))}${id}\n`);
         return;

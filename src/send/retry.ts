@@ -77,12 +77,15 @@ export function decide(
     return { action: 'done', ok: false, reason: `${o.reason}; gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}` };
   }
   const backoff = equalJitter(attempt, policy.baseMs, policy.capMs, random);
-  const retryAfterMs = result.headers ? parseRetryAfter(getHeader(result.headers, 'Retry-After'), nowMs) : null;
+  const retryAfter = result.headers ? getHeader(result.headers, 'Retry-After') : undefined;
+  const retryAfterMs = parseRetryAfter(retryAfter, nowMs);
   if (retryAfterMs !== null && retryAfterMs > policy.capMs) {
+    // In whole seconds while that reads as a number; a huge one (or a date) as the header said it.
+    const asked = retryAfterMs <= Number.MAX_SAFE_INTEGER ? `${Math.ceil(retryAfterMs / 1000)}s` : `"${retryAfter!.trim().slice(0, 40)}"`;
     return {
       action: 'done',
       ok: false,
-      reason: `${o.reason} with Retry-After ${Math.ceil(retryAfterMs / 1000)}s, beyond --backoff-max ${Math.round(policy.capMs / 1000)}s; gave up`,
+      reason: `${o.reason} with Retry-After ${asked}, beyond --backoff-max ${Math.round(policy.capMs / 1000)}s; gave up`,
     };
   }
   const delayMs = retryAfterMs !== null ? Math.max(backoff, retryAfterMs) : backoff;

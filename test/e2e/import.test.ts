@@ -49,6 +49,21 @@ describe('hookdev import (real binary)', () => {
     }
   });
 
+  it('bad lines: the good ones are imported, the first five bad ones named, the rest counted, exit 1', async () => {
+    const good = readFileSync(exported, 'utf8').trim().split('\n');
+    const mixed = tmp.path('mixed.ndjson');
+    writeFileSync(mixed, [good[0], ...Array.from({ length: 8 }, (_, i) => `{"id":"x${i}"}`), good[1]].join('\n') + '\n');
+    const db = tmp.path('mixed.db');
+    const r = await runCli(['import', mixed, '--db', db]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toBe('imported 2 requests');
+    expect(lines.slice(1, 6).map((l) => l.replace(/:.*/, ''))).toEqual(['  line 2', '  line 3', '  line 4', '  line 5', '  line 6']);
+    expect(lines[6]).toBe('  … and 3 more');
+    expect(lines[7]).toBe('hookdev: 8 lines could not be imported');
+    expect(await ids(db)).toHaveLength(2);
+  });
+
   it("keeps each row's original source", async () => {
     const db = tmp.path('source-kept.db');
     await runCli(['import', exported, '--db', db]);

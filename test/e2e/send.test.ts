@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -87,6 +88,24 @@ describe('hookdev send (the real binary)', () => {
     expect(r.code).toBe(1);
     const last = r.stdout.toString().trim().split('\n').at(-1)!;
     expect(last).toMatch(/not delivered: connection refused; gave up after 2 attempts$/);
+  });
+
+  it('an answer that starts with 200 and breaks mid-body: delivered by its status, and the line says what broke', async () => {
+    const server = createTcpServer((sock) => {
+      sock.once('data', () => {
+        sock.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial');
+        setImmediate(() => sock.destroy());
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      const r = await cli(['send', '--provider', 'stripe', '--secret', SECRET, '--to', url, '--db', tmp.path('broken.db')]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.toString()).toMatch(/attempt 1 {2}→ \S+ {2}200 \(then [^)]+\)/);
+    } finally {
+      server.close();
+    }
   });
 
   it('usage errors: one line naming the flag, exit 2, nothing sent', async () => {

@@ -61,6 +61,10 @@ describe('what a good sender does after an attempt', () => {
     const d = decide(answer(503, [['Retry-After', '3600']]), 1, { ...policy, capMs: 60_000 }, 0, () => 0);
     expect(d).toMatchObject({ action: 'done', ok: false });
     expect(d.reason).toMatch(/Retry-After 3600s, beyond --backoff-max 60s/);
+    // a number too big to count in ms is shown as the header said it, not as 99999999999999980000s
+    const huge = decide({ status: 503, failure: null, error: null, headers: [['Retry-After', '99999999999999999999']] }, 1, policy, 0, () => 0.5);
+    expect(huge).toMatchObject({ action: 'done', ok: false });
+    expect(huge.action === 'done' && huge.reason).toBe('got 503 with Retry-After "99999999999999999999", beyond --backoff-max 300s; gave up');
   });
 });
 
