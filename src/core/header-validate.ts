@@ -22,8 +22,9 @@ export function parseSendableHeader(flag: string, arg: string): [string, string]
  */
 export function parseRequestHeader(flag: string, arg: string): [string, string] {
   const pair = parseSendableHeader(flag, arg);
-  const problem = framingProblem(pair[0], pair[1]);
-  if (problem) throw new UsageError(`${flag} ${JSON.stringify(arg)}: ${problem}`, 'hookdev writes the framing headers itself (Content-Length is always the real one)');
+  // A Content-Length of the user's would be dropped for the body's real length: say so rather than ignore it.
+  const problem = pair[0].toLowerCase() === 'content-length' ? 'Content-Length is always the body\'s real length' : framingProblem(pair[0], pair[1]);
+  if (problem) throw new UsageError(`${flag} ${JSON.stringify(arg)}: ${problem}`, 'hookdev writes the framing headers itself: leave this one out');
   return pair;
 }
 

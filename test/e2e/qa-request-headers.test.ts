@@ -23,7 +23,7 @@ const send = (header: string) =>
   runCli(['send', '--provider', 'stripe', '--secret', 'whsec_qa_abcdefgh', '--to', `${app.url}/hook`, '--retries', '0', '-H', header, '--db', db]);
 
 describe('request headers hookdev cannot send', () => {
-  it.each(['Transfer-Encoding: chunked', 'Expect: 100-continue', 'Upgrade: websocket', 'Keep-Alive: timeout=5', 'Connection: upgrade'])(
+  it.each(['Transfer-Encoding: chunked', 'Expect: 100-continue', 'Upgrade: websocket', 'Keep-Alive: timeout=5', 'Connection: upgrade', 'Content-Length: 5'])(
     'send -H %j: one line, exit 2, nothing sent',
     async (header) => {
       const before = app.received.length;
