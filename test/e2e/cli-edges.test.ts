@@ -1,20 +1,14 @@
 // Rough edges a QA pass found in the CLI contract: each case is run through the real binary as a user would.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { captureInto } from '../helpers/forward-replay.js';
+import { historyWithOneCapture } from '../helpers/forward-replay.js';
 import { runCli } from '../helpers/cli.js';
-import { makeTempDir } from '../helpers/tmp.js';
 import { startApp } from '../helpers/forward.js';
 import { openStore } from '../../src/store/index.js';
 
-const tmp = makeTempDir('hookdev-edges-');
-const db = tmp.path('h.db');
+const { tmp, db } = historyWithOneCapture('hookdev-edges-');
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-beforeAll(async () => {
-  await captureInto(db, [{ path: '/hook', body: '{"a":1}', headers: [['Content-Type', 'application/json']] }]);
-});
-afterAll(() => tmp.cleanup());
 
 describe('CLI edges', () => {
   it('an unknown command with --help is refused, not answered with the root help', async () => {

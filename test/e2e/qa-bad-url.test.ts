@@ -1,18 +1,12 @@
 // A URL with the right scheme that the URL parser refuses (port 99999): send and replay stopped with
 // "internal error: Invalid URL" and a stack trace once the first request was built; now one line, exit 2.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureInto } from '../helpers/forward-replay.js';
+import { describe, expect, it } from 'vitest';
+import { historyWithOneCapture } from '../helpers/forward-replay.js';
 import { runCli } from '../helpers/cli.js';
-import { makeTempDir } from '../helpers/tmp.js';
 
-const tmp = makeTempDir('hookdev-qa-bad-url-');
-const db = tmp.path('h.db');
+const { tmp, db } = historyWithOneCapture('hookdev-qa-bad-url-');
 const bad = 'http://127.0.0.1:99999/hook';
 
-beforeAll(async () => {
-  await captureInto(db, [{ path: '/hook', body: '{"a":1}', headers: [['Content-Type', 'application/json']] }]);
-});
-afterAll(() => tmp.cleanup());
 
 const noTrace = (stderr: string) => {
   expect(stderr).not.toContain('internal error');

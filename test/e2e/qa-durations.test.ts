@@ -2,23 +2,17 @@
 // `send --timeout 3000000` timed every attempt out at once, and a 0 s timeout timed out before sending. Both are
 // now usage errors (exit 2, one line) before anything is sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureInto } from '../helpers/forward-replay.js';
+import { historyWithOneCapture } from '../helpers/forward-replay.js';
 import { runCli } from '../helpers/cli.js';
-import { makeTempDir } from '../helpers/tmp.js';
 import { startApp, type TestApp } from '../helpers/forward.js';
 
-const tmp = makeTempDir('hookdev-qa-durations-');
-const db = tmp.path('h.db');
+const { db } = historyWithOneCapture('hookdev-qa-durations-');
 let app: TestApp;
 
 beforeAll(async () => {
   app = await startApp();
-  await captureInto(db, [{ path: '/hook', body: '{"a":1}', headers: [['Content-Type', 'application/json']] }]);
 });
-afterAll(async () => {
-  await app.stop();
-  tmp.cleanup();
-});
+afterAll(() => app.stop());
 
 const send = (...extra: string[]) =>
   runCli(['send', '--provider', 'stripe', '--secret', 'whsec_qa_abcdefgh', '--to', `${app.url}/hook`, '--retries', '0', '--db', db, ...extra]);

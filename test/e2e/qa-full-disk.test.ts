@@ -2,18 +2,12 @@
 // and exited 0 with its output lost. Now one line naming the cause, exit 1.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureInto } from '../helpers/forward-replay.js';
+import { describe, expect, it } from 'vitest';
+import { historyWithOneCapture } from '../helpers/forward-replay.js';
 import { BIN, runCli } from '../helpers/cli.js';
-import { makeTempDir } from '../helpers/tmp.js';
 
-const tmp = makeTempDir('hookdev-qa-full-');
-const db = tmp.path('h.db');
+const { db } = historyWithOneCapture('hookdev-qa-full-');
 
-beforeAll(async () => {
-  await captureInto(db, [{ path: '/hook', body: '{"a":1}', headers: [['Content-Type', 'application/json']] }]);
-});
-afterAll(() => tmp.cleanup());
 
 /** The real binary with its stdout on /dev/full. */
 function runIntoFullDisk(args: string[]): Promise<{ code: number | null; stderr: string }> {

@@ -1,23 +1,17 @@
 // A header the HTTP client refuses to send (it frames the body or the connection) is a usage error at start-up:
 // before, send/audit/replay took the client's refusal for a network failure and retried it with backoff (exit 1).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureInto } from '../helpers/forward-replay.js';
+import { historyWithOneCapture } from '../helpers/forward-replay.js';
 import { runCli } from '../helpers/cli.js';
-import { makeTempDir } from '../helpers/tmp.js';
 import { startApp, type TestApp } from '../helpers/forward.js';
 
-const tmp = makeTempDir('hookdev-qa-headers-');
-const db = tmp.path('h.db');
+const { db } = historyWithOneCapture('hookdev-qa-headers-');
 let app: TestApp;
 
 beforeAll(async () => {
   app = await startApp();
-  await captureInto(db, [{ path: '/hook', body: '{"a":1}', headers: [['Content-Type', 'application/json']] }]);
 });
-afterAll(async () => {
-  await app.stop();
-  tmp.cleanup();
-});
+afterAll(() => app.stop());
 
 const send = (header: string) =>
   runCli(['send', '--provider', 'stripe', '--secret', 'whsec_qa_abcdefgh', '--to', `${app.url}/hook`, '--retries', '0', '-H', header, '--db', db]);

@@ -1,17 +1,11 @@
 // show's output flags each choose the whole output: `show 1 --body --json` wrote the raw bytes and dropped --json
 // silently, and --url without --curl was ignored. Now one line, exit 2.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureInto } from '../helpers/forward-replay.js';
+import { describe, expect, it } from 'vitest';
+import { historyWithOneCapture } from '../helpers/forward-replay.js';
 import { runCli } from '../helpers/cli.js';
-import { makeTempDir } from '../helpers/tmp.js';
 
-const tmp = makeTempDir('hookdev-qa-show-');
-const db = tmp.path('h.db');
+const { db } = historyWithOneCapture('hookdev-qa-show-');
 
-beforeAll(async () => {
-  await captureInto(db, [{ path: '/hook', body: '{"a":1}', headers: [['Content-Type', 'application/json']] }]);
-});
-afterAll(() => tmp.cleanup());
 
 describe('show output flags', () => {
   it.each([

@@ -7,7 +7,9 @@ import type { CommandIO } from '../../src/commands/io.js';
 import { exitCodeFor, HookdevError } from '../../src/core/errors.js';
 import { startListener } from '../../src/listener.js';
 import { DEFAULT_RESPONSE } from '../../src/pipeline.js';
+import { afterAll, beforeAll } from 'vitest';
 import { send } from './http.js';
+import { makeTempDir } from './tmp.js';
 
 export interface CapturedSpec {
   path?: string;
@@ -95,3 +97,17 @@ export function replacingEditor(dir: string, from: string, to: string): string {
   return `${process.execPath} ${script}`;
 }
 let editors = 0;
+
+/**
+ * A temp dir and a history holding one captured JSON POST to /hook, made before the file's tests and removed after:
+ * the setup of e2e files that show, replay or send against a history a user already has.
+ */
+export function historyWithOneCapture(prefix: string): { tmp: ReturnType<typeof makeTempDir>; db: string } {
+  const tmp = makeTempDir(prefix);
+  const db = tmp.path('h.db');
+  beforeAll(async () => {
+    await captureInto(db, [{ path: '/hook', body: '{"a":1}', headers: [['Content-Type', 'application/json']] }]);
+  });
+  afterAll(() => tmp.cleanup());
+  return { tmp, db };
+}
