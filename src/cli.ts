@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { HookdevError, UsageError, exitCodeFor } from './core/errors.js';
 import { VERSION } from './core/version.js';
 import { fileProblem } from './core/file-error.js';
+import { onStdoutError } from './core/output-errors.js';
 import { register as registerListen } from './commands/listen.js';
 import { register as registerList } from './commands/list.js';
 import { register as registerShow } from './commands/show.js';
@@ -81,13 +82,9 @@ function refuseUnknownCommand(program: Command, args: string[]): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  // A closed pipe (`hookdev list | head`) ends output quietly; any other write error (a full disk) was swallowed
-  // here, and `hookdev list > full-disk` said nothing and exited 0.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    process.stderr.write(`hookdev: cannot write the output: ${fileProblem(err)}\n`);
-    process.exit(1);
-  });
+  // A closed pipe ends output quietly; a full disk ends a one-shot command with one line and is reported once by a
+  // server, which keeps serving (core/output-errors.ts).
+  process.stdout.on('error', onStdoutError);
   const program = buildProgram();
   program.exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();

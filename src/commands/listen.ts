@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { keepServingOnOutputError } from '../core/output-errors.js';
 import { UsageError } from '../core/errors.js';
 import { parseSendableHeader } from '../core/header-validate.js';
 import type { HeaderList } from '../core/types.js';
@@ -161,6 +162,7 @@ Examples:
   $ hookdev listen --relay wss://hooks.example.com --token $HOOKDEV_RELAY_TOKEN`,
     )
     .action(async (flags: ListenFlags) => {
+      keepServingOnOutputError();
       const { file } = loadConfigFile();
       const options = parseListenOptions(flags, process.env, file);
       const { checkSignatureConfig } = await import('./signature-config.js');

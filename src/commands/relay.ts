@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { keepServingOnOutputError } from '../core/output-errors.js';
 import type { Command } from 'commander';
 import { envValue } from '../config/env.js';
 import { ConfigError, UsageError } from '../core/errors.js';
@@ -156,6 +157,7 @@ Health: GET /healthz (readiness only)   Prometheus: GET /metrics (aggregates; pe
 figures with Authorization: Bearer <a client token or --metrics-token>)`,
     )
     .action(async (flags: RelayFlags) => {
+      keepServingOnOutputError();
       await runRelay(parseRelayOptions(flags, process.env));
     });
 }
