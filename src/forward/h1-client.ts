@@ -276,20 +276,9 @@ class Connection {
 
   /** Gather the head; returns the offset after it (or -1 on failure). */
   private readHead(a: Attempt, chunk: Buffer, at: number): number {
-    let buf = chunk.subarray(at);
-    let offset = 0;
-    if (this.headBuf) {
-      offset = this.headBuf.length;
-      buf = Buffer.concat([this.headBuf, buf]);
-    }
-    const end = buf.indexOf('\r\n\r\n');
-    if (end === -1) {
-      if (buf.length > MAX_HEAD) return this.bad('response head too large');
-      this.headBuf = this.headBuf ? buf : Buffer.from(buf);
-      return chunk.length;
-    }
-    this.headBuf = null;
-    const consumed = at + end + 4 - offset;
+    const got = this.gather(chunk, at, '\r\n\r\n', 'response head too large');
+    if (typeof got === 'number') return got;
+    const { buf, end, next: consumed } = got;
     const lines = buf.toString('latin1', 0, end).split('\r\n');
     const m = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/.exec(lines[0]!);
     if (!m) return this.bad('invalid HTTP response');
@@ -354,21 +343,10 @@ class Connection {
 
   /** A chunk-size line, the CRLF after a chunk's data, or a trailer line. */
   private readChunkLine(a: Attempt, chunk: Buffer, at: number): number {
-    let buf = chunk.subarray(at);
-    let offset = 0;
-    if (this.headBuf) {
-      offset = this.headBuf.length;
-      buf = Buffer.concat([this.headBuf, buf]);
-    }
-    const eol = buf.indexOf('\r\n');
-    if (eol === -1) {
-      if (buf.length > MAX_HEAD) return this.bad('invalid chunked answer');
-      this.headBuf = this.headBuf ? buf : Buffer.from(buf);
-      return chunk.length;
-    }
-    this.headBuf = null;
-    const line = buf.toString('latin1', 0, eol);
-    const next = at + eol + 2 - offset;
+    const got = this.gather(chunk, at, '\r\n', 'invalid chunked answer');
+    if (typeof got === 'number') return got;
+    const line = got.buf.toString('latin1', 0, got.end);
+    const next = got.next;
     switch (this.phase) {
       case Phase.ChunkDataEnd:
         if (line !== '') return this.bad('invalid chunked answer');
@@ -386,6 +364,28 @@ class Connection {
         return next;
       }
     }
+  }
+
+  /**
+   * The bytes from `at` up to `delim`, joined to what earlier reads left (a head or a chunk line may span reads): the
+   * joined buffer, where `delim` starts in it, and the offset in `chunk` after it. When `delim` has not come yet, the
+   * bytes are kept for the next read and the offset to return is given instead (-1 once past MAX_HEAD: `tooLong`).
+   */
+  private gather(chunk: Buffer, at: number, delim: string, tooLong: string): { buf: Buffer; end: number; next: number } | number {
+    let buf = chunk.subarray(at);
+    let offset = 0;
+    if (this.headBuf) {
+      offset = this.headBuf.length;
+      buf = Buffer.concat([this.headBuf, buf]);
+    }
+    const end = buf.indexOf(delim);
+    if (end === -1) {
+      if (buf.length > MAX_HEAD) return this.bad(tooLong);
+      this.headBuf = this.headBuf ? buf : Buffer.from(buf);
+      return chunk.length;
+    }
+    this.headBuf = null;
+    return { buf, end, next: at + end + delim.length - offset };
   }
 
   private bad(message: string): number {
