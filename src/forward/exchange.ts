@@ -257,7 +257,8 @@ export function notSent(startedAt: number, message: string): Exchange {
   return { startedAt, durationMs: 0, status: null, headers: null, body: null, truncated: false, error: message, failure: 'failed' };
 }
 
-function isStale(e: Exchange): boolean {
+/** A kept-alive socket that failed under the request before the app saw it, or node:http's 408 on an idle socket. */
+export function isStale(e: Exchange): boolean {
   if (e.failure === 'stale') return true;
   if (e.status !== 408 || !e.headers) return false;
   return e.headers.some(([k, v]) => k.toLowerCase() === 'connection' && /\bclose\b/i.test(v));

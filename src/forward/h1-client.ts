@@ -1,5 +1,5 @@
 /**
- * A lean HTTP/1.1 keep-alive client over node:net, for `send`'s plain-http targets. Measured against undici on the
+ * A lean HTTP/1.1 keep-alive client over node:net, for plain-http targets of `send` and of forwarding. Measured against undici on the
  * same machine (bench `send`): undici's per-request machinery (dispatch, its parser in WASM, a writev per request)
  * alone kept a sender below half of the load generator; this writes each request as one buffer on a kept-alive
  * socket and parses answers with a small state machine. One request per connection at a time (no pipelining).
@@ -106,6 +106,9 @@ class Attempt {
   timedOut = false;
   /** Sent a second time after a kept-alive socket closed under it. */
   resent = false;
+  /** Why it was ended from outside (shutdown): never resent, settled with this. */
+  stopped: ClientError | null = null;
+  onSettle: (() => void) | null = null;
 
   constructor(
     readonly pool: H1Pool,
@@ -115,9 +118,10 @@ class Attempt {
     readonly startedAt: number,
     readonly t0: number,
     readonly resolve: (e: Exchange) => void,
+    keepBytes: number,
   ) {
     // Copies: the connection's read buffer is reused.
-    this.body = new KeptBody(pool.opts.keepBytes, true);
+    this.body = new KeptBody(keepBytes, true);
   }
 
   keep(chunk: Buffer): void {
@@ -128,6 +132,7 @@ class Attempt {
     if (this.done) return;
     this.done = true;
     if (this.timer) clearTimeout(this.timer);
+    this.onSettle?.();
     const status = this.status;
     this.resolve({
       startedAt: this.startedAt,
@@ -145,7 +150,7 @@ class Attempt {
 function onAttemptTimeout(a: Attempt): void {
   a.timedOut = true;
   a.timer = null;
-  a.pool.timeout(a);
+  a.pool.stop(a, new ClientError(`timed out after ${a.timeoutMs}ms`, 'timeout'));
 }
 
 /** One kept-alive TCP connection and its response parser. */
@@ -475,6 +480,7 @@ class H1Pool {
    */
   failed(a: Attempt, err: ClientError): void {
     if (a.timedOut) return a.settle(new ClientError(`timed out after ${a.timeoutMs}ms`, 'timeout'));
+    if (a.stopped) return a.settle(a.stopped);
     if (err.kind === 'stale' && !a.answered && !this.closing && !a.resent) {
       a.resent = true;
       const c = new Connection(this, this.port, this.host);
@@ -485,13 +491,15 @@ class H1Pool {
     a.settle(err.kind === 'stale' && a.resent ? new ClientError(err.message, 'failed') : err);
   }
 
-  timeout(a: Attempt): void {
+  /** End one attempt now (its timeout, or a shutdown), on its connection or in the wait queue. */
+  stop(a: Attempt, err: ClientError): void {
+    if (a.done) return;
     for (const c of this.all) {
-      if (c.attempt === a) return c.fail(new ClientError(`timed out after ${a.timeoutMs}ms`, 'timeout'));
+      if (c.attempt === a) return c.fail(err);
     }
     const i = this.waiting.indexOf(a);
     if (i !== -1) this.waiting.splice(i, 1);
-    a.settle(new ClientError(`timed out after ${a.timeoutMs}ms`, 'timeout'));
+    a.settle(err);
   }
 
   close(): void {
@@ -501,6 +509,43 @@ class H1Pool {
   }
 }
 
+/** Per request: how much of the answer to keep, and a signal that ends it early (shutdown). */
+export interface H1RequestOptions {
+  /** Default: the agent's keepBytes. */
+  keepBytes?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Shutdown listeners: one 'abort' listener per signal, with the attempts it must end in a Set, instead of an
+ * EventTarget add/remove per request.
+ */
+const abortWatchers = new WeakMap<AbortSignal, Set<Attempt>>();
+
+function watchAbort(signal: AbortSignal, a: Attempt): void {
+  let set = abortWatchers.get(signal);
+  if (!set) {
+    const watchers = new Set<Attempt>();
+    set = watchers;
+    abortWatchers.set(signal, watchers);
+    signal.addEventListener(
+      'abort',
+      () => {
+        const err = new ClientError('hookdev is shutting down', 'failed');
+        for (const w of [...watchers]) {
+          w.stopped = err;
+          w.pool.stop(w, err);
+        }
+        watchers.clear();
+      },
+      { once: true },
+    );
+  }
+  const watchers = set;
+  watchers.add(a);
+  a.onSettle = () => watchers.delete(a);
+}
+
 /** Kept-alive connections to plain-http origins, one pool per origin. */
 export class H1Agent {
   private readonly pools = new Map<string, { pool: H1Pool; host: string } | null>();
@@ -508,7 +553,7 @@ export class H1Agent {
   constructor(readonly opts: H1Options) {}
 
   /** Send one request and read the answer. Never rejects: a failure is an `Exchange` with `failure` set. */
-  exchange(req: OutgoingRequest, totalTimeoutMs: number): Promise<Exchange> {
+  exchange(req: OutgoingRequest, totalTimeoutMs: number, options: H1RequestOptions = {}): Promise<Exchange> {
     const startedAt = (this.opts.clock ?? Date.now)();
     const t0 = performance.now();
     return new Promise<Exchange>((resolve) => {
@@ -530,7 +575,12 @@ export class H1Agent {
       const bytes = encodeRequest(req, path, entry.host);
       if (bytes instanceof ClientError) return resolve(notSent(startedAt, bytes.message));
       const pool = entry.pool;
-      pool.start(new Attempt(pool, bytes, req.method.toUpperCase() === 'HEAD', totalTimeoutMs, startedAt, t0, resolve));
+      const signal = options.signal;
+      if (signal?.aborted) return resolve(notSent(startedAt, 'hookdev is shutting down'));
+      const keep = options.keepBytes ?? this.opts.keepBytes;
+      const a = new Attempt(pool, bytes, req.method.toUpperCase() === 'HEAD', totalTimeoutMs, startedAt, t0, resolve, keep);
+      if (signal) watchAbort(signal, a);
+      pool.start(a);
     });
   }
 

@@ -68,9 +68,9 @@ describe('forwarding', () => {
     for (const gone of ['X-Hop', 'Keep-Alive', 'Proxy-Authorization', 'TE']) expect(names).not.toContain(gone);
     expect(got.find(([k]) => k.toLowerCase() === 'host')![1]).toBe(`127.0.0.1:${a.port}`);
     expect(got.find(([k]) => k.toLowerCase() === 'content-length')![1]).toBe('5');
-    // The whole head as the app sees it. What undici does not let us keep (README, Forwarding): it writes `host`
-    // first and lower-cased, adds `connection: keep-alive`, and writes its own `content-length` last.
-    expect(names).toEqual(['host', 'connection', 'X-First', 'x-MiXeD-Case', 'X-Dup', 'X-Dup', 'Stripe-Signature', 'Hookdev-Hop', 'content-length']);
+    // The whole head as the app sees it (README, Forwarding): the target's Host first, the captured headers, the
+    // hop header, and the exact body's Content-Length; nothing else added (no `connection: keep-alive`).
+    expect(names).toEqual(['Host', 'X-First', 'x-MiXeD-Case', 'X-Dup', 'X-Dup', 'Stripe-Signature', 'Hookdev-Hop', 'Content-Length']);
   });
 
   it('preserveHost keeps the sender Host; keepPath uses the target URL as given', async () => {
@@ -160,6 +160,41 @@ describe('forwarding', () => {
     }
     expect(deliveriesOf(l, 2).at(-1)!.error).toMatch(/hookdev stopped/);
     await l.close();
+  });
+});
+
+describe('forwarding, the connection to the app', () => {
+  it('drain at shutdown ends an exchange the app never answers after the grace, and records it', async () => {
+    const a = await app(() => undefined); // takes the request, never answers
+    const l = await startForwardingListener({ targets: [a.url], drainGraceMs: 150 });
+    expect((await send(`${l.url}/a`, { body: '1' })).status).toBe(200);
+    await waitFor(() => a.received.length === 1);
+    const t0 = Date.now();
+    await l.listener.pipeline.drain();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const ds = deliveriesOf(l, 1);
+    expect(ds).toHaveLength(1);
+    expect(ds[0]!.status).toBeNull();
+    expect(ds[0]!.error).toBe('hookdev is shutting down');
+    await l.close();
+  });
+
+  it("resends once on a new connection when the app answers 408 and closes (node:http's idle-socket race)", async () => {
+    let first = true;
+    const a = await app((_req, res) => {
+      if (first) {
+        first = false;
+        res.writeHead(408, { Connection: 'close' });
+        return void res.end();
+      }
+      res.writeHead(200).end('ok');
+    });
+    const l = await listener({ targets: [a.url] }, { passthrough: true });
+    const res = await send(`${l.url}/h`, { body: 'x' });
+    expect(res.status).toBe(200);
+    expect(a.received).toHaveLength(2);
+    expect(a.sockets).toHaveLength(2);
+    expect(deliveriesOf(l, 1).map((d) => d.status)).toEqual([200]);
   });
 });
 
