@@ -11,6 +11,7 @@ import { OperationError, UsageError } from '../core/errors.js';
 import { definedOnly } from '../core/objects.js';
 import type { Answer, IncomingWebhook, RequestHandler } from '../core/types.js';
 import { backoffDelay } from '../core/backoff.js';
+import { beforeCommit } from '../core/turn.js';
 import { channelProblem } from './channel.js';
 import { Lru } from './lru.js';
 import {
@@ -520,15 +521,16 @@ class TunnelClient {
 
   /**
    * Frames sent in one turn of the event loop (each ack with its response; the answers of every app response read
-   * in it; receipts owed) leave in one write instead of a system call each. The socket is uncorked by setImmediate,
-   * i.e. right after this poll phase.
+   * in it; receipts owed) leave in one write instead of a system call each. The socket is uncorked right after this
+   * poll phase, ahead of the turn's group commit (core/turn.ts, beforeCommit): what is corked here answers requests
+   * committed in earlier turns.
    */
   private cork(ws: WebSocket): void {
     const socket = this.sockets.get(ws);
     if (!socket || this.corked === socket) return;
     this.corked = socket;
     socket.cork();
-    setImmediate(() => {
+    beforeCommit(() => {
       if (this.corked === socket) this.corked = null;
       socket.uncork();
     });
