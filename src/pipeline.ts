@@ -21,7 +21,10 @@ export const DEFAULT_RESPONSE: ResponsePolicy = {
 
 /** What the pipeline asks of the forwarding layer; kept as an interface so the pipeline stays small. */
 export interface Deliverer {
-  /** Called after the commit. With passthrough, resolves to the app's answer; else the result is ignored. */
+  /**
+   * Called after the commit. With passthrough, resolves to the app's answer, and the delivery row it records keeps
+   * that answer's status (NewDelivery.answerStatus); else the result is ignored.
+   */
   deliver(id: number, incoming: IncomingWebhook, verdict: Verdict | null, passthrough: boolean): Promise<Answer | null>;
   drain(): Promise<void>;
   /** Shutdown, called once: stop retrying, settle what is in flight (briefly), release connections. */
@@ -83,7 +86,6 @@ export class Pipeline {
     if (deliverer) {
       if (this.options.passthrough) {
         answer = await deliverer.deliver(result.id, incoming, verdict, true);
-        if (answer) this.options.writes.queueResponseStatus(result.id, answer.status);
       } else {
         this.deliverLater(() => deliverer.deliver(result.id, incoming, verdict, false));
       }

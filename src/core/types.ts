@@ -138,7 +138,10 @@ export interface Delivery {
   error: string | null;
 }
 
-export type NewDelivery = Omit<Delivery, 'id'>;
+export type NewDelivery = Omit<Delivery, 'id'> & {
+  /** Passthrough: the status the sender was answered with after this exchange (kept with the row, see store/rows.ts). */
+  answerStatus?: number | null;
+};
 
 /** What a door sends back to the sender. */
 export interface Answer {

@@ -176,6 +176,11 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
   /** Passthrough: one direct try (no waiting: the sender is on the line), answered with what the app said. */
   async function direct(id: number, req: OutgoingRequest, target: string): Promise<Answer> {
     const result = await send(req, 'direct');
+    const answer =
+      result.status === null
+        ? failureAnswer(target, result)
+        : { status: result.status, headers: answerHeaders(result.headers ?? []), body: result.body ?? Buffer.alloc(0) };
+    // The delivery row keeps the status the sender gets: the request's own row is not rewritten for it.
     recordDelivery(options.deliveries, options.events, {
       requestId: id,
       kind: 'forward',
@@ -183,9 +188,9 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
       attempt: 1,
       result,
       responseCap: o.responseCap,
+      answerStatus: answer.status,
     });
-    if (result.status === null) return failureAnswer(target, result);
-    return { status: result.status, headers: answerHeaders(result.headers ?? []), body: result.body ?? Buffer.alloc(0) };
+    return answer;
   }
 
   const forwarder: Forwarder = {

@@ -16,6 +16,8 @@ export interface RecordInput {
   waiting?: number;
   /** Replaces the exchange's error text (e.g. "gave up after 60s: connection refused"). */
   error?: string;
+  /** Passthrough: the status the sender is answered with (the app's, or 502/504 when it failed). */
+  answerStatus?: number;
 }
 
 /** One attempt → one `deliveries` row (queued with the write batcher) and one `delivery` event. */
@@ -35,6 +37,7 @@ export function recordDelivery(sink: DeliverySink, events: EventHub | undefined,
     responseTruncated: r.truncated || (r.body !== null && r.body.length > input.responseCap),
     error: input.error ?? r.error,
   };
+  if (input.answerStatus !== undefined) delivery.answerStatus = input.answerStatus;
   // Joins the next group commit rather than paying a commit of its own.
   sink.queueDelivery(delivery);
   events?.emit(

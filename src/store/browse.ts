@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Delivery, SignatureStatus, StoredRequest } from '../core/types.js';
 import type { SqliteDatabase } from './open.js';
-import { deliveryFromRow, requestFromRow, type DeliveryRow, type RequestRow } from './rows.js';
+import { deliveryFromRow, REQUEST_COLUMNS, RESPONSE_STATUS_SQL, requestFromRow, type DeliveryRow, type RequestRow } from './rows.js';
 import type { CompiledFilter } from './filter.js';
 
 /** One line of the UI's list: the summary columns plus the newest delivery, never the body. */
@@ -44,7 +44,7 @@ interface SummaryRow {
 }
 
 const COLUMNS = `requests.id, received_at, source, method, url, provider, event_type, signature_status, signature_reason,
-  response_status, body_size, duplicate_of, rejected_status,
+  ${RESPONSE_STATUS_SQL} AS response_status, body_size, duplicate_of, rejected_status,
   d.status AS d_status, d.duration_ms AS d_ms, d.error AS d_error,
   (SELECT count(*) FROM deliveries c WHERE c.request_id = requests.id) AS d_count`;
 const FROM = `requests LEFT JOIN deliveries d ON d.id = (SELECT max(x.id) FROM deliveries x WHERE x.request_id = requests.id)`;
@@ -157,12 +157,12 @@ export class Browser {
   /** Full rows (with bodies) matching `filter` with id above `after`, oldest first: a page of an export. */
   fullRowsAfter(after: number, limit: number, filter: CompiledFilter | null = null): StoredRequest[] {
     const cond = filter?.sql ? ` AND ${filter.sql}` : '';
-    const sql = `SELECT * FROM requests WHERE id > ?${cond} ORDER BY id ASC LIMIT ?`;
+    const sql = `SELECT ${REQUEST_COLUMNS} FROM requests WHERE id > ?${cond} ORDER BY id ASC LIMIT ?`;
     return (this.stmt(sql).all(after, ...(filter?.params ?? []), limit) as RequestRow[]).map(requestFromRow);
   }
 
   request(id: number): StoredRequest | null {
-    const row = this.stmt('SELECT * FROM requests WHERE id = ?').get(id) as RequestRow | undefined;
+    const row = this.stmt(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = ?`).get(id) as RequestRow | undefined;
     return row ? requestFromRow(row) : null;
   }
 

@@ -1,4 +1,5 @@
 import { parseSince } from '../core/duration.js';
+import { RESPONSE_STATUS_SQL } from './rows.js';
 
 /**
  * The UI's filter language, compiled to a SQL condition on `requests`. Terms are separated by spaces and all must
@@ -61,9 +62,9 @@ function term(token: string, now: number): { sql: string; params: unknown[] } | 
       const cls = /^([1-5])xx$/.exec(v);
       if (cls) {
         const lo = Number(cls[1]) * 100;
-        return { sql: 'response_status BETWEEN ? AND ?', params: [lo, lo + 99] };
+        return { sql: `${RESPONSE_STATUS_SQL} BETWEEN ? AND ?`, params: [lo, lo + 99] };
       }
-      if (/^\d{3}$/.test(v)) return { sql: 'response_status = ?', params: [Number(v)] };
+      if (/^\d{3}$/.test(v)) return { sql: `${RESPONSE_STATUS_SQL} = ?`, params: [Number(v)] };
       return `status: expects a code like 404 or a class like 5xx, got "${value}"`;
     }
     case 'delivery': {

@@ -11,6 +11,19 @@ import {
   type Verdict,
 } from '../core/types.js';
 
+/**
+ * The status the sender was answered with. Known before the commit it is in `requests.response_status`; a passthrough
+ * answer is known only after the forward, and is kept on the delivery row it came from (schema 5,
+ * `deliveries.answer_status`), so a request's page is not written a second time. Read through this expression
+ * wherever `response_status` is read or filtered on (the subquery runs only for rows without their own status).
+ */
+export const RESPONSE_STATUS_SQL = `coalesce(requests.response_status, (SELECT a.answer_status FROM deliveries a WHERE a.request_id = requests.id AND a.answer_status IS NOT NULL LIMIT 1))`;
+
+/** Every column of `requests` as a RequestRow, for `SELECT … FROM requests` (instead of `*`). */
+export const REQUEST_COLUMNS = `requests.id, received_at, source, method, url, http_version, remote_addr, headers, body,
+  body_size, content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
+  duplicate_of, relay_id, rejected_status, rejected_reason, ${RESPONSE_STATUS_SQL} AS response_status, import_key, local_port`;
+
 /** The columns of `requests` as better-sqlite3 returns them. */
 export interface RequestRow {
   id: number;

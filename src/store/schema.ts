@@ -102,6 +102,11 @@ ${REQUEST_COLUMNS_V1},
   CREATE INDEX requests_event ON requests(provider, event_id) WHERE event_id IS NOT NULL;
   CREATE UNIQUE INDEX requests_import ON requests(import_key) WHERE import_key IS NOT NULL;
   `,
+  // The status a passthrough sender was answered with, on the delivery that produced it (see RESPONSE_STATUS_SQL):
+  // written with that row instead of an UPDATE that rewrote the request's page after every forward.
+  `
+  ALTER TABLE deliveries ADD COLUMN answer_status INTEGER;
+  `,
 ];
 
 /**

@@ -4,7 +4,15 @@ import { getHeader } from '../core/headers.js';
 import { originalIdOf } from './exchange.js';
 import { openDatabase } from './open.js';
 import { ID_FLOOR_KEY } from './schema.js';
-import { deliveryFromRow, requestFromRow, signatureDetailColumn, type DeliveryRow, type RequestRow } from './rows.js';
+import {
+  deliveryFromRow,
+  REQUEST_COLUMNS,
+  RESPONSE_STATUS_SQL,
+  requestFromRow,
+  signatureDetailColumn,
+  type DeliveryRow,
+  type RequestRow,
+} from './rows.js';
 
 /** A request ready to be written: what came in, plus what the signature layer said about it. */
 export interface NewRequest {
@@ -56,9 +64,9 @@ export interface OpenOptions {
   mustWrite?: boolean;
 }
 
-const SUMMARY_COLUMNS = `id, received_at, source, method, url, http_version, remote_addr, headers, NULL AS body,
+const SUMMARY_COLUMNS = `requests.id, received_at, source, method, url, http_version, remote_addr, headers, NULL AS body,
   body_size, content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
-  duplicate_of, relay_id, rejected_status, rejected_reason, response_status, import_key, local_port`;
+  duplicate_of, relay_id, rejected_status, rejected_reason, ${RESPONSE_STATUS_SQL} AS response_status, import_key, local_port`;
 
 /**
  * The history: one SQLite file in WAL mode so other processes can read while `listen` writes. A synchronous
@@ -98,7 +106,7 @@ export class Store {
     this.findOriginalStmt = this.db.prepare(
       `SELECT id FROM requests WHERE id = ? AND received_at = ? AND body = ? AND import_key IS NULL`,
     );
-    this.getStmt = this.db.prepare(`SELECT * FROM requests WHERE id = ?`);
+    this.getStmt = this.db.prepare(`SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = ?`);
     this.floorStmt = this.db.prepare(`SELECT value FROM meta WHERE key = '${ID_FLOOR_KEY}'`).pluck();
     this.maxIdStmt = this.db.prepare(`SELECT MAX(id) FROM requests`).pluck();
     this.dropFloorStmt = this.db.prepare(`DELETE FROM meta WHERE key = '${ID_FLOOR_KEY}'`);
@@ -120,7 +128,7 @@ export class Store {
     });
     this.deliveryStmt = this.db.prepare(
       `INSERT INTO deliveries (request_id, kind, target, attempt, started_at, duration_ms, status, response_headers,
-        response_body, response_truncated, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        response_body, response_truncated, error, answer_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.statusStmt = this.db.prepare(`UPDATE requests SET response_status = ? WHERE id = ?`);
   }
@@ -210,7 +218,7 @@ export class Store {
   }
 
   last(): StoredRequest | null {
-    const row = this.db.prepare(`SELECT * FROM requests ORDER BY id DESC LIMIT 1`).get() as RequestRow | undefined;
+    const row = this.db.prepare(`SELECT ${REQUEST_COLUMNS} FROM requests ORDER BY id DESC LIMIT 1`).get() as RequestRow | undefined;
     return row ? requestFromRow(row) : null;
   }
 
@@ -259,7 +267,7 @@ export class Store {
   *iterate(filter: ListFilter = {}): Generator<StoredRequest> {
     const { sql, params } = this.where(filter);
     const limit = filter.limit ?? -1;
-    const stmt = this.db.prepare(`SELECT * FROM requests ${sql} ORDER BY id ASC LIMIT ?`);
+    const stmt = this.db.prepare(`SELECT ${REQUEST_COLUMNS} FROM requests ${sql} ORDER BY id ASC LIMIT ?`);
     for (const row of stmt.iterate(...params, limit) as Iterable<RequestRow>) yield requestFromRow(row);
   }
 
@@ -281,6 +289,7 @@ export class Store {
       d.responseBody,
       d.responseTruncated ? 1 : 0,
       d.error,
+      d.answerStatus ?? null,
     );
     return Number(info.lastInsertRowid);
   }

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { send, waitFor } from '../../helpers/http.js';
+import { Browser } from '../../../src/store/browse.js';
+import { compileFilter } from '../../../src/store/filter.js';
 import { deadPort, deliveriesOf, startApp, startForwardingListener, type TestApp, type TestListener } from '../../helpers/forward.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -219,6 +221,32 @@ describe('passthrough', () => {
     ]);
     expect(res.headers).toContainEqual(['X-Custom-Case', 'One']);
     expect(deliveriesOf(l, 1)[0]!.status).toBe(418);
+  });
+
+  it('keeps the status each sender got on its delivery row: the request row is written once, and reads and filters see the status', async () => {
+    const a = await app((_req, res) => void res.writeHead(418).end('tea'));
+    const port = await deadPort();
+    const ok = await listener({ targets: [a.url] }, { passthrough: true });
+    expect((await send(`${ok.url}/h`, { body: 'x' })).status).toBe(418);
+    const dead = await listener({ targets: [`http://127.0.0.1:${port}`] }, { passthrough: true });
+    expect((await send(`${dead.url}/h`, { body: 'x' })).status).toBe(502);
+    for (const [l, status] of [[ok, 418], [dead, 502]] as const) {
+      l.listener.writes.flush();
+      const store = l.listener.store;
+      expect(store.get(1)!.responseStatus).toBe(status);
+      expect(store.list()[0]!.responseStatus).toBe(status);
+      expect([...store.iterate()][0]!.responseStatus).toBe(status);
+      const b = new Browser(store.db);
+      expect(b.request(1)!.responseStatus).toBe(status);
+      expect(b.older(1e9, 10)[0]!.responseStatus).toBe(status);
+      const f = compileFilter(`status:${status}`, Date.now());
+      expect(f.ok && b.older(1e9, 10, f.filter).map((r) => r.id)).toEqual([1]);
+      const other = compileFilter('status:2xx', Date.now());
+      expect(other.ok && b.older(1e9, 10, other.filter)).toEqual([]);
+      // Not written by an UPDATE of the request's row after the forward.
+      expect(store.db.prepare('SELECT response_status FROM requests WHERE id = 1').pluck().get()).toBeNull();
+      expect(store.db.prepare('SELECT answer_status FROM deliveries WHERE request_id = 1').pluck().get()).toBe(status);
+    }
   });
 
   it('answers from the first target without waiting for a second, unreachable one', async () => {
