@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from './ws.js';
 import { bearerToken, matchToken } from './auth.js';
 import { channelProblem } from './channel.js';
+import { withoutChannel, type ChannelTags } from './channel-tag.js';
 import { CONNECT_PATH, H_CHANNEL, H_CLIENT_ID, H_HOLDER_CHECK, H_PROTOCOL, PROTOCOL_VERSION } from './protocol.js';
 import type { FailureLimiter } from './rate-limit.js';
 import type { RelayLog } from './relay-events.js';
@@ -32,6 +33,8 @@ export interface HubOptions {
   /** Lease time to live in the store; renewed every third of it while the socket lives. */
   leaseTtlMs: number;
   remoteAddr: (req: IncomingMessage) => string;
+  /** Channel tags for the log (never a channel name there). */
+  tags: ChannelTags;
   log: RelayLog;
   now: () => number;
 }
@@ -131,7 +134,7 @@ export class RelayHub {
     if (problem) return refuse(socket, 400, problem);
     const clientId = (header(req, H_CLIENT_ID) ?? '').slice(0, 100);
     void this.claimAndUpgrade(req, socket, head, { channel, clientId, tokenIndex, addr }).catch((err: unknown) => {
-      this.o.log({ event: 'error', where: 'upgrade', error: (err as Error).message });
+      this.o.log({ event: 'error', where: 'upgrade', error: withoutChannel((err as Error).message, channel, this.o.tags.of(channel)) });
       refuse(socket, 500, 'internal error');
     });
   }
@@ -158,9 +161,10 @@ export class RelayHub {
     // the new socket wins.
     const previous = this.current(c.channel);
     if (previous) previous.terminate('replaced by a reconnect of the same client');
+    const tag = this.o.tags.of(c.channel);
     if (claim.takenFrom !== '' && claim.takenFrom !== store.instanceId) {
       this.o.metrics.countLeaseTakeover();
-      this.o.log({ event: 'lease-takeover', channel: c.channel, from: claim.takenFrom });
+      this.o.log({ event: 'lease-takeover', channel: tag, from: claim.takenFrom });
       store.send(claim.takenFrom, { kind: 'revoke', channel: c.channel, epoch: claim.epoch });
     }
     this.checks.delete(c.channel);
@@ -169,6 +173,7 @@ export class RelayHub {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const session = new ClientSession(ws, {
         channel: c.channel,
+        tag,
         lease,
         remoteAddr: c.addr,
         publicUrl: this.channelUrl(c.channel),
@@ -186,7 +191,7 @@ export class RelayHub {
       this.renewedAt.set(session, this.o.now());
       store.watch(c.channel);
       void store.touchChannel(c.channel, this.o.now()).catch(() => this.o.metrics.countStoreError());
-      this.o.log({ event: 'client-connected', channel: c.channel, remoteAddr: c.addr, epoch: claim.epoch });
+      this.o.log({ event: 'client-connected', channel: tag, remoteAddr: c.addr, epoch: claim.epoch });
       void session.start();
     });
   }
@@ -197,7 +202,7 @@ export class RelayHub {
       this.o.store.unwatch(s.channel);
     }
     this.o.store.release(s.channel, s.o.lease);
-    this.o.log({ event: 'client-disconnected', channel: s.channel });
+    this.o.log({ event: 'client-disconnected', channel: s.tag });
     if (this.sessions.size === 0) for (const w of [...this.closedWaiters]) w();
   }
 
@@ -267,7 +272,7 @@ export class RelayHub {
     const session = this.current(channel);
     if (!session) return false;
     const alive = await session.checkAlive(this.o.holderCheckMs);
-    this.o.log({ event: 'holder-check', channel, alive });
+    this.o.log({ event: 'holder-check', channel: session.tag, alive });
     if (!alive) session.terminate('did not answer a ping while another client asked for its channel');
     return alive;
   }
@@ -278,7 +283,7 @@ export class RelayHub {
       case 'revoke': {
         const s = this.current(m.channel);
         if (s && s.epoch < m.epoch) {
-          this.o.log({ event: 'lease-lost', channel: m.channel, reason: 'the client reconnected through another instance' });
+          this.o.log({ event: 'lease-lost', channel: s.tag, reason: 'the client reconnected through another instance' });
           s.terminate('taken over through another instance');
         }
         return;
@@ -330,12 +335,12 @@ export class RelayHub {
         const now = this.o.now();
         if (r === 'kept') return void this.renewedAt.set(s, now);
         if (r === 'lost') {
-          this.o.log({ event: 'lease-lost', channel: s.channel, reason: 'another instance holds the channel' });
+          this.o.log({ event: 'lease-lost', channel: s.tag, reason: 'another instance holds the channel' });
           return s.terminate('lease lost');
         }
         this.o.metrics.countStoreError();
         if (now - (this.renewedAt.get(s) ?? now) > this.o.leaseTtlMs) {
-          this.o.log({ event: 'lease-lost', channel: s.channel, reason: 'expired while the store was unreachable' });
+          this.o.log({ event: 'lease-lost', channel: s.tag, reason: 'expired while the store was unreachable' });
           s.terminate('lease expired');
         }
       });

@@ -9,6 +9,7 @@ import { fromRawHeaders, HOP_BY_HOP } from '../core/headers.js';
 import type { Answer, HeaderList } from '../core/types.js';
 import { bearerToken, matchToken } from './auth.js';
 import { channelProblem } from './channel.js';
+import { channelTag, type ChannelTag, type ChannelTags } from './channel-tag.js';
 import { PROBE_PREFIX } from './protocol.js';
 import type { FailureLimiter, TokenBuckets } from './rate-limit.js';
 import type { RelayLog } from './relay-events.js';
@@ -34,6 +35,8 @@ export interface IngressOptions {
   remoteAddr: (req: IncomingMessage) => string;
   /** `scheme://host[/prefix]` the sender reached, without the channel (from --public-url, or the request). */
   publicBase: (req: IncomingMessage) => string;
+  /** Tags for the log and metrics (never a channel name there): looked up, not hashed, per request. */
+  tags: ChannelTags;
   log: RelayLog;
   now: () => number;
   isClosing: () => boolean;
@@ -76,13 +79,13 @@ export function createIngress(o: IngressOptions) {
       } catch {
         req.resume();
         o.metrics.countStoreError();
-        o.metrics.countRequest('', 503);
+        o.metrics.countRequest(null, 503);
         return unavailable(res);
       }
     }
     if (!known) {
       req.resume();
-      o.metrics.countRequest('', 404);
+      o.metrics.countRequest(null, 404);
       return json(res, 404, { error: 'unknown channel' });
     }
 
@@ -198,9 +201,10 @@ export function createIngress(o: IngressOptions) {
       }
       detail = true;
     }
-    let depths: Array<[string, Depth]> = [];
+    let depths: Array<[ChannelTag, Depth]> = [];
     try {
-      depths = await o.store.depths(o.hub.channels());
+      // Hashed here, not through the cache: a scrape can list every queued channel, and must not evict live ones.
+      depths = (await o.store.depths(o.hub.channels())).map(([channel, d]) => [channelTag(channel), d]);
     } catch {
       o.metrics.countStoreError();
     }
@@ -210,10 +214,11 @@ export function createIngress(o: IngressOptions) {
   }
 }
 
-/** The request's count and log line. */
+/** The request's count and log line, under the channel's tag. */
 function finished(o: IngressOptions, req: IncomingMessage, channel: string, path: string, started: number, status: number, outcome: string): void {
-  o.metrics.countRequest(channel, status);
-  o.log({ event: 'request', channel, method: req.method ?? '', path: pathOnly(path), status, outcome, ms: o.now() - started });
+  const tag = o.tags.of(channel);
+  o.metrics.countRequest(tag, status);
+  o.log({ event: 'request', channel: tag, method: req.method ?? '', path: pathOnly(path), status, outcome, ms: o.now() - started });
 }
 
 /** Queued, and no client will take it now: `--offline reject` refuses it, otherwise 202 once it is durable. */

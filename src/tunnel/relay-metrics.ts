@@ -1,10 +1,12 @@
 /**
  * Relay counters, rendered by hand in the Prometheus text exposition format (no prom-client).
  *
- * Channel names are secrets (the unguessable part of a public URL), so the public exposition never carries them:
- * every public series is an aggregate. Per-channel series are rendered only for a caller that presented a relay
- * token or the metrics token (`detail: true`).
+ * Channel names are secrets (the unguessable part of a public URL), so no series ever carries one: the public
+ * exposition is aggregates only, and the per-channel series, rendered only for a caller that presented a relay
+ * token or the metrics token (`detail: true`), are labelled with the channel's tag (`channel="ch_…"`), since an
+ * authorized reader's scrapes still end up in a monitoring system's storage.
  */
+import type { ChannelTag } from './channel-tag.js';
 import type { Depth } from './relay-store.js';
 
 /** Seconds; from a fast local app to GitHub's 10 s timeout and our own 25 s. */
@@ -13,15 +15,15 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 export interface MetricsSnapshot {
   connectedClients: number;
   /** Queue depth of the channels this instance reports (all of them on SQLite; the ones it leases on Redis). */
-  depths: Array<[string, Depth]>;
+  depths: Array<[ChannelTag, Depth]>;
   /** Per-channel series as well (the caller is authorized). */
   detail: boolean;
 }
 
 export class RelayMetrics {
   private readonly byStatus = new Map<number, number>();
-  /** Per channel, then per status: no key string built per request. */
-  private readonly byChannel = new Map<string, Map<number, number>>();
+  /** Per channel tag, then per status: no key string built per request. */
+  private readonly byChannel = new Map<ChannelTag, Map<number, number>>();
   private readonly bucketCounts = new Array<number>(LATENCY_BUCKETS.length).fill(0);
   private latencyCount = 0;
   private latencySum = 0;
@@ -36,10 +38,10 @@ export class RelayMetrics {
     this.base = instance ? `instance="${esc(instance)}"` : '';
   }
 
-  /** `channel` is '' for requests that named no known channel. */
-  countRequest(channel: string, status: number): void {
+  /** `channel` is null for requests that named no known channel. */
+  countRequest(channel: ChannelTag | null, status: number): void {
     this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
-    if (channel === '') return;
+    if (channel === null) return;
     let statuses = this.byChannel.get(channel);
     if (!statuses) this.byChannel.set(channel, (statuses = new Map()));
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -110,13 +112,13 @@ export class RelayMetrics {
     family('hookdev_relay_handoffs_total', 'counter', 'Requests whose client answer crossed to another instance.');
     out.push(`hookdev_relay_handoffs_total${l()} ${this.handoffs}`);
     if (s.detail) {
-      family('hookdev_relay_channel_requests_total', 'counter', 'Requests by channel and status (authorized readers only).');
+      family('hookdev_relay_channel_requests_total', 'counter', 'Requests by channel tag and status (authorized readers only).');
       for (const [channel, statuses] of this.byChannel)
         for (const [status, n] of statuses)
           out.push(`hookdev_relay_channel_requests_total${l(`channel="${esc(channel)}",status="${status}"`)} ${n}`);
-      family('hookdev_relay_channel_queue_depth', 'gauge', 'Requests stored and not yet acked, by channel (authorized readers only).');
+      family('hookdev_relay_channel_queue_depth', 'gauge', 'Requests stored and not yet acked, by channel tag (authorized readers only).');
       for (const [channel, d] of s.depths) out.push(`hookdev_relay_channel_queue_depth${l(`channel="${esc(channel)}"`)} ${d.count}`);
-      family('hookdev_relay_channel_queue_bytes', 'gauge', 'Body bytes stored and not yet acked, by channel (authorized readers only).');
+      family('hookdev_relay_channel_queue_bytes', 'gauge', 'Body bytes stored and not yet acked, by channel tag (authorized readers only).');
       for (const [channel, d] of s.depths) out.push(`hookdev_relay_channel_queue_bytes${l(`channel="${esc(channel)}"`)} ${d.bytes}`);
     }
     return out.join('\n') + '\n';

@@ -12,6 +12,7 @@ import type { RelayEvent, RelayLog } from './relay-events.js';
 import { RelayHub } from './relay-hub.js';
 import { createIngress } from './relay-ingress.js';
 import { RelayMetrics } from './relay-metrics.js';
+import { ChannelTags } from './channel-tag.js';
 import { ReplyRouter } from './relay-router.js';
 import type { RelayStore } from './relay-store.js';
 import { SqliteRelayStore } from './relay-store-sqlite.js';
@@ -129,6 +130,8 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     o.authFailureLimit?.windowMs ?? 60_000,
   );
   const buckets = new TokenBuckets(o.rateLimit, Math.max(1, o.rateLimit * 2));
+  // Channel names never reach the log or the metrics: their tags do, computed once per channel.
+  const tags = new ChannelTags();
   const server = o.tls ? https.createServer({ cert: o.tls.cert, key: o.tls.key }) : http.createServer();
   // node:http keeps only the first 1,023 header lines by default and drops the rest silently; the head size
   // limit bounds a request instead (issue 10, item 13).
@@ -156,6 +159,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     holderCheckMs: o.holderCheckMs,
     leaseTtlMs: o.leaseTtlMs,
     remoteAddr,
+    tags,
     log,
     now,
   });
@@ -193,6 +197,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       }
       return base;
     },
+    tags,
     log,
     now,
     isClosing: () => closing,

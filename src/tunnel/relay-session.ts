@@ -11,10 +11,13 @@ import type { RelayMetrics } from './relay-metrics.js';
 import type { ReplyRouter } from './relay-router.js';
 import type { InstanceMessage, LeaseHolder, QueuedRequest, RelayStore } from './relay-store.js';
 import { timerDelay } from '../core/timer-delay.js';
+import { withoutChannel, type ChannelTag } from './channel-tag.js';
 import { WS_HEADER_MAX, writeBinaryFrameHeader } from './ws-frame.js';
 
 export interface SessionOptions {
   channel: string;
+  /** What the log says instead of `channel` (a channel name is a secret). */
+  tag: ChannelTag;
   lease: LeaseHolder;
   remoteAddr: string;
   publicUrl: string;
@@ -86,11 +89,15 @@ export class ClientSession {
       for (const w of [...this.pongWaiters]) w();
     });
     ws.on('close', () => this.onClosed());
-    ws.on('error', (err) => this.o.log({ event: 'client-error', channel: o.channel, error: err.message }));
+    ws.on('error', (err) => this.o.log({ event: 'client-error', channel: o.tag, error: withoutChannel(err.message, o.channel, o.tag) }));
   }
 
   get channel(): string {
     return this.o.channel;
+  }
+
+  get tag(): ChannelTag {
+    return this.o.tag;
   }
 
   get clientId(): string {
@@ -175,7 +182,7 @@ export class ClientSession {
   /** Drop the client now: pending senders hear `gone`, their rows stay queued. */
   terminate(reason: string): void {
     if (this.closed) return;
-    this.o.log({ event: 'client-terminated', channel: this.o.channel, reason });
+    this.o.log({ event: 'client-terminated', channel: this.o.tag, reason });
     this.ws.terminate();
     this.onClosed();
   }
@@ -203,7 +210,7 @@ export class ClientSession {
           rows = await this.o.store.pending(this.o.channel, this.lastSentSeq, PAGE, this.o.lease.epoch);
         } catch (err) {
           if ((err as Error).message.includes('FENCED')) {
-            this.o.log({ event: 'lease-lost', channel: this.o.channel, reason: 'fenced: another instance holds the channel' });
+            this.o.log({ event: 'lease-lost', channel: this.o.tag, reason: 'fenced: another instance holds the channel' });
             this.terminate('lease lost');
             return;
           }
@@ -328,7 +335,7 @@ export class ClientSession {
     this.seen();
     const r = decodeFrame(data);
     if (!r.ok) {
-      this.o.log({ event: 'bad-frame', channel: this.o.channel, error: r.error });
+      this.o.log({ event: 'bad-frame', channel: this.o.tag, error: withoutChannel(r.error, this.o.channel, this.o.tag) });
       return;
     }
     const f = r.frame;

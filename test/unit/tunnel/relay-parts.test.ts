@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bearerToken, matchToken } from '../../../src/tunnel/auth.js';
 import { backoffDelay } from '../../../src/core/backoff.js';
 import { channelProblem } from '../../../src/tunnel/channel.js';
+import { channelTag } from '../../../src/tunnel/channel-tag.js';
 import { connectUrl } from '../../../src/tunnel/client.js';
 import { Lru } from '../../../src/tunnel/lru.js';
 import { FailureLimiter, TokenBuckets } from '../../../src/tunnel/rate-limit.js';
@@ -125,14 +126,15 @@ describe('timeOrderedId', () => {
 describe('metrics', () => {
   it('renders Prometheus text', () => {
     const m = new RelayMetrics();
-    m.countRequest('chan-a', 200);
-    m.countRequest('chan-a', 200);
-    m.countRequest('chan-a', 202);
+    const a = channelTag('chan-a');
+    m.countRequest(a, 200);
+    m.countRequest(a, 200);
+    m.countRequest(a, 202);
     m.observeLatency(0.02);
     m.countAuthFailure();
-    const text = m.render({ connectedClients: 1, depths: [['chan-a', { count: 3, bytes: 10 }]], detail: false });
-    // Channel names are the secret part of public URLs: never in the public exposition.
-    expect(text).not.toContain('chan-a');
+    const text = m.render({ connectedClients: 1, depths: [[a, { count: 3, bytes: 10 }]], detail: false });
+    // Per-channel series (even under a tag) only for authorized readers.
+    expect(text).not.toContain(a);
     expect(text).toContain('hookdev_relay_requests_total{status="200"} 2');
     expect(text).toContain('hookdev_relay_requests_total{status="202"} 1');
     expect(text).toContain('hookdev_relay_tunnel_latency_seconds_bucket{le="0.01"} 0');
@@ -142,14 +144,14 @@ describe('metrics', () => {
     expect(text).toContain('hookdev_relay_queue_depth 3');
     expect(text).toContain('hookdev_relay_auth_failures_total 1');
     expect(text.endsWith('\n')).toBe(true);
-    const detailed = m.render({ connectedClients: 1, depths: [['chan-a', { count: 3, bytes: 10 }]], detail: true });
-    expect(detailed).toContain('hookdev_relay_channel_requests_total{channel="chan-a",status="200"} 2');
-    expect(detailed).toContain('hookdev_relay_channel_queue_depth{channel="chan-a"} 3');
+    const detailed = m.render({ connectedClients: 1, depths: [[a, { count: 3, bytes: 10 }]], detail: true });
+    expect(detailed).toContain(`hookdev_relay_channel_requests_total{channel="${a}",status="200"} 2`);
+    expect(detailed).toContain(`hookdev_relay_channel_queue_depth{channel="${a}"} 3`);
   });
 
   it('labels every series with the instance when several share a store', () => {
     const m = new RelayMetrics('relay-a');
-    m.countRequest('chan-a', 200);
+    m.countRequest(channelTag('chan-a'), 200);
     m.countLeaseTakeover();
     m.countStoreError();
     m.countHandoff();
