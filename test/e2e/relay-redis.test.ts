@@ -13,10 +13,13 @@ import { send } from '../helpers/http.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { connectRaw, waitFor } from '../helpers/tunnel.js';
+import { channelTag } from '../../src/tunnel/channel-tag.js';
 
 const TOKEN = 'redis-relay-token-0123456789';
 const tmp = makeTempDir('hookdev-redis-e2e-');
 const procs = new Set<RunningCli>();
+/** Every relay instance started here (restarted ones too): none may ever print a channel name. */
+const relays = new Set<RunningCli>();
 let redis: TestRedis;
 let lb: Balancer;
 
@@ -34,6 +37,7 @@ function spawnRelay(name: string, port: number, extra: string[] = []): RunningCl
     { env: { XDG_CONFIG_HOME: tmp.path('config') } },
   );
   procs.add(p);
+  relays.add(p);
   return p;
 }
 
@@ -236,11 +240,15 @@ describe('relay instances sharing one Redis', () => {
     await moved.opened;
     await first.closed; // A dropped its socket: the lease moved to B
     expect(metric(await metrics(inst.b), /^hookdev_relay_lease_takeovers_total\{instance="b"\} (\d+)$/m)).toBe(1);
+    // Both sides of the move name the channel by its tag.
+    const tag = channelTag('lease-one');
+    await inst.b.proc.waitForEvent((e) => e.event === 'lease-takeover' && e.channel === tag);
+    await inst.a.proc.waitForEvent((e) => e.event === 'lease-lost' && e.channel === tag);
     // A request on C now goes to the socket on B.
     void send(`${inst.c.url}/lease-one/after-move`, { body: 'moved' }).catch(() => undefined);
     await waitFor(() => moved.frames.find((f) => f.type === 'request'), { what: 'request on the moved socket' });
     // Queue depth is reported only by the instance holding the lease; channel names only to token holders.
-    expect(await metrics(inst.b, TOKEN)).toMatch(/hookdev_relay_channel_queue_depth\{instance="b",channel="lease-one"\} \d+/);
+    expect(await metrics(inst.b, TOKEN)).toMatch(new RegExp(`hookdev_relay_channel_queue_depth\\{instance="b",channel="${channelTag('lease-one')}"\\} \\d+`));
     for (const i of [inst.a, inst.c]) expect(await metrics(i, TOKEN)).not.toContain('lease-one');
     for (const i of [inst.a, inst.b, inst.c]) {
       const text = await metrics(i);
@@ -298,7 +306,7 @@ describe('relay instances sharing one Redis', () => {
     } finally {
       process.kill(bPid, 'SIGCONT');
     }
-    await inst.b.proc.waitForEvent((e) => (e.event === 'lease-lost' || e.event === 'client-terminated') && e.channel === 'paused-one', 20_000);
+    await inst.b.proc.waitForEvent((e) => (e.event === 'lease-lost' || e.event === 'client-terminated') && e.channel === channelTag('paused-one'), 20_000);
     for (let i = 5; i < 8; i++) expect((await send(`${inst.b.url}/paused-one/p/${i}`, { body: `p-${i}` })).status).toBe(200);
     expect(history(db).map((r) => r.body.toString())).toEqual(['p-0', 'p-1', 'p-2', 'p-3', 'p-4', 'p-5', 'p-6', 'p-7']);
     expect(metric(await metrics(inst.a), /^hookdev_relay_lease_takeovers_total\{instance="a"\} (\d+)$/m)).toBeGreaterThanOrEqual(1);
@@ -359,6 +367,16 @@ describe('relay instances sharing one Redis', () => {
     } finally {
       await weak.cleanup();
     }
+  });
+
+  it('no instance printed a channel name: its log says the tag (ch_ + 12 hex of sha256)', () => {
+    const names = ['cross-one', 'order-one', 'kill-one', 'redis-crash', 'lease-one', 'frozen-one', 'capped-one', 'paused-one'];
+    for (const r of relays) {
+      const out = JSON.stringify(r.events) + r.stderr();
+      for (const name of names) expect(out).not.toContain(name);
+    }
+    const all = [...relays].flatMap((r) => r.events);
+    for (const name of names) expect(all.some((e) => e.channel === channelTag(name))).toBe(true);
   });
 
   it('with appendonly yes + appendfsync always, says nothing about persistence', () => {

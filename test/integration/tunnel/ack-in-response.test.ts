@@ -16,6 +16,7 @@ import {
   waitFor,
 } from '../../helpers/tunnel.js';
 import { relayedRequestFrame, startFakeRelay } from '../../helpers/fake-relay.js';
+import { channelTag } from '../../../src/tunnel/channel-tag.js';
 
 describe('the ack inside the response frame', () => {
   const cleanups: Array<() => Promise<void> | void> = [];
@@ -74,7 +75,7 @@ describe('the ack inside the response frame', () => {
     expect(raw.frames[0]).toMatchObject({ type: 'hello', ackInResponse: true });
 
     const depth = async (): Promise<string | undefined> =>
-      /hookdev_relay_channel_queue_depth\{channel="raw-acks"\} (\d+)/.exec(await authorizedMetrics(relay))?.[1];
+      new RegExp(`hookdev_relay_channel_queue_depth\\{channel="${channelTag('raw-acks')}"\\} (\\d+)`).exec(await authorizedMetrics(relay))?.[1];
     const answer = async (reply: (id: string) => void): Promise<number> => {
       const before = raw.frames.length;
       const res = send(`${relay.url}/raw-acks/hook`, { body: 'x' });

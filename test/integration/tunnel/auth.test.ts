@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError, exitCodeFor } from '../../../src/core/errors.js';
 import { connectTunnel, TunnelRefusedError } from '../../../src/tunnel/client.js';
 import { connectRaw, recorder, startTestClient, startTestRelay, tempDir, type TestRelay } from '../../helpers/tunnel.js';
+import { channelTag } from '../../../src/tunnel/channel-tag.js';
 
 describe('tunnel auth and channel claims', () => {
   const tmp = tempDir();
@@ -125,7 +126,7 @@ describe('a silent holder of a channel', () => {
     const err = await other.tunnel.done.then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(TunnelRefusedError);
     expect(other.states.some((s) => s.state === 'waiting')).toBe(false);
-    expect(relay.logs).toContainEqual(expect.objectContaining({ event: 'holder-check', channel: 'live-one', alive: true }));
+    expect(relay.logs).toContainEqual(expect.objectContaining({ event: 'holder-check', channel: channelTag('live-one'), alive: true }));
     holder.ws.close();
   });
 
@@ -137,7 +138,7 @@ describe('a silent holder of a channel', () => {
     await next.tunnel.ready;
     expect(next.states.map((s) => s.state)).toContain('waiting');
     await frozen.closed;
-    expect(relay.logs).toContainEqual(expect.objectContaining({ event: 'holder-check', channel: 'frozen-one', alive: false }));
+    expect(relay.logs).toContainEqual(expect.objectContaining({ event: 'holder-check', channel: channelTag('frozen-one'), alive: false }));
     const res = await fetch(`${relay.url}/frozen-one/x`, { method: 'POST', body: 'to the new holder' });
     expect(res.status).toBe(200);
     expect(rec.requests.map((r) => r.body.toString())).toEqual(['to the new holder']);

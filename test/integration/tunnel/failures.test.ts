@@ -17,6 +17,7 @@ import {
 import { startTcpProxy } from '../../helpers/tunnel-proxy.js';
 import { relayedRequestFrame, startFakeRelay } from '../../helpers/fake-relay.js';
 import type { RelayOptions } from '../../../src/tunnel/relay-server.js';
+import { channelTag } from '../../../src/tunnel/channel-tag.js';
 
 /** A request handler that holds each call until the test lets it go. */
 function gate() {
@@ -147,7 +148,7 @@ describe('tunnel failure modes', () => {
     const res = await send(`${relay.url}/slow-one/x`, { body: 'slow' });
     expect(res.status).toBe(504);
     g.releaseAll();
-    await waitFor(async () => (await authorizedMetrics(relay)).includes('hookdev_relay_channel_queue_depth{channel="slow-one"} 0'), {
+    await waitFor(async () => (await authorizedMetrics(relay)).includes(`hookdev_relay_channel_queue_depth{channel="${channelTag('slow-one')}"} 0`), {
       what: 'ack after the timeout',
     });
   });
@@ -203,7 +204,7 @@ describe('tunnel failure modes', () => {
     const res = await send(`${relay.url}/broken-one/x`, { body: 'x' });
     expect(res.status).toBe(502);
     const metrics = await authorizedMetrics(relay);
-    expect(metrics).toContain('hookdev_relay_channel_queue_depth{channel="broken-one"} 1');
+    expect(metrics).toContain(`hookdev_relay_channel_queue_depth{channel="${channelTag('broken-one')}"} 1`);
   });
 
   it('end-to-end probe passes through the public URL, and warns (degraded) when it does not reach the client', async () => {

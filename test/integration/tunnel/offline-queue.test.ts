@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { authorizedMetrics, recorder, send, startTestClient, startTestRelay, tempDir, waitFor, type TestRelay } from '../../helpers/tunnel.js';
+import { channelTag } from '../../../src/tunnel/channel-tag.js';
 
 async function queueDepth(relay: TestRelay, channel: string): Promise<number> {
   const text = await authorizedMetrics(relay);
-  const m = new RegExp(`hookdev_relay_channel_queue_depth\\{channel="${channel}"\\} (\\d+)`).exec(text);
+  const m = new RegExp(`hookdev_relay_channel_queue_depth\\{channel="${channelTag(channel)}"\\} (\\d+)`).exec(text);
   return m ? Number(m[1]) : 0;
 }
 
