@@ -154,7 +154,9 @@ Examples:
 
 Prints NDJSON events to stdout; the first line is {"event":"listening","url":…}.
 Health: GET /healthz (readiness only)   Prometheus: GET /metrics (aggregates; per-channel
-figures with Authorization: Bearer <a client token or --metrics-token>)`,
+figures with Authorization: Bearer <a client token or --metrics-token>)
+Logs and metrics name a channel by its tag, never its name: ch_ + the first 12 hex digits
+of its SHA-256 (printf %s NAME | sha256sum | cut -c1-12)`,
     )
     .action(async (flags: RelayFlags) => {
       keepServingOnOutputError();

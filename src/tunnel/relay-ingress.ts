@@ -331,7 +331,7 @@ function json(res: ServerResponse, status: number, value: unknown, extra: Record
 }
 
 /** `http://host/x` (absolute-form, from proxies) -> `/x`; origin-form unchanged. */
-function originForm(url: string): string {
+export function originForm(url: string): string {
   if (url.startsWith('/')) return url;
   const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?]*([\s\S]*)$/i.exec(url);
   if (!m) return `/${url}`;

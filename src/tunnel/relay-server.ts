@@ -10,9 +10,9 @@ import { CONNECT_PATH } from './protocol.js';
 import { FailureLimiter, TokenBuckets } from './rate-limit.js';
 import type { RelayEvent, RelayLog } from './relay-events.js';
 import { RelayHub } from './relay-hub.js';
-import { createIngress } from './relay-ingress.js';
+import { createIngress, originForm } from './relay-ingress.js';
 import { RelayMetrics } from './relay-metrics.js';
-import { ChannelTags } from './channel-tag.js';
+import { channelTag, ChannelTags, withoutChannel } from './channel-tag.js';
 import { ReplyRouter } from './relay-router.js';
 import type { RelayStore } from './relay-store.js';
 import { SqliteRelayStore } from './relay-store-sqlite.js';
@@ -223,7 +223,10 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
     active += 1;
     // One `then` with a shared callback (not catch + finally: two more promises and closures per request).
     ingress(req, res).then(settled, (err: unknown) => {
-      log({ event: 'error', where: 'ingress', error: (err as Error).message });
+      // A bug's message could quote the URL: the channel in it becomes its tag.
+      const channel = /^\/([^/?]*)/.exec(originForm(req.url ?? '/'))?.[1] ?? '';
+      const message = (err as Error).message;
+      log({ event: 'error', where: 'ingress', error: channel === '' ? message : withoutChannel(message, channel, channelTag(channel)) });
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
       settled();
