@@ -90,7 +90,13 @@ export interface TunnelOptions {
   backoffMaxMs?: number;
   /** Upgrade + hello must complete in this time. Default 10 s. */
   handshakeTimeoutMs?: number;
-  /** How many recently answered relay ids to remember for redeliveries. Default 1000. */
+  /**
+   * How many recently answered relay ids (and their answers) to remember, so a redelivery whose ack was lost is
+   * answered as before. Default 200: far more than the frames a dropped socket can lose, and few enough that the
+   * answers die young under load (1000 outlived V8's young-generation collections and were copied and promoted:
+   * about a third of the client's GC work). Older redeliveries are still recognised by the history (relay id) and
+   * never run twice; they get the configured answer.
+   */
   recentIds?: number;
   /** close() waits this long for in-flight requests to be acked. Default 5 s. */
   closeTimeoutMs?: number;
@@ -224,7 +230,7 @@ class TunnelClient {
       backoffBaseMs: 250,
       backoffMaxMs: 10_000,
       handshakeTimeoutMs: 10_000,
-      recentIds: 1000,
+      recentIds: 200,
       closeTimeoutMs: 5000,
       random: Math.random,
       fetch: (...a) => fetch(...a),
