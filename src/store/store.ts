@@ -76,6 +76,7 @@ export class Store {
   readonly db: Database.Database;
   readonly path: string;
   private readonly insertStmt: Database.Statement;
+  private readonly insertRelayedStmt: Database.Statement;
   private readonly findEventStmt: Database.Statement;
   private readonly findRelayStmt: Database.Statement;
   private readonly findImportStmt: Database.Statement;
@@ -91,12 +92,14 @@ export class Store {
   constructor(path: string, options: OpenOptions = {}) {
     this.path = path;
     this.db = openDatabase(path, options.readonly ?? false, options.mustWrite ?? false);
-    this.insertStmt = this.db.prepare(
-      `INSERT INTO requests (id, received_at, source, method, url, http_version, remote_addr, headers, body, body_size,
-        content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
+    const insert = `INSERT INTO requests (id, received_at, source, method, url, http_version, remote_addr, headers, body,
+        body_size, content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
         duplicate_of, relay_id, rejected_status, rejected_reason, response_status, import_key, local_port)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    this.insertStmt = this.db.prepare(insert);
+    // A relayed request the relay sent again (it had not seen our ack) is already here: the unique index on relay_id
+    // says so, instead of a lookup before every relayed insert.
+    this.insertRelayedStmt = this.db.prepare(`${insert} ON CONFLICT(relay_id) WHERE relay_id IS NOT NULL DO NOTHING`);
     this.findEventStmt = this.db.prepare(
       `SELECT id FROM requests WHERE provider = ? AND event_id = ? ORDER BY id LIMIT 1`,
     );
@@ -168,10 +171,6 @@ export class Store {
 
   /** `id`: null for SQLite's choice (the highest + 1), or the id the row must take (see idAboveFloor). */
   private insertOne({ incoming, verdict, responseStatus, importKey }: NewRequest, id: number | null): InsertResult {
-    if (incoming.relayId) {
-      const seen = this.findRelayStmt.get(incoming.relayId) as { id: number } | undefined;
-      if (seen) return { id: seen.id, duplicateOf: null, redelivered: true };
-    }
     if (importKey) {
       const seen = (this.findImportStmt.get(importKey) ??
         this.findOriginalStmt.get(originalIdOf(importKey), incoming.receivedAt, incoming.body)) as { id: number } | undefined;
@@ -183,7 +182,7 @@ export class Store {
       duplicateOf = first?.id ?? null;
     }
     const detail = verdict ? signatureDetailColumn(verdict) : null;
-    const info = this.insertStmt.run(
+    const info = (incoming.relayId ? this.insertRelayedStmt : this.insertStmt).run(
       id,
       incoming.receivedAt,
       incoming.source,
@@ -209,6 +208,11 @@ export class Store {
       importKey ?? null,
       incoming.localPort ?? null,
     );
+    if (info.changes === 0) {
+      const seen = this.findRelayStmt.get(incoming.relayId) as { id: number } | undefined;
+      if (!seen) throw new Error(`request with relay id ${incoming.relayId} was neither written nor found`);
+      return { id: seen.id, duplicateOf: null, redelivered: true };
+    }
     return { id: Number(info.lastInsertRowid), duplicateOf, redelivered: false };
   }
 

@@ -86,6 +86,12 @@ describe('Store', () => {
     const [b] = store.insertMany([{ incoming: incoming({ relayId: 'r1' }), verdict: null }]);
     expect(b).toEqual({ id: a!.id, duplicateOf: null, redelivered: true });
     expect(store.count()).toBe(1);
+    // In one batch too, between new ones; ids stay in arrival order.
+    const [c, d, e] = store.insertMany(['r2', 'r1', 'r3'].map((relayId) => ({ incoming: incoming({ relayId }), verdict: null })));
+    expect(d).toEqual({ id: a!.id, duplicateOf: null, redelivered: true });
+    expect([c!.redelivered, e!.redelivered]).toEqual([false, false]);
+    expect(e!.id).toBe(c!.id + 1);
+    expect(store.count()).toBe(3);
   });
 
   it('lists newest first with filters and pages by id', () => {
