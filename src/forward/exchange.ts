@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
+import { AbortWatch } from '../core/abort-watch.js';
 import { toFlatHeaders } from '../core/headers.js';
 import type { HeaderList } from '../core/types.js';
 import { classifyError, type FailureKind } from './failure.js';
@@ -65,30 +66,8 @@ export function splitUrl(url: string): { origin: string; path: string } {
   return { origin, path: rest === '' ? '/' : rest.charCodeAt(0) === 63 /* ? */ ? `/${rest}` : rest };
 }
 
-/**
- * Shutdown listeners: one 'abort' listener per signal, with the in-flight requests in a Set, instead of an
- * EventTarget add/remove per request (slow, and Node warns past 10 listeners).
- */
-const abortWatchers = new WeakMap<AbortSignal, Set<Attempt>>();
-
-function watchAbort(signal: AbortSignal, attempt: Attempt): Set<Attempt> {
-  let set = abortWatchers.get(signal);
-  if (!set) {
-    const watchers = new Set<Attempt>();
-    set = watchers;
-    abortWatchers.set(signal, watchers);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const a of [...watchers]) a.stop(new Error('hookdev is shutting down'));
-        watchers.clear();
-      },
-      { once: true },
-    );
-  }
-  set.add(attempt);
-  return set;
-}
+/** In-flight requests of each shutdown signal. */
+const aborts = new AbortWatch<Attempt>((a) => a.stop(new Error('hookdev is shutting down')));
 
 function onTotalTimeout(a: Attempt): void {
   a.timedOut = true;
@@ -118,7 +97,7 @@ class Attempt {
   ) {
     this.body = new KeptBody(opts.keepBytes, false);
     this.timer = setTimeout(onTotalTimeout, opts.totalTimeoutMs, this);
-    if (opts.signal) this.watchers = watchAbort(opts.signal, this);
+    if (opts.signal) this.watchers = aborts.watch(opts.signal, this);
   }
 
   stop(err: Error): void {

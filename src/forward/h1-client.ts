@@ -10,6 +10,7 @@
  * resent once on a new connection, as exchange.ts does.
  */
 import { connect, type Socket } from 'node:net';
+import { AbortWatch } from '../core/abort-watch.js';
 import { performance } from 'node:perf_hooks';
 import type { HeaderList } from '../core/types.js';
 import type { Exchange, OutgoingRequest } from './exchange.js';
@@ -516,35 +517,12 @@ export interface H1RequestOptions {
   signal?: AbortSignal;
 }
 
-/**
- * Shutdown listeners: one 'abort' listener per signal, with the attempts it must end in a Set, instead of an
- * EventTarget add/remove per request.
- */
-const abortWatchers = new WeakMap<AbortSignal, Set<Attempt>>();
-
-function watchAbort(signal: AbortSignal, a: Attempt): void {
-  let set = abortWatchers.get(signal);
-  if (!set) {
-    const watchers = new Set<Attempt>();
-    set = watchers;
-    abortWatchers.set(signal, watchers);
-    signal.addEventListener(
-      'abort',
-      () => {
-        const err = new ClientError('hookdev is shutting down', 'failed');
-        for (const w of [...watchers]) {
-          w.stopped = err;
-          w.pool.stop(w, err);
-        }
-        watchers.clear();
-      },
-      { once: true },
-    );
-  }
-  const watchers = set;
-  watchers.add(a);
-  a.onSettle = () => watchers.delete(a);
-}
+/** Attempts of each shutdown signal: ended as failed, never resent. */
+const aborts = new AbortWatch<Attempt>((a) => {
+  const err = new ClientError('hookdev is shutting down', 'failed');
+  a.stopped = err;
+  a.pool.stop(a, err);
+});
 
 /** Kept-alive connections to plain-http origins, one pool per origin. */
 export class H1Agent {
@@ -579,7 +557,10 @@ export class H1Agent {
       if (signal?.aborted) return resolve(notSent(startedAt, 'hookdev is shutting down'));
       const keep = options.keepBytes ?? this.opts.keepBytes;
       const a = new Attempt(pool, bytes, req.method.toUpperCase() === 'HEAD', totalTimeoutMs, startedAt, t0, resolve, keep);
-      if (signal) watchAbort(signal, a);
+      if (signal) {
+        const watching = aborts.watch(signal, a);
+        a.onSettle = () => watching.delete(a);
+      }
       pool.start(a);
     });
   }
