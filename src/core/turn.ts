@@ -6,7 +6,8 @@
  *   1b. early   check phase, first (`beforeCommit`): writes gathered in the poll phase that wait on no commit of this
  *               turn leave (the tunnel client's corked frames: answers and acks of requests committed earlier)
  *   2. answer   check phase (`thisTurn`): their group commit runs, then each sender's answer is written
- *   3. frames   check phase: WebSocket frames corked during the turn leave (tunnel/ uncorks with setImmediate);
+ *   3. frames   check phase: the relay's request frames corked during the turn leave (relay-session uncorks with
+ *               setImmediate);
  *               work queued by the answers (`afterAnswers`: request events, default-mode forwards) starts
  *   4. commit   a turn later (`afterTurn('commit', …)`): writes no answer waits on (delivery rows, answer statuses,
  *               the relay queue's forced commits)
