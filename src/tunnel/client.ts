@@ -13,7 +13,8 @@ import type { Answer, IncomingWebhook, RequestHandler } from '../core/types.js';
 import { backoffDelay } from '../core/backoff.js';
 import { beforeCommit } from '../core/turn.js';
 import { channelProblem } from './channel.js';
-import { Lru } from './lru.js';
+import { RecentMap } from './recent.js';
+import { IdMap } from '../core/id-map.js';
 import {
   CONNECT_PATH,
   decodeFrame,
@@ -208,12 +209,12 @@ class TunnelClient {
   /** Sockets whose relay takes the ack inside the response frame (its hello said `ackInResponse`). */
   private readonly ackInResponse = new WeakSet<WebSocket>();
   /** Request frames read and not yet acked or answered, whose `received` receipt is still owed (see owe()). */
-  private owed = new Map<string, WebSocket>();
+  private owed = new IdMap<WebSocket>();
   private receiptTimer: NodeJS.Timeout | null = null;
   /** Requests being handled, by relay id: a redelivery joins the running call instead of starting another. */
-  private readonly handling = new Map<string, Promise<Handled>>();
+  private readonly handling = new IdMap<Promise<Handled>>();
   /** Recently committed ids and their answers: a redelivery is re-acked and re-answered, not re-run. */
-  private readonly recent: Lru<string, Answer>;
+  private readonly recent: RecentMap<Answer>;
   private readonly o: Required<Omit<TunnelOptions, 'onState' | 'log'>> & Pick<TunnelOptions, 'onState' | 'log'>;
 
   constructor(
@@ -236,7 +237,7 @@ class TunnelClient {
       fetch: (...a) => fetch(...a),
       ...definedOnly(options),
     } as TunnelClient['o'];
-    this.recent = new Lru(this.o.recentIds);
+    this.recent = new RecentMap(this.o.recentIds);
   }
 
   start(): void {
@@ -515,7 +516,7 @@ class TunnelClient {
   private sendReceipts(): void {
     this.receiptTimer = null;
     const owed = this.owed;
-    this.owed = new Map();
+    this.owed = new IdMap();
     for (const [id, ws] of owed) this.send(ws, { type: 'received', id });
   }
 

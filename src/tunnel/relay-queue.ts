@@ -13,6 +13,7 @@ import { nextTurn } from '../core/turn.js';
 import type { HeaderList } from '../core/types.js';
 import { openWritableSqlite, type SqliteDatabase, type SqliteTransaction } from '../store/open.js';
 import type { Depth, NewQueuedRequest, QueuedRequest } from './relay-store.js';
+import { IdMap } from '../core/id-map.js';
 
 export type { Depth, NewQueuedRequest, QueuedRequest };
 
@@ -65,14 +66,14 @@ export class RelayQueue {
   /** Per-channel depth kept in memory (this process owns the file) so the cap check is O(1). */
   private readonly depthByChannel = new Map<string, Depth>();
   /** Every queued id (written or not yet), with what an ack needs: O(1) acks scoped by channel. */
-  private readonly queued = new Map<string, { channel: string; bytes: number }>();
+  private readonly queued = new IdMap<{ channel: string; bytes: number }>();
   private readonly known = new Set<string>();
   private readonly stmts;
   private readonly writeTx: SqliteTransaction<(rows: QueuedRequest[], acked: Array<[string, string]>) => void>;
   /** Highest seq handed out (AUTOINCREMENT's sqlite_sequence at open): assigned at enqueue, in arrival order. */
   private lastSeq: number;
   /** Enqueued, not yet inserted: an ack before the commit means the row never touches the disk. */
-  private unwritten = new Map<string, Unwritten>();
+  private unwritten = new IdMap<Unwritten>();
   /** Acked rows already on disk, deleted with the next commit. */
   private acked: Array<[channel: string, id: string]> = [];
   /** A commit is due: after ACK_GRACE_MS (timer), or in the next turn when someone waits for it (`soon`). */
@@ -254,7 +255,7 @@ export class RelayQueue {
     this.commitSoon = false;
     const rows = [...this.unwritten.values()];
     const acked = this.acked;
-    this.unwritten = new Map();
+    this.unwritten = new IdMap();
     this.acked = [];
     const committed = this.write(rows, acked);
     for (const w of this.commitWaiters.splice(0)) w(committed);

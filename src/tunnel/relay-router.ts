@@ -5,6 +5,7 @@
 import type { Answer } from '../core/types.js';
 import type { InstanceMessage } from './relay-store.js';
 import { timerDelay } from '../core/timer-delay.js';
+import { IdMap } from '../core/id-map.js';
 
 export type DispatchOutcome =
   | { kind: 'answer'; answer: Answer; remote: boolean }
@@ -26,7 +27,7 @@ interface Waiter {
 
 export class ReplyRouter {
   /** In opening order, which is deadline order (one response timeout for all). */
-  private readonly waiters = new Map<string, Waiter>();
+  private readonly waiters = new IdMap<Waiter>();
   /**
    * One timer for every sender's response timeout, armed for the oldest waiter's deadline: a timer per request cost
    * an insert and a removal in Node's timer lists on every request, and almost all of them were cleared unused.

@@ -13,6 +13,7 @@ import type { InstanceMessage, LeaseHolder, QueuedRequest, RelayStore } from './
 import { timerDelay } from '../core/timer-delay.js';
 import { withoutChannel, type ChannelTag } from './channel-tag.js';
 import { WS_HEADER_MAX, writeBinaryFrameHeader } from './ws-frame.js';
+import { IdMap } from '../core/id-map.js';
 
 export interface SessionOptions {
   channel: string;
@@ -62,7 +63,7 @@ export class ClientSession {
   lastSeen: number;
   closed = false;
   /** Ids sent on this socket and not yet answered. */
-  private readonly inflight = new Map<string, Inflight>();
+  private readonly inflight = new IdMap<Inflight>();
   private readonly probes = new Map<string, (ok: boolean) => void>();
   private readonly pongWaiters = new Set<() => void>();
   /** Highest queue seq sent on this socket: frames go out in arrival order. */

@@ -4,7 +4,8 @@ import { backoffDelay } from '../../../src/core/backoff.js';
 import { channelProblem } from '../../../src/tunnel/channel.js';
 import { channelTag } from '../../../src/tunnel/channel-tag.js';
 import { connectUrl } from '../../../src/tunnel/client.js';
-import { Lru } from '../../../src/tunnel/lru.js';
+import { RecentMap } from '../../../src/tunnel/recent.js';
+import { IdMap } from '../../../src/core/id-map.js';
 import { FailureLimiter, TokenBuckets } from '../../../src/tunnel/rate-limit.js';
 import { framingHeaders } from '../../../src/tunnel/relay-ingress.js';
 import { RelayMetrics } from '../../../src/tunnel/relay-metrics.js';
@@ -41,16 +42,61 @@ describe('backoff', () => {
   });
 });
 
-describe('Lru', () => {
-  it('evicts the least recently used', () => {
-    const l = new Lru<string, number>(2);
-    l.set('a', 1);
-    l.set('b', 2);
-    l.get('a');
-    l.set('c', 3);
-    expect(l.get('b')).toBeUndefined();
-    expect(l.get('a')).toBe(1);
-    expect(l.size).toBe(2);
+describe('RecentMap', () => {
+  it('keeps the last N set, the oldest leaving first', () => {
+    const r = new RecentMap<number>(2);
+    r.set('a', 1);
+    r.set('b', 2);
+    r.set('c', 3);
+    expect(r.get('a')).toBeUndefined();
+    expect(r.get('b')).toBe(2);
+    expect(r.get('c')).toBe(3);
+    expect(r.size).toBe(2);
+  });
+
+  it('an id set again keeps its newer entry when its older slot is reused', () => {
+    const r = new RecentMap<number>(2);
+    r.set('a', 1);
+    r.set('a', 2); // both slots hold 'a'
+    r.set('b', 3); // reuses the slot of the first 'a'
+    expect(r.get('a')).toBe(2);
+    r.set('c', 4); // reuses the slot of the second 'a'
+    expect(r.get('a')).toBeUndefined();
+    expect([r.get('b'), r.get('c'), r.size]).toEqual([3, 4, 2]);
+  });
+
+  it('a size of 0 keeps nothing', () => {
+    const r = new RecentMap<number>(0);
+    r.set('a', 1);
+    expect([r.get('a'), r.size]).toEqual([undefined, 0]);
+  });
+});
+
+describe('IdMap', () => {
+  it('behaves as a Map of string ids: size, has, delete, insertion order', () => {
+    const m = new IdMap<{ n: number }>();
+    for (const id of ['0190-b', '0190-a', 'c', '__proto__', 'constructor']) m.set(id, { n: m.size });
+    expect(m.size).toBe(5);
+    expect(m.get('__proto__')).toEqual({ n: 3 });
+    expect(m.has('toString')).toBe(false);
+    expect(m.delete('0190-a')).toBe(true);
+    expect(m.delete('0190-a')).toBe(false);
+    m.set('0190-a', { n: 9 }); // re-added: now last
+    m.set('c', { n: 7 }); // replaced in place: keeps its position and the size
+    expect([...m.keys()]).toEqual(['0190-b', 'c', '__proto__', 'constructor', '0190-a']);
+    expect([...m.values()].map((v) => v.n)).toEqual([0, 7, 3, 4, 9]);
+    expect(m.size).toBe(5);
+    // Deleting while iterating (the router's timeout sweep does): the rest is still visited.
+    const seen: string[] = [];
+    for (const [id] of m) {
+      seen.push(id);
+      m.delete(id);
+    }
+    expect(seen).toEqual(['0190-b', 'c', '__proto__', 'constructor', '0190-a']);
+    expect(m.size).toBe(0);
+    m.set('x', { n: 1 });
+    m.clear();
+    expect([m.size, m.get('x')]).toEqual([0, undefined]);
   });
 });
 
