@@ -87,7 +87,7 @@ class Attempt {
   readonly body: KeptBody;
   done = false;
   readonly timer: NodeJS.Timeout;
-  watchers: Set<Attempt> | null = null;
+  unwatch: (() => void) | null = null;
 
   constructor(
     readonly opts: ExchangeOptions,
@@ -97,7 +97,7 @@ class Attempt {
   ) {
     this.body = new KeptBody(opts.keepBytes, false);
     this.timer = setTimeout(onTotalTimeout, opts.totalTimeoutMs, this);
-    if (opts.signal) this.watchers = aborts.watch(opts.signal, this);
+    if (opts.signal) this.unwatch = aborts.watch(opts.signal, this);
   }
 
   stop(err: Error): void {
@@ -110,7 +110,7 @@ class Attempt {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
-    this.watchers?.delete(this);
+    this.unwatch?.();
     this.resolve(refused(this.opts, err));
   }
 
@@ -118,7 +118,7 @@ class Attempt {
     if (this.done) return;
     this.done = true;
     clearTimeout(this.timer);
-    this.watchers?.delete(this);
+    this.unwatch?.();
     const status = this.status;
     let message: string | null = null;
     let failure: FailureKind | null = null;

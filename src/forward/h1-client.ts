@@ -557,10 +557,7 @@ export class H1Agent {
       if (signal?.aborted) return resolve(notSent(startedAt, 'hookdev is shutting down'));
       const keep = options.keepBytes ?? this.opts.keepBytes;
       const a = new Attempt(pool, bytes, req.method.toUpperCase() === 'HEAD', totalTimeoutMs, startedAt, t0, resolve, keep);
-      if (signal) {
-        const watching = aborts.watch(signal, a);
-        a.onSettle = () => watching.delete(a);
-      }
+      if (signal) a.onSettle = aborts.watch(signal, a);
       pool.start(a);
     });
   }
