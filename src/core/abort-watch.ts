@@ -27,7 +27,7 @@ export class AbortWatch<T> {
         { once: true },
       );
     }
-    const key = `w${++this.seq}`; // never an array index: IdMap keeps insertion order for such keys
+    const key = String(++this.seq);
     items.set(key, item);
     const map = items;
     return () => void map.delete(key);

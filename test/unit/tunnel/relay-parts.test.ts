@@ -73,7 +73,7 @@ describe('RecentMap', () => {
 });
 
 describe('IdMap', () => {
-  it('behaves as a Map of string ids: size, has, delete, insertion order', () => {
+  it('behaves as a Map of string ids: size, has, delete, insertion order, slots reused', () => {
     const m = new IdMap<{ n: number }>();
     for (const id of ['0190-b', '0190-a', 'c', '__proto__', 'constructor']) m.set(id, { n: m.size });
     expect(m.size).toBe(5);
