@@ -14,8 +14,8 @@
  * Map avoids the chain below 256 entries but costs about 1 µs an insert: every key is internalized.) Same API subset
  * as Map, insertion order included.
  */
-export class IdMap<V> implements Iterable<[string, V]> {
-  private readonly index = new Map<string, number>();
+export class IdMap<V, K extends string | number = string> implements Iterable<[K, V]> {
+  private readonly index = new Map<K, number>();
   private slots: Array<V | undefined> = [];
   private free: number[] = [];
 
@@ -23,16 +23,16 @@ export class IdMap<V> implements Iterable<[string, V]> {
     return this.index.size;
   }
 
-  get(id: string): V | undefined {
+  get(id: K): V | undefined {
     const i = this.index.get(id);
     return i === undefined ? undefined : this.slots[i];
   }
 
-  has(id: string): boolean {
+  has(id: K): boolean {
     return this.index.has(id);
   }
 
-  set(id: string, value: V): this {
+  set(id: K, value: V): this {
     const i = this.index.get(id);
     if (i !== undefined) {
       this.slots[i] = value;
@@ -44,7 +44,7 @@ export class IdMap<V> implements Iterable<[string, V]> {
     return this;
   }
 
-  delete(id: string): boolean {
+  delete(id: K): boolean {
     const i = this.index.get(id);
     if (i === undefined) return false;
     this.index.delete(id);
@@ -59,7 +59,7 @@ export class IdMap<V> implements Iterable<[string, V]> {
     this.free = [];
   }
 
-  keys(): IterableIterator<string> {
+  keys(): IterableIterator<K> {
     return this.index.keys();
   }
 
@@ -67,7 +67,7 @@ export class IdMap<V> implements Iterable<[string, V]> {
     for (const i of this.index.values()) yield this.slots[i]!;
   }
 
-  *[Symbol.iterator](): IterableIterator<[string, V]> {
+  *[Symbol.iterator](): IterableIterator<[K, V]> {
     for (const [id, i] of this.index) yield [id, this.slots[i]!];
   }
 }

@@ -7,6 +7,7 @@ import { shuffleInPlace } from '../core/shuffle.js';
 import type { Exchange, OutgoingRequest } from '../forward/exchange.js';
 import { buildEvent, signAttempt, type BuiltEvent, type SendSpec } from './message.js';
 import { decide, type RetryPolicy } from './retry.js';
+import { IdMap } from '../core/id-map.js';
 
 export interface SenderDeps {
   /** Epoch ms. */
@@ -231,7 +232,7 @@ export function percentile(sorted: number[], p: number): number {
  */
 export async function runSends(spec: SendSpec, opts: LoadOptions, deps: SenderDeps, emit: SendListener): Promise<LoadSummary> {
   const plan = planSends(opts.count, opts.duplicates, opts.shuffle, deps.random);
-  const built = new Map<number, BuiltEvent>();
+  const built = new IdMap<BuiltEvent, number>(); // not a Map: see IdMap (a long run would promote every event)
   // Build in seq order up front when shuffling, so creation times follow seq and the shuffle reorders them.
   if (opts.shuffle) for (let seq = 1; seq <= opts.count; seq++) built.set(seq, buildEvent(spec, seq, deps.now()));
   const eventOf = (seq: number): BuiltEvent => {
@@ -250,7 +251,7 @@ export async function runSends(spec: SendSpec, opts: LoadOptions, deps: SenderDe
   for (const p of plan) remaining.set(p.seq, (remaining.get(p.seq) ?? 0) + 1);
   // Copies of one event go out one after another, each once the one before is in the history: the history then
   // calls the same copy the duplicate as the plan (and the output) does, whatever the concurrency.
-  const previousCopy = new Map<number, Promise<void>>();
+  const previousCopy = new IdMap<Promise<void>, number>();
   const started = deps.now();
   let next = 0;
   const worker = async (): Promise<void> => {
