@@ -14,6 +14,7 @@ const sections = [
   ['relay', async () => { const m = await import('./relay.js'); m.printRelay(await m.benchRelay()); }],
   ['send', async () => { const m = await import('./send.js'); m.printSend(await m.benchSend()); }],
   ['relay-redis', async () => { const m = await import('./relay-redis.js'); m.printRelayRedis(await m.benchRelayRedis()); }],
+  ['gc', async () => { const m = await import('./gc.js'); m.printGc(await m.benchGc()); }],
   ['ui', async () => { const m = await import('./ui.js'); m.printUi(await m.benchUi()); }],
   ['ceilings', async () => { const m = await import('./ceilings.js'); m.printCeilings(await m.benchCeilings()); }],
 ];
