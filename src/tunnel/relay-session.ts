@@ -74,8 +74,6 @@ export class ClientSession {
   /** One timer per session for every frame's receipt deadline, instead of a timer per frame. */
   private sweepTimer: NodeJS.Timeout | null = null;
   private corked = false;
-  /** A request frame already left uncorked in this turn (see cork()). */
-  private sentThisTurn = false;
   private started = false;
   /** When this client connected: rows received earlier are a backlog. */
   private readonly openedAt: number;
@@ -316,25 +314,17 @@ export class ClientSession {
 
   /**
    * Request frames sent in one turn of the event loop (one per sender request read in it) leave in one write, not
-   * one system call each, except the turn's first: it leaves at once, so the client starts on it while this turn
-   * reads the rest (with all of them held to the end of the poll phase, relay and client took turns idling). The
-   * rest are uncorked right after the poll phase, long before any receipt timeout matters.
+   * one system call each; uncorked right after the poll phase, long before any receipt timeout matters.
    */
   private cork(): void {
     const socket = this.o.socket;
     if (!socket || this.corked) return;
-    if (!this.sentThisTurn) {
-      this.sentThisTurn = true;
-      setImmediate(() => {
-        this.sentThisTurn = false;
-        if (!this.corked) return;
-        this.corked = false;
-        socket.uncork();
-      });
-      return;
-    }
     this.corked = true;
     socket.cork();
+    setImmediate(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   private seen(): void {
