@@ -94,7 +94,7 @@ export function register(program: Command, io: () => CommandIO = processIO): voi
     .option('--shuffle', 'send in random order (ordering test)')
     .option('--delay <ms>', 'pause between sends, e.g. 500 or 500ms')
     .option('--timeout <ms>', 'give up on an answer after this long (default 30s)')
-    .option('--edit', 'edit the body in $EDITOR first (re-signed when a secret is known)')
+    .option('--edit', 'edit the body in $EDITOR first (re-signed when a secret is known; an empty file cancels)')
     .option('--set-header <header>', "set a header, 'Name: value' (repeatable)", collect, [])
     .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
     .option('--json', 'NDJSON: one {"event":"delivery",…} line per send')
@@ -106,7 +106,12 @@ Examples:
   $ hookdev replay 42 --resign --secret stripe=whsec_…     an old Stripe event, accepted again
   $ hookdev replay 42 --times 3                            does your app act only once?
   $ hookdev replay 10..20 --shuffle --delay 200ms          does it cope with any order?
-  $ hookdev replay last --edit                             change the body, then send`,
+  $ hookdev replay last --edit                             change the body, then send
+
+--edit opens each body in $EDITOR (JSON re-indented). A file left as written (or only re-indented) sends the
+original bytes; an empty or white-space-only file cancels that request (nothing sent, exit 1), as kubectl edit does.
+
+Exit codes: 0 every selected request was sent and every send got a 2xx, 1 otherwise, 2 usage error.`,
     )
     .action(async (selector: string, flags: ReplayFlags) => {
       const out = io();
@@ -161,18 +166,11 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
     throw new UsageError('no target to replay to', 'pass --to http://localhost:3000/webhooks, or set forwardTo in hookdev.config.json');
   }
   if (!isHttpUrl(target.url)) throw new UsageError(`the ${target.source} target is not an http(s) URL: ${target.url}`);
-  const from = { flag: '--to', config: 'forwardTo in the config', 'last-used': 'the last target used' }[target.source];
-  io.stderr.write(`replaying to ${target.url} (${from}${target.exact ? '' : ", plus each request's path"})\n`);
-  if (target.source === 'flag') {
-    try {
-      replay.rememberReplayTarget(store, { url: target.url, keepPath: target.exact });
-    } catch {
-      // A history we cannot write to still replays; it just does not remember this target.
-    }
-  }
 
   const signers = await signersFor(requests, options);
   const bodies = new Map<number, Buffer>();
+  // Requests whose file was saved empty: not sent (kubectl's "Edit cancelled, saved file was empty").
+  const cancelled: number[] = [];
   if (options.edit) {
     const { editInEditor, EditorError } = await import('../forward/editor.js');
     // The default editor draws on a terminal: without one it prints escape codes into a pipe and fails. A set
@@ -184,15 +182,40 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
     for (const r of requests) {
       try {
         const res = await editInEditor(r.body, { env: io.env, name: `hookdev-${r.id}${/json/i.test(r.contentType ?? '') ? '.json' : '.txt'}` });
-        if (!res.edited) continue;
-        bodies.set(r.id, res.body);
-        if (!signers.has(r.id) && r.provider) {
-          io.stderr.write(`warning: #${r.id} body edited but no ${r.provider} secret is known, so its old signature will not match\n`);
+        switch (res.outcome) {
+          case 'unchanged':
+            break; // the captured bytes go out as they are
+          case 'emptied':
+            cancelled.push(r.id);
+            break;
+          case 'edited':
+            bodies.set(r.id, res.body);
+            if (!signers.has(r.id) && r.provider) {
+              io.stderr.write(`warning: #${r.id} body edited but no ${r.provider} secret is known, so its old signature will not match\n`);
+            }
+            break;
+          default:
+            res satisfies never;
         }
       } catch (err) {
         if (err instanceof EditorError) throw new UsageError(err.message, 'set EDITOR, e.g. EDITOR=nano');
         throw err;
       }
+    }
+  }
+  const toSend = cancelled.length ? requests.filter((r) => !cancelled.includes(r.id)) : requests;
+  const cancelNote = cancelled.length ? editCancelledLine(cancelled) : '';
+  // Nothing left to send is a failure for a script (exit 1), as git treats an emptied commit message; one line.
+  if (!toSend.length) throw new OperationError(`${cancelNote}; nothing was sent`);
+  if (cancelled.length) io.stderr.write(`${cancelNote}; ${cancelled.length === 1 ? 'it is' : 'they are'} not sent\n`);
+
+  const from = { flag: '--to', config: 'forwardTo in the config', 'last-used': 'the last target used' }[target.source];
+  io.stderr.write(`replaying to ${target.url} (${from}${target.exact ? '' : ", plus each request's path"})\n`);
+  if (target.source === 'flag') {
+    try {
+      replay.rememberReplayTarget(store, { url: target.url, keepPath: target.exact });
+    } catch {
+      // A history we cannot write to still replays; it just does not remember this target.
     }
   }
   // Sign an edited body when we can, even without --resign: otherwise it is sure to fail verification.
@@ -215,7 +238,7 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
     io.stdout.write((options.json ? jsonLine(e) : replayLine(chalk, e, options.times)) + '\n');
   });
 
-  const plan = replay.planReplays(requests, { times: options.times, shuffle: options.shuffle });
+  const plan = replay.planReplays(toSend, { times: options.times, shuffle: options.shuffle });
   const { WriteBatcher } = await import('../store/index.js');
   const writes = new WriteBatcher(store, (err) => io.stderr.write(`warning: could not save a delivery record: ${err.message}\n`));
   const results = await runReplays({
@@ -234,8 +257,17 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
       }),
   }).finally(() => writes.flush());
   const summary = replay.summarize(results);
-  if (!summary.ok) throw new OperationError(summary.line);
+  // Exit 0 says every selected request went out and got a 2xx: one whose edit was cancelled did not go out.
+  if (!summary.ok || cancelled.length) {
+    throw new OperationError(cancelled.length ? `${summary.line}; ${cancelled.length} request${cancelled.length === 1 ? '' : 's'} not sent (edit cancelled)` : summary.line);
+  }
   if (!options.json) io.stdout.write(chalk.dim(summary.line) + '\n');
+}
+
+/** `edit of #3 cancelled: the saved file was empty` (or `edits of #3, #5 cancelled: the saved files were empty`). */
+export function editCancelledLine(ids: number[]): string {
+  const list = ids.map((id) => `#${id}`).join(', ');
+  return ids.length === 1 ? `edit of ${list} cancelled: the saved file was empty` : `edits of ${list} cancelled: the saved files were empty`;
 }
 
 /** Provider + secret per request. With --resign a missing one is the user's to fix, before anything is sent. */

@@ -4,11 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reindentJson } from '../core/json-indent.js';
 
-export interface EditResult {
-  body: Buffer;
-  /** False when the file came back as written: the original bytes are sent, untouched. */
-  edited: boolean;
-}
+/**
+ * What the editor session decided:
+ * - `unchanged`: the file came back as written (or only re-indented): the original bytes are sent, untouched;
+ * - `edited`: the new text is sent;
+ * - `emptied`: the file was saved empty or white space only, which cancels (kubectl's "Edit cancelled, saved file
+ *   was empty"): nothing is sent. A body that was blank to begin with and stays blank is `unchanged`.
+ */
+export type EditResult =
+  | { outcome: 'unchanged'; body: Buffer }
+  | { outcome: 'edited'; body: Buffer }
+  | { outcome: 'emptied' };
 
 export interface EditOptions {
   env?: NodeJS.ProcessEnv;
@@ -36,16 +42,19 @@ export function editableText(body: Buffer): string | null {
 
 /**
  * What to send after the editor closed: the original bytes when the text is as written (some editors add a final
- * newline on save: that alone is no edit; nor is re-indenting JSON without changing a token), else the new text,
- * its added final newline dropped if the original had none.
+ * newline on save: that alone is no edit; nor is re-indenting JSON without changing a token); nothing when the file
+ * was emptied (white space only counts as empty, as kubectl trims); else the new text, its added final newline
+ * dropped if the original had none.
  */
 export function editedBody(original: Buffer, written: string, after: string): EditResult {
-  if (after === written || after === `${written}\n`) return { body: original, edited: false };
+  if (after === written || after === `${written}\n`) return { outcome: 'unchanged', body: original };
+  // Emptying a body that had nothing but white space in it is no decision to cancel: it stays as it was.
+  if (after.trim() === '') return written.trim() === '' ? { outcome: 'unchanged', body: original } : { outcome: 'emptied' };
   const pretty = reindentJson(after);
-  if (pretty !== null && `${pretty}\n` === written) return { body: original, edited: false };
+  if (pretty !== null && `${pretty}\n` === written) return { outcome: 'unchanged', body: original };
   const keepNewline = original.length > 0 && original[original.length - 1] === 0x0a;
   const text = !keepNewline && after.endsWith('\n') ? after.slice(0, -1).replace(/\r$/, '') : after;
-  return { body: Buffer.from(text, 'utf8'), edited: true };
+  return { outcome: 'edited', body: Buffer.from(text, 'utf8') };
 }
 
 /** Open the body in the user's editor and wait for it to exit. Throws on a binary body or a failing editor. */

@@ -100,14 +100,25 @@ export class ReplayActions implements UiActions {
         if (err instanceof EditorError) return { ok: false, message: err.message };
         throw err;
       }
-      if (res.edited) {
-        body = res.body;
-        const s = this.signer(r);
-        // An edited body is sure to fail its old signature: sign it when a secret is known.
-        if (typeof s !== 'string') sign = s;
-        else if (r.provider) note = ` (edited; no ${r.provider} secret, so the old signature will not match)`;
-        else note = ' (edited)';
-      } else note = ' (unchanged, sent as captured)';
+      switch (res.outcome) {
+        case 'emptied':
+          // As `hookdev replay --edit`: an emptied file cancels, nothing is sent.
+          return { ok: false, message: `#${id} edit cancelled: the saved file was empty; nothing was sent` };
+        case 'edited': {
+          body = res.body;
+          const s = this.signer(r);
+          // An edited body is sure to fail its old signature: sign it when a secret is known.
+          if (typeof s !== 'string') sign = s;
+          else if (r.provider) note = ` (edited; no ${r.provider} secret, so the old signature will not match)`;
+          else note = ' (edited)';
+          break;
+        }
+        case 'unchanged':
+          note = ' (unchanged, sent as captured)';
+          break;
+        default:
+          res satisfies never;
+      }
     }
     const times = kind === 'duplicate' ? 2 : 1;
     // Delivery rows go through a batcher of the UI's own; flushed below so the new rows show at once.

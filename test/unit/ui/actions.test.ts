@@ -146,6 +146,34 @@ describe('o: the body in $PAGER', () => {
   });
 });
 
+describe('e: an emptied file cancels, as replay --edit does', () => {
+  it('nothing reaches the app and the status says why, naming the request', async () => {
+    const tmp = makeTempDir();
+    const store = openStore(tmp.path('edit.db'));
+    const app = await startApp();
+    try {
+      store.insertMany([{ incoming: {
+        source: 'http', method: 'POST', url: '/e', httpVersion: '1.1', remoteAddr: '127.0.0.1',
+        headers: [['Content-Type', 'application/json']], body: Buffer.from('{"a":1}'), receivedAt: Date.now(),
+      }, verdict: null, responseStatus: 200 }]);
+      const editor = tmp.path('blank.sh');
+      writeFileSync(editor, '#!/bin/sh\nprintf " \\n" > "$1"\n');
+      chmodSync(editor, 0o755);
+      const actions = new ReplayActions({
+        store, browser: new Browser(store.db), secrets: {}, generic: [], targets: [app.url], env: { EDITOR: editor }, outDir: tmp.path('out'),
+        handOff: (fn) => fn(), clipboard: () => undefined,
+      });
+      expect(await actions.replay(1, 'edit')).toEqual({ ok: false, message: '#1 edit cancelled: the saved file was empty; nothing was sent' });
+      expect(app.received).toHaveLength(0);
+      expect(store.deliveries(1)).toHaveLength(0);
+    } finally {
+      await app.stop();
+      store.close();
+      tmp.cleanup();
+    }
+  });
+});
+
 describe('when listen shows the UI', () => {
   const tty = { stdout: true, stdin: true };
   it('only for a person at a terminal', () => {
