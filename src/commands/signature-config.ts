@@ -22,7 +22,8 @@ function whereGiven(provider: string, sources: SecretSources): string {
 /**
  * `listen` checks its signature settings once, at start-up, as `verify` does: an unknown `--provider`, a secret
  * filed under a provider that does not exist, or a secret in a form that can never verify (`whsec_!!!`, a Discord
- * key that is not 64 hex characters) is one line and exit 2, instead of an "invalid" verdict on every request.
+ * key that is not 64 hex characters, such as a 128-hex secret key) is one line and exit 2, instead of an "invalid"
+ * verdict on every request.
  */
 export async function checkSignatureConfig(
   opts: { provider?: string; secrets: SecretMap; generic: GenericDefinition[] },

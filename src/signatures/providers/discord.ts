@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { maskSecret } from '../../core/secrets.js';
 import { getHeader, hasHeader, setHeader } from '../../core/headers.js';
 import type { KeyObject } from 'node:crypto';
-import { edSign, edVerify, privateKeyFromPkcs8, privateKeyFromSeed, publicKeyFromRaw } from '../lib/ed25519.js';
+import { edSign, edVerify, privateKeyFromPkcs8, privateKeyFromSeed, publicKeyFromRaw, rawPublicKey } from '../lib/ed25519.js';
 import { decodeHex, decodeHexLikeDiscord, isHex } from '../lib/encoding.js';
 import { parseJson, textField } from '../lib/json.js';
 import { assertSecret, assertSecrets, fail, missingHeader, noMatch, ok } from '../lib/result.js';
@@ -18,6 +18,40 @@ const INTERACTION_TYPES: Record<string, string> = {
   '4': 'APPLICATION_COMMAND_AUTOCOMPLETE',
   '5': 'MODAL_SUBMIT',
 };
+
+/** Where a user finds the key verification needs; said with every secret problem. */
+const WHERE = 'Discord Developer Portal → your app → General Information → Public Key';
+
+/** The application's public key from its 64 hex characters (any case, as the SDK reads hex); null for any other text. */
+function publicKeyOf(secret: string): KeyObject | null {
+  return /^[0-9a-fA-F]{64}$/.test(secret) ? publicKeyFromRaw(decodeHex(secret)!) : null;
+}
+
+/**
+ * Why `secret` is not a Discord public key, saying what was given by its length only (never any of the key: it may
+ * be a private one), or null when it is one. Not followed by where to find the right one (see `discordKeyProblem`).
+ */
+function keyShape(secret: string): string | null {
+  if (publicKeyOf(secret)) return null;
+  const expected = "Discord's public key is 32 bytes (64 hex characters)";
+  if (/^[0-9a-fA-F]{128}$/.test(secret)) {
+    // A libsodium/tweetnacl/Go secret key is seed ‖ public key: a test keypair's, or the wrong field pasted.
+    const bytes = Buffer.from(secret, 'hex');
+    const priv = privateKeyFromSeed(bytes.subarray(0, 32));
+    if (priv && rawPublicKey(priv).equals(bytes.subarray(32))) {
+      return `this looks like an Ed25519 secret key (64 bytes: seed + public key, its second half); ${expected}`;
+    }
+    return `got 128 hex characters (64 bytes, the size of an Ed25519 secret key or signature, not of a public key); ${expected}`;
+  }
+  const what = /^[0-9a-fA-F]+$/.test(secret) ? 'hex characters' : secret.trim() !== secret ? 'characters, with white space around them' : 'characters, not all hex';
+  return `the Discord secret must be the application's public key, 64 hex characters (got ${secret.length} ${what})`;
+}
+
+/** `keyShape` and where to find the right key: one line, for start-up checks and verdicts. */
+export function discordKeyProblem(secret: string): string | null {
+  const shape = keyShape(secret);
+  return shape === null ? null : `${shape}: ${WHERE}`;
+}
 
 /**
  * The "secret" is the application's public key (64 hex characters). discord-interactions' verifyKey:
@@ -35,19 +69,17 @@ function verify(input: VerifyInput): VerifyResult {
     return fail('malformed_header', `${SIG} is not a 64-byte hex signature (got ${sig.length} characters)`);
   }
   const warnings = isHex(sig) ? [] : [`${SIG} is not plain hex; discord-interactions reads it leniently`];
-  const keys: Array<KeyObject | null> = input.secrets.map((s) => {
-    const raw = /^[0-9a-fA-F]{64}$/.test(s) ? decodeHex(s) : null;
-    return raw ? publicKeyFromRaw(raw) : null;
-  });
-  if (keys.every((k) => k === null)) {
-    return fail('bad_secret', `the Discord secret must be the application's public key, 64 hex characters (got ${input.secrets.map(maskSecret).join(', ')})`);
-  }
+  const keys = input.secrets.map(publicKeyOf);
+  // Each unusable secret named by its position and length only ("secret 2 of 3: …"), then where to find the key.
+  const n = input.secrets.length;
+  const problems = input.secrets.flatMap((s, i) => (keys[i] ? [] : [`${n > 1 ? `secret ${i + 1} of ${n}: ` : ''}${keyShape(s)}`]));
+  if (keys.every((k) => k === null)) return fail('bad_secret', `${problems.join('; ')}: ${WHERE}`);
   const message = Buffer.concat([Buffer.from(ts, 'utf8'), input.body]);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
     if (key && edVerify(key, message, signature)) return ok(i, warnings);
   }
-  return noMatch(1, keys.filter(Boolean).length, warnings);
+  return noMatch(1, keys.filter(Boolean).length, warnings, problems.length ? `; ignored ${problems.join('; ')}` : '');
 }
 
 /**
@@ -91,8 +123,5 @@ export const discord: Provider = {
     return { eventType, eventId: textField(json, 'id') };
   },
   secretForKey: () => null,
-  secretProblem: (secret) =>
-    /^[0-9a-fA-F]{64}$/.test(secret) && publicKeyFromRaw(decodeHex(secret)!)
-      ? null
-      : `the Discord secret must be the application's public key, 64 hex characters (got ${maskSecret(secret)}, ${secret.length} characters)`,
+  secretProblem: discordKeyProblem,
 };

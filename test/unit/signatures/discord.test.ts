@@ -1,5 +1,6 @@
 import { verifyKey } from 'discord-interactions';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign as edSign } from 'node:crypto';
+import { discordKeyProblem } from '../../../src/signatures/providers/discord.js';
 import { describe, expect, it } from 'vitest';
 import { commonCases } from './common.js';
 import { BODY, expectFail, expectOk, headerValue, provider, sign, T, verify } from './helpers.js';
@@ -65,5 +66,87 @@ describe('discord × discord-interactions 4.4.0 verifyKey', () => {
     }
     expect(await verifyKey(BODY, SIG, String(T), PUB)).toBe(true);
     expect(await verifyKey(BODY, SIG.toUpperCase(), String(T), PUB)).toBe(true);
+  });
+});
+
+/** A fresh Ed25519 keypair from node:crypto: the 64-hex public key and the 128-hex secret key (seed ‖ public key). */
+function keypair() {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url').toString('hex');
+  const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d!, 'base64url').toString('hex');
+  return { privateKey, pub, seed, secretKey: seed + pub };
+}
+
+const PORTAL = 'Discord Developer Portal → your app → General Information → Public Key';
+
+describe('discord: a key in the wrong form says what it looks like (length only, never the key)', () => {
+  it('a 128-hex Ed25519 secret key (seed + public key) is named as one', () => {
+    for (const secretKey of [SEED + PUB, keypair().secretKey, keypair().secretKey.toUpperCase()]) {
+      const problem = discordKeyProblem(secretKey)!;
+      expect(problem).toBe(
+        "this looks like an Ed25519 secret key (64 bytes: seed + public key, its second half); Discord's public key is 32 bytes (64 hex characters): " +
+          PORTAL,
+      );
+    }
+  });
+
+  it('128 hex characters that are no keypair (a signature pasted, say): 64 bytes, not a public key', () => {
+    expect(discordKeyProblem(SIG)).toBe(
+      "got 128 hex characters (64 bytes, the size of an Ed25519 secret key or signature, not of a public key); Discord's public key is 32 bytes (64 hex characters): " +
+        PORTAL,
+    );
+    // A seed followed by another key's public half is no keypair either.
+    expect(discordKeyProblem(SEED + PUB2)).toMatch(/^got 128 hex characters \(64 bytes/);
+  });
+
+  it('other lengths and forms: the length and what kind of characters, then where the key is', () => {
+    expect(discordKeyProblem('abcdef0123')).toBe(`the Discord secret must be the application's public key, 64 hex characters (got 10 hex characters): ${PORTAL}`);
+    expect(discordKeyProblem('not-a-key')).toMatch(/\(got 9 characters, not all hex\): Discord Developer Portal/);
+    expect(discordKeyProblem(`${PUB}\n`)).toMatch(/\(got 65 characters, with white space around them\)/);
+    expect(discordKeyProblem(SEED + PUB + '00')).toMatch(/\(got 130 hex characters\)/);
+    expect(discordKeyProblem(PUB)).toBeNull();
+    expect(discordKeyProblem(PUB.toUpperCase())).toBeNull();
+    expect(p.secretProblem).toBe(discordKeyProblem);
+  });
+
+  it('no message carries the key or any part of it', () => {
+    const k = keypair();
+    for (const secret of [k.secretKey, k.seed + PUB2, `${k.seed}zz`]) {
+      const problem = discordKeyProblem(secret)!;
+      for (const part of [secret, k.seed, k.pub, k.seed.slice(0, 8), k.pub.slice(-8)]) expect(problem).not.toContain(part);
+      const verdict = verify(p, secret, { headers: example() });
+      expect(verdict.ok).toBe(false);
+      if (!verdict.ok) for (const part of [k.seed, k.pub, k.seed.slice(0, 8), k.pub.slice(-8)]) expect(verdict.reason).not.toContain(part);
+    }
+  });
+
+  it('verify: bad_secret with the reason; with several secrets each bad one is named by position', () => {
+    const k = keypair();
+    expectFail(verify(p, k.secretKey, { headers: example() }), 'bad_secret', /^this looks like an Ed25519 secret key .*: Discord Developer Portal/);
+    expectFail(verify(p, [k.secretKey, 'abc'], { headers: example() }), 'bad_secret',
+      /^secret 1 of 2: this looks like an Ed25519 secret key .*; secret 2 of 2: the Discord secret must be .*\(got 3 hex characters\): Discord Developer Portal/);
+    // One good key among them: it is used, and a miss says which secret was ignored and why.
+    expectOk(verify(p, [k.secretKey, PUB], { headers: example() }), 1);
+    expectFail(verify(p, [k.secretKey, PUB2], { headers: example() }), 'no_match', /tried 1 secret; ignored secret 1 of 2: this looks like an Ed25519 secret key/);
+  });
+});
+
+describe('discord: the secret key can never verify, by discord-interactions 4.4.0 verifyKey (the oracle)', () => {
+  it("a request signed by a keypair: the SDK accepts it with the public key and never with the 128-hex secret key; hookdev's verdicts agree", async () => {
+    for (let i = 0; i < 3; i++) {
+      const k = keypair();
+      const body = Buffer.from(`{"type":1,"id":"${i}"}`);
+      const ts = String(T + i);
+      // Signed by node:crypto directly: no hookdev code between the key and the signature.
+      const sig = edSign(null, Buffer.concat([Buffer.from(ts), body]), k.privateKey).toString('hex');
+      const headers = example(sig, ts);
+      expect(await verifyKey(body, sig, ts, k.pub)).toBe(true);
+      expectOk(verify(p, k.pub, { body, headers }));
+      expect(await verifyKey(body, sig, ts, k.secretKey)).toBe(false);
+      expect(await verifyKey(body, sig, ts, k.secretKey.toUpperCase())).toBe(false);
+      expectFail(verify(p, k.secretKey, { body, headers }), 'bad_secret', /looks like an Ed25519 secret key/);
+      // The key's second half is the public key the SDK accepts, as the message says.
+      expect(await verifyKey(body, sig, ts, k.secretKey.slice(64))).toBe(true);
+    }
   });
 });
