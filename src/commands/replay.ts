@@ -265,7 +265,7 @@ async function replayWithStore(store: Store, options: ReplayOptions, io: Command
 }
 
 /** `edit of #3 cancelled: the saved file was empty` (or `edits of #3, #5 cancelled: the saved files were empty`). */
-export function editCancelledLine(ids: number[]): string {
+function editCancelledLine(ids: number[]): string {
   const list = ids.map((id) => `#${id}`).join(', ');
   return ids.length === 1 ? `edit of ${list} cancelled: the saved file was empty` : `edits of ${list} cancelled: the saved files were empty`;
 }
