@@ -6,7 +6,7 @@ import { IdMap } from './id-map.js';
  * IdMap, not a Set: a Set churned at request rate kept every request's objects alive until a full GC (see IdMap).
  */
 export class AbortWatch<T> {
-  private readonly bySignal = new WeakMap<AbortSignal, IdMap<T>>();
+  private readonly bySignal = new WeakMap<AbortSignal, IdMap<T, number>>();
   private seq = 0;
 
   constructor(private readonly onAbort: (item: T) => void) {}
@@ -15,7 +15,7 @@ export class AbortWatch<T> {
   watch(signal: AbortSignal, item: T): () => void {
     let items = this.bySignal.get(signal);
     if (!items) {
-      const watched = new IdMap<T>();
+      const watched = new IdMap<T, number>();
       items = watched;
       this.bySignal.set(signal, watched);
       signal.addEventListener(
@@ -27,7 +27,7 @@ export class AbortWatch<T> {
         { once: true },
       );
     }
-    const key = String(++this.seq);
+    const key = ++this.seq;
     items.set(key, item);
     const map = items;
     return () => void map.delete(key);
