@@ -19,10 +19,17 @@ import {
  */
 export const RESPONSE_STATUS_SQL = `coalesce(requests.response_status, (SELECT a.answer_status FROM deliveries a WHERE a.request_id = requests.id AND a.answer_status IS NOT NULL LIMIT 1))`;
 
-/** Every column of `requests` as a RequestRow, for `SELECT … FROM requests` (instead of `*`). */
-export const REQUEST_COLUMNS = `requests.id, received_at, source, method, url, http_version, remote_addr, headers, body,
-  body_size, content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
-  duplicate_of, relay_id, rejected_status, rejected_reason, ${RESPONSE_STATUS_SQL} AS response_status, import_key, local_port`;
+/** Every column of `requests` as a RequestRow, with `body` as given (the column, or NULL for summaries). */
+const requestColumns = (body: 'body' | 'NULL AS body'): string => `requests.id, received_at, source, method, url, http_version,
+  remote_addr, headers, ${body}, body_size, content_type, provider, event_type, event_id, signature_status, signature_reason,
+  signature_detail, duplicate_of, relay_id, rejected_status, rejected_reason, ${RESPONSE_STATUS_SQL} AS response_status,
+  import_key, local_port`;
+
+/** For `SELECT … FROM requests` (instead of `*`). */
+export const REQUEST_COLUMNS = requestColumns('body');
+
+/** The same without the body: lists never need it. */
+export const REQUEST_SUMMARY_COLUMNS = requestColumns('NULL AS body');
 
 /** The columns of `requests` as better-sqlite3 returns them. */
 export interface RequestRow {

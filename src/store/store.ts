@@ -7,7 +7,7 @@ import { ID_FLOOR_KEY } from './schema.js';
 import {
   deliveryFromRow,
   REQUEST_COLUMNS,
-  RESPONSE_STATUS_SQL,
+  REQUEST_SUMMARY_COLUMNS,
   requestFromRow,
   signatureDetailColumn,
   type DeliveryRow,
@@ -64,9 +64,6 @@ export interface OpenOptions {
   mustWrite?: boolean;
 }
 
-const SUMMARY_COLUMNS = `requests.id, received_at, source, method, url, http_version, remote_addr, headers, NULL AS body,
-  body_size, content_type, provider, event_type, event_id, signature_status, signature_reason, signature_detail,
-  duplicate_of, relay_id, rejected_status, rejected_reason, ${RESPONSE_STATUS_SQL} AS response_status, import_key, local_port`;
 
 /**
  * The history: one SQLite file in WAL mode so other processes can read while `listen` writes. A synchronous
@@ -262,7 +259,7 @@ export class Store {
     const order = filter.ascending ? 'ASC' : 'DESC';
     const limit = filter.limit ?? 50;
     const rows = this.db
-      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM requests ${sql} ORDER BY id ${order} LIMIT ?`)
+      .prepare(`SELECT ${REQUEST_SUMMARY_COLUMNS} FROM requests ${sql} ORDER BY id ${order} LIMIT ?`)
       .all(...params, limit) as RequestRow[];
     return rows.map(requestFromRow);
   }
