@@ -26,6 +26,12 @@ export interface Deliverer {
    * that answer's status (NewDelivery.answerStatus); else the result is ignored.
    */
   deliver(id: number, incoming: IncomingWebhook, verdict: Verdict | null, passthrough: boolean): Promise<Answer | null>;
+  /**
+   * Passthrough for a live request: the exchange with the app starts now, while the request is being committed
+   * (`recorded` resolves to its history id once it is, or to null if the commit failed; it never rejects). Resolves
+   * to the app's answer, or null when there is nothing to forward to.
+   */
+  passthrough(recorded: Promise<number | null>, incoming: IncomingWebhook, verdict: Verdict | null): Promise<Answer | null>;
   drain(): Promise<void>;
   /** Shutdown, called once: stop retrying, settle what is in flight (briefly), release connections. */
   close?(): Promise<void>;
@@ -61,12 +67,21 @@ export class Pipeline {
   readonly handle = async (incoming: IncomingWebhook): Promise<Answer> => {
     // Verification is pure and cheap, so it runs before the write: one row holds request and verdict.
     const verdict = incoming.rejected ? null : this.verify(incoming);
+    const deliverer = this.options.deliverer;
+    const passthrough = Boolean(deliverer && this.options.passthrough);
     let result: InsertResult;
+    let early: Promise<Answer | null> | null = null;
     try {
-      const passthrough = Boolean(this.options.deliverer && this.options.passthrough);
       // A refused request (413) is answered with the refusal, not the configured status: store what is sent.
       const responseStatus = incoming.rejected ? incoming.rejected.status : passthrough ? null : this.response.status;
-      result = await this.options.writes.record({ incoming, verdict, responseStatus });
+      const recorded = this.options.writes.record({ incoming, verdict, responseStatus });
+      // Passthrough: the app gets the request while it is committed (the group commit runs at the end of this turn),
+      // instead of after; the sender's answer still waits for both. A relay backlog goes in turn, after its commit.
+      if (passthrough && !incoming.rejected && !incoming.queued) {
+        early = deliverer!.passthrough(recorded.then(idOf, notKept), incoming, verdict);
+        early.catch(noop); // handled now: it is awaited only after the commit, and not at all if the commit fails
+      }
+      result = await recorded;
     } catch (err) {
       this.events.emit({ type: 'error', message: `could not save request: ${(err as Error).message}` });
       // Not committed, so not acknowledged: the sender will retry.
@@ -78,17 +93,15 @@ export class Pipeline {
       return answer;
     }
     if (result.redelivered) {
-      // The relay sent it again (it had not seen our ack): already in the history, answer as before.
-      return this.configuredAnswer();
+      // The relay sent it again (it had not seen our ack): already in the history, answer as before (with the app's
+      // answer if it was already passed through).
+      return (early ? await early : null) ?? this.configuredAnswer();
     }
     let answer: Answer | null = null;
-    const deliverer = this.options.deliverer;
-    if (deliverer) {
-      if (this.options.passthrough) {
-        answer = await deliverer.deliver(result.id, incoming, verdict, true);
-      } else {
-        this.deliverLater(() => deliverer.deliver(result.id, incoming, verdict, false));
-      }
+    if (early) answer = await early;
+    else if (deliverer) {
+      if (passthrough) answer = await deliverer.deliver(result.id, incoming, verdict, true);
+      else this.deliverLater(() => deliverer.deliver(result.id, incoming, verdict, false));
     }
     if (!answer) {
       const configured = this.configuredAnswer();
@@ -165,6 +178,11 @@ export class Pipeline {
     await this.options.writes.drain();
   }
 }
+
+const idOf = (r: InsertResult): number => r.id;
+/** Handled where it is made: a commit that fails before the app answers must not be an unhandled rejection. */
+const notKept = (): null => null;
+const noop = (): void => undefined;
 
 export function textAnswer(status: number, text: string): Answer {
   return { status, headers: [['Content-Type', 'text/plain; charset=utf-8']], body: Buffer.from(text) };

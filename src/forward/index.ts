@@ -173,16 +173,22 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
     return p;
   }
 
-  /** Passthrough: one direct try (no waiting: the sender is on the line), answered with what the app said. */
-  async function direct(id: number, req: OutgoingRequest, target: string): Promise<Answer> {
+  /**
+   * Passthrough: one direct try (no waiting: the sender is on the line), answered with what the app said. `recorded`
+   * is the request's history id, known once its commit is done: the exchange does not wait for it, its delivery row
+   * does. Not committed (recorded is null): there is no row to hang the delivery on, and the pipeline answers 503.
+   */
+  async function direct(recorded: number | Promise<number | null>, req: OutgoingRequest, target: string): Promise<Answer> {
     const result = await send(req, 'direct');
     const answer =
       result.status === null
         ? failureAnswer(target, result)
         : { status: result.status, headers: answerHeaders(result.headers ?? []), body: result.body ?? Buffer.alloc(0) };
+    const requestId = await recorded;
+    if (requestId === null) return answer;
     // The delivery row keeps the status the sender gets: the request's own row is not rewritten for it.
     recordDelivery(options.deliveries, options.events, {
-      requestId: id,
+      requestId,
       kind: 'forward',
       target: req.url,
       attempt: 1,
@@ -193,22 +199,36 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
     return answer;
   }
 
+  const loopWarning = (id: number): void =>
+    options.events.emit({
+      type: 'warning',
+      message: `#${id} not forwarded: it already went through this listener (${HOP_HEADER}: ${instanceId}), so forwarding it again would loop`,
+      detail: { id, instanceId },
+    });
+
+  const targetsOf = (incoming: IncomingWebhook, verdict: Verdict | null): string[] =>
+    selectTargets(options.routes ?? [], options.targets, {
+      url: incoming.url,
+      provider: verdict?.provider ?? null,
+      eventType: verdict?.eventType ?? null,
+    });
+
+  const laneJob = (order: number, requestId: number, req: OutgoingRequest): Omit<LaneJob, 'settle'> => ({
+    seq: order,
+    requestId,
+    request: req,
+    attempts: 0,
+    waitingSince: null,
+  });
+
   const forwarder: Forwarder = {
     deliver(id: number, incoming: IncomingWebhook, verdict: Verdict | null, passthrough: boolean): Promise<Answer | null> {
       try {
         if (carriesHop(incoming.headers, instanceId)) {
-          options.events.emit({
-            type: 'warning',
-            message: `#${id} not forwarded: it already went through this listener (${HOP_HEADER}: ${instanceId}), so forwarding it again would loop`,
-            detail: { id, instanceId },
-          });
+          loopWarning(id);
           return Promise.resolve(null);
         }
-        const targets = selectTargets(options.routes ?? [], options.targets, {
-          url: incoming.url,
-          provider: verdict?.provider ?? null,
-          eventType: verdict?.eventType ?? null,
-        });
+        const targets = targetsOf(incoming, verdict);
         const order = ++seq;
         const inTurn = incoming.queued === true;
         // A relay backlog was answered 202 long ago: nobody waits for the app's answer (so no passthrough: the
@@ -220,21 +240,36 @@ export async function makeForwarder(options: ForwarderOptions): Promise<Forwarde
           const target = targets[i]!;
           const req = outgoingFor(incoming, target, outgoing);
           if (waits && i === 0) answer = track(direct(id, req, target));
-          else
-            queued.push(
-              track(
-                lane(target).submit(
-                  { seq: order, requestId: id, request: req, attempts: 0, waitingSince: null },
-                  inTurn,
-                ),
-              ),
-            );
+          else queued.push(track(lane(target).submit(laneJob(order, id, req), inTurn)));
         }
         // The sender waits for the first target only; the others settle in the background (drain waits for them).
         if (passthrough) return answer ?? Promise.resolve(null);
         return (queued.length === 1 ? queued[0]! : Promise.all(queued)).then(toNull);
       } catch (err) {
         return Promise.reject(err); // as from an async function: the caller sees a rejection, never a throw
+      }
+    },
+
+    passthrough(recorded: Promise<number | null>, incoming: IncomingWebhook, verdict: Verdict | null): Promise<Answer | null> {
+      try {
+        if (carriesHop(incoming.headers, instanceId)) {
+          void recorded.then((id) => id !== null && loopWarning(id));
+          return Promise.resolve(null);
+        }
+        const targets = targetsOf(incoming, verdict);
+        if (targets.length === 0) return Promise.resolve(null);
+        const order = ++seq;
+        const answer = track(direct(recorded, outgoingFor(incoming, targets[0]!, outgoing), targets[0]!));
+        // Other targets are delivered in the background, as in deliver(); their lane jobs need the history id.
+        if (targets.length > 1)
+          track(
+            recorded.then((id) =>
+              id === null ? undefined : Promise.all(targets.slice(1).map((t) => lane(t).submit(laneJob(order, id, outgoingFor(incoming, t, outgoing)), false))),
+            ),
+          );
+        return answer;
+      } catch (err) {
+        return Promise.reject(err);
       }
     },
 
