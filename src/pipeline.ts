@@ -1,5 +1,5 @@
 import { EventHub, type PipelineEvent } from './core/events.js';
-import { afterAnswers } from './core/turn.js';
+import { afterAnswers, beforeCommit } from './core/turn.js';
 import type { Answer, HeaderList, IncomingWebhook, Verdict } from './core/types.js';
 import type { InsertResult, WriteBatcher } from './store/index.js';
 
@@ -75,10 +75,10 @@ export class Pipeline {
       // A refused request (413) is answered with the refusal, not the configured status: store what is sent.
       const responseStatus = incoming.rejected ? incoming.rejected.status : passthrough ? null : this.response.status;
       const recorded = this.options.writes.record({ incoming, verdict, responseStatus });
-      // Passthrough: the app gets the request while it is committed (the group commit runs at the end of this turn),
-      // instead of after; the sender's answer still waits for both. A relay backlog goes in turn, after its commit.
+      // Passthrough: the app gets the request while it is committed, not after; the sender's answer still waits
+      // for both. A relay backlog goes in turn, after its commit.
       if (passthrough && !incoming.rejected && !incoming.queued) {
-        early = deliverer!.passthrough(recorded.then(idOf, notKept), incoming, verdict);
+        early = this.forwardBeforeCommit(deliverer!, recorded.then(idOf, notKept), incoming, verdict);
         early.catch(noop); // handled now: it is awaited only after the commit, and not at all if the commit fails
       }
       result = await recorded;
@@ -119,6 +119,30 @@ export class Pipeline {
       this.events.emit({ type: 'error', message: `signature check failed unexpectedly: ${(err as Error).message}` });
       return null;
     }
+  }
+
+  private earlyForwards: Array<() => void> = [];
+
+  /**
+   * The turn's passthrough forwards leave together, just ahead of its group commit (core/turn.ts, beforeCommit): the
+   * app works on them while the commit runs. Written one by one as read, the app woke per request and answered in
+   * small groups, and the turns after had less to batch.
+   */
+  private forwardBeforeCommit(
+    deliverer: Deliverer,
+    recorded: Promise<number | null>,
+    incoming: IncomingWebhook,
+    verdict: Verdict | null,
+  ): Promise<Answer | null> {
+    return new Promise((resolve) => {
+      const start = (): void => resolve(deliverer.passthrough(recorded, incoming, verdict));
+      if (this.earlyForwards.push(start) === 1)
+        beforeCommit(() => {
+          const starts = this.earlyForwards;
+          this.earlyForwards = [];
+          for (const s of starts) s();
+        });
+    });
   }
 
   private pendingEvents: PipelineEvent[] = [];
