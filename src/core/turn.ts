@@ -4,7 +4,8 @@
  *
  *   1. read     poll phase: the turn's requests are read, each handed to the pipeline
  *   1b. early   check phase, first (`beforeCommit`): writes gathered in the poll phase that wait on no commit of this
- *               turn leave (the tunnel client's corked frames: answers and acks of requests committed earlier)
+ *               turn leave (the tunnel client's corked frames: answers and acks of requests committed earlier), and
+ *               the turn's passthrough forwards start, so the app works on them while the commit runs
  *   2. answer   check phase (`thisTurn`): their group commit runs, then each sender's answer is written
  *   3. frames   check phase: the relay's request frames corked during the turn leave (relay-session uncorks with
  *               setImmediate);
