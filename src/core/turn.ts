@@ -3,9 +3,8 @@
  * what nobody waits for follows, in a fixed order:
  *
  *   1. read     poll phase: the turn's requests are read, each handed to the pipeline
- *   1b. early   check phase, first (`beforeCommit`): writes gathered in the poll phase that wait on no commit of this
- *               turn leave (the tunnel client's corked frames: answers and acks of requests committed earlier), and
- *               the turn's passthrough forwards start, so the app works on them while the commit runs
+ *   1b. early   check phase, first (`beforeCommit`): work gathered in the poll phase that waits on no commit of this
+ *               turn starts: the turn's passthrough forwards, so the app works on them while the commit runs
  *   2. answer   check phase (`thisTurn`): their group commit runs, then each sender's answer is written
  *   3. frames   check phase: the relay's request frames corked during the turn leave (relay-session uncorks with
  *               setImmediate);
@@ -29,9 +28,8 @@ export function thisTurn(fn: () => void): void {
 const early: Array<() => void> = [];
 
 /**
- * Phase 1b: in the check phase, ahead of the turn's group commit whichever was queued first. The tunnel client's
- * answers waited behind the commit of requests that came in the same turn (0.3-0.5 ms under load), keeping the relay
- * and its senders idle meanwhile.
+ * Phase 1b: in the check phase, ahead of the turn's group commit whichever was queued first. What is queued here
+ * would otherwise wait behind the commit of requests that came in the same turn (0.3-0.5 ms under load).
  */
 export function beforeCommit(fn: () => void): void {
   if (early.push(fn) === 1) setImmediate(runEarly);

@@ -5,13 +5,11 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import { WebSocket } from './ws.js';
 import { OperationError, UsageError } from '../core/errors.js';
 import { definedOnly } from '../core/objects.js';
 import type { Answer, IncomingWebhook, RequestHandler } from '../core/types.js';
 import { backoffDelay } from '../core/backoff.js';
-import { beforeCommit } from '../core/turn.js';
 import { channelProblem } from './channel.js';
 import { RecentMap } from './recent.js';
 import { IdMap } from '../core/id-map.js';
@@ -203,9 +201,6 @@ class TunnelClient {
     {};
   private probeAbort: AbortController | null = null;
   private readonly echoed = new Set<string>();
-  /** The TCP socket under each WebSocket (from the upgrade), corked while frames of one tick are gathered. */
-  private readonly sockets = new WeakMap<WebSocket, Socket>();
-  private corked: Socket | null = null;
   /** Sockets whose relay takes the ack inside the response frame (its hello said `ackInResponse`). */
   private readonly ackInResponse = new WeakSet<WebSocket>();
   /** Request frames read and not yet acked or answered, whose `received` receipt is still owed (see owe()). */
@@ -296,7 +291,6 @@ class TunnelClient {
       const u = res.headers[H_PUBLIC_URL];
       if (typeof u === 'string') this.publicUrl = u;
       rawSocket = res.socket;
-      this.sockets.set(ws, res.socket);
     });
     ws.on('unexpected-response', (_req, res: IncomingMessage) => {
       void readSmall(res).then((text) => {
@@ -520,27 +514,14 @@ class TunnelClient {
     for (const [id, ws] of owed) this.send(ws, { type: 'received', id });
   }
 
+  /**
+   * Each frame is written at once. Corked until the end of the turn, the answers of a turn left together and the relay
+   * (and its senders) waited for them: in alternating runs at 32 connections the machine idled 26-27% instead of
+   * 17-18%, and the tunnel reached 0.77-0.90 of reference (b) instead of 0.97-0.98.
+   */
   private send(ws: WebSocket, frame: KnownFrame): void {
     if (ws.readyState !== WebSocket.OPEN) return;
-    this.cork(ws);
     ws.send(encodeFrame(frame), SEND_OPTIONS, noop);
-  }
-
-  /**
-   * Frames sent in one turn of the event loop (each ack with its response; the answers of every app response read
-   * in it; receipts owed) leave in one write instead of a system call each. The socket is uncorked right after this
-   * poll phase, ahead of the turn's group commit (core/turn.ts, beforeCommit): what is corked here answers requests
-   * committed in earlier turns.
-   */
-  private cork(ws: WebSocket): void {
-    const socket = this.sockets.get(ws);
-    if (!socket || this.corked === socket) return;
-    this.corked = socket;
-    socket.cork();
-    beforeCommit(() => {
-      if (this.corked === socket) this.corked = null;
-      socket.uncork();
-    });
   }
 
   private scheduleProbe(delayMs: number): void {
