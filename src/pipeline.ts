@@ -49,7 +49,10 @@ export interface PipelineOptions {
   events?: EventHub;
 }
 
-/** record → verify → deliver → answer, the same for every door. */
+/**
+ * record → verify → deliver → answer, the same for every door. With passthrough, deliver starts while the record is
+ * committed (the sender's answer still waits for the commit); otherwise after it.
+ */
 export class Pipeline {
   readonly events: EventHub;
   private readonly response: ResponsePolicy;
