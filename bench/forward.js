@@ -95,7 +95,7 @@ async function measureDefaultMode(listener, counter, body, { durationMs, warmupM
 }
 
 /** Best round by `key` (req/s answered, or deliveries/s); concurrency 1 from the median round. */
-function bestOf(rounds, key) {
+export function bestOf(rounds, key = (x) => x.load.rps) {
   const best = rounds.reduce((a, b) => (key(b) > key(a) ? b : a));
   const sorted = [...rounds].sort((a, b) => a.single.p50 - b.single.p50);
   return { ...best, single: sorted[Math.floor(sorted.length / 2)].single };

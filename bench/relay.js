@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, ROOT, countRequestEvents, cpuMs, jsonBody, startServer, tempDir } from './procs.js';
-import { APP, measure } from './forward.js';
+import { APP, bestOf, measure } from './forward.js';
 import { runLoad } from './load.js';
 import { measureArrivals } from './arrival.js';
 
@@ -64,13 +64,6 @@ async function relayAlone(relayPort, path, relayPid, clientPid, { durationMs, la
     return { ...l, relayUs: ((cpuMs(relayPid) - r0) * 1000) / l.requests, clientUs: ((cpuMs(clientPid) - c0) * 1000) / l.requests };
   };
   return { load: await at(32, durationMs), single: await at(1, latencyMs) };
-}
-
-/** The best of each kind's rounds (highest req/s at 32 connections); c=1 figures are the median of the rounds. */
-function bestOf(rounds) {
-  const best = rounds.reduce((a, b) => (b.load.rps > a.load.rps ? b : a));
-  const sorted = [...rounds].sort((a, b) => a.single.p50 - b.single.p50);
-  return { ...best, single: sorted[Math.floor(sorted.length / 2)].single };
 }
 
 export async function benchRelay({ durationMs = 5000, warmupMs = 1000, latencyMs = 3000, coldMs = 6000, rounds = 3 } = {}) {
