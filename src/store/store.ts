@@ -64,7 +64,6 @@ export interface OpenOptions {
   mustWrite?: boolean;
 }
 
-
 /**
  * The history: one SQLite file in WAL mode so other processes can read while `listen` writes. A synchronous
  * repository: it queues nothing, so every read sees every write made so far (the WriteBatcher owns batching).
