@@ -14,6 +14,7 @@ import { channelProblem } from './channel.js';
 import { RecentMap } from './recent.js';
 import { IdMap } from '../core/id-map.js';
 import {
+  COMPACT_FRAMES,
   CONNECT_PATH,
   decodeFrame,
   encodeFrame,
@@ -203,6 +204,8 @@ class TunnelClient {
   private readonly echoed = new Set<string>();
   /** Sockets whose relay takes the ack inside the response frame (its hello said `ackInResponse`). */
   private readonly ackInResponse = new WeakSet<WebSocket>();
+  /** Sockets whose relay sends and reads compact request/response frames (its hello said `compactFrames`). */
+  private readonly compactFrames = new WeakSet<WebSocket>();
   /** Request frames read and not yet acked or answered, whose `received` receipt is still owed (see owe()). */
   private owed = new IdMap<WebSocket>();
   private receiptTimer: NodeJS.Timeout | null = null;
@@ -272,6 +275,8 @@ class TunnelClient {
         'X-Hookdev-Channel': this.o.channel,
         'X-Hookdev-Protocol': String(PROTOCOL_VERSION),
         'X-Hookdev-Client-Id': this.clientId,
+        // Compact request and response frames, if the relay speaks them (its hello says so); older relays ignore it.
+        'X-Hookdev-Frames': COMPACT_FRAMES,
       },
       perMessageDeflate: false,
       handshakeTimeout: this.o.handshakeTimeoutMs,
@@ -399,6 +404,7 @@ class TunnelClient {
     switch (f.type) {
       case 'hello':
         if (f.ackInResponse) this.ackInResponse.add(ws);
+        if (f.compactFrames) this.compactFrames.add(ws);
         return this.onHello(ws, f.publicUrl, f.queued);
       case 'request':
         return this.onRequestFrame(ws, f);
@@ -521,7 +527,7 @@ class TunnelClient {
    */
   private send(ws: WebSocket, frame: KnownFrame): void {
     if (ws.readyState !== WebSocket.OPEN) return;
-    ws.send(encodeFrame(frame), SEND_OPTIONS, noop);
+    ws.send(encodeFrame(frame, 0, frame.type === 'response' && this.compactFrames.has(ws)), SEND_OPTIONS, noop);
   }
 
   private scheduleProbe(delayMs: number): void {

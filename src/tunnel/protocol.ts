@@ -4,9 +4,18 @@
  * One binary WebSocket message per frame: `u32 BE header length | JSON header | raw body bytes`.
  * Bodies travel as raw bytes after the header (never JSON, never base64) so signatures survive.
  * Unknown frame types decode to `{ type: 'unknown' }` so an older peer tolerates a newer one.
- * See PROTOCOL.md for the handshake.
+ * Request and response frames also have a compact binary form (compact-frame.ts), used between peers that both
+ * speak it; decodeFrame reads either. See PROTOCOL.md for the handshake.
  */
 import type { HeaderList } from '../core/types.js';
+import {
+  decodeCompactRequest,
+  decodeCompactResponse,
+  encodeCompactRequest,
+  encodeCompactResponse,
+  COMPACT_REQUEST,
+  isCompact,
+} from './compact-frame.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -19,6 +28,12 @@ export const PROBE_PREFIX = '/_hookdev/probe/';
 export const H_CHANNEL = 'x-hookdev-channel';
 export const H_PROTOCOL = 'x-hookdev-protocol';
 export const H_CLIENT_ID = 'x-hookdev-client-id';
+/**
+ * Upgrade request header (client -> relay): frame forms the client reads besides JSON. `compact`: the relay may send
+ * compact request frames, and its hello then says `compactFrames` (the client answers in compact frames too).
+ */
+export const H_FRAMES = 'x-hookdev-frames';
+export const COMPACT_FRAMES = 'compact';
 /** Upgrade response header (relay -> client). */
 export const H_PUBLIC_URL = 'x-hookdev-public-url';
 /**
@@ -102,6 +117,11 @@ export interface HelloFrame {
   queued: number;
   /** This relay takes `response` + `acked: true` as the ack (one frame per request instead of two). Absent from older relays. */
   ackInResponse?: boolean;
+  /**
+   * This relay sends compact request frames on this socket and reads compact response frames (the client asked with
+   * `X-Hookdev-Frames: compact`). Absent from older relays and for clients that did not ask.
+   */
+  compactFrames?: boolean;
 }
 
 /** A frame whose type this version does not know: kept, not an error. */
@@ -128,9 +148,14 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * The frame as one buffer. `headroom` bytes are left free in front of it (the relay writes the WebSocket frame
- * header there, so a request frame leaves as one buffer); the frame itself starts at that offset.
+ * header there, so a request frame leaves as one buffer); the frame itself starts at that offset. `compact`: a
+ * request or response frame in the compact form, for a peer that speaks it (other types are always JSON).
  */
-export function encodeFrame(frame: KnownFrame, headroom = 0): Buffer {
+export function encodeFrame(frame: KnownFrame, headroom = 0, compact = false): Buffer {
+  if (compact) {
+    if (frame.type === 'request') return encodeCompactRequest(frame, headroom);
+    if (frame.type === 'response') return encodeCompactResponse(frame, headroom);
+  }
   let body: Buffer = EMPTY;
   let header: Record<string, unknown>;
   // The two frames sent per request get their header built field by field: an object rest (`{ body, ...rest }`)
@@ -168,6 +193,7 @@ export function encodeFrame(frame: KnownFrame, headroom = 0): Buffer {
 export function decodeFrame(data: Buffer | ArrayBuffer | Buffer[]): DecodeResult {
   try {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (buf.length > 0 && isCompact(buf[0]!)) return decodeCompact(buf);
     if (buf.length < 4) return fail('frame shorter than its length prefix');
     const hlen = buf.readUInt32BE(0);
     if (hlen > MAX_FRAME_HEADER_BYTES) return fail(`frame header too large (${hlen} bytes)`);
@@ -185,6 +211,12 @@ export function decodeFrame(data: Buffer | ArrayBuffer | Buffer[]): DecodeResult
   } catch (err) {
     return fail(`undecodable frame: ${(err as Error).message}`);
   }
+}
+
+function decodeCompact(buf: Buffer): DecodeResult {
+  return buf[0] === COMPACT_REQUEST
+    ? decodeCompactRequest(buf, MAX_FRAME_HEADER_BYTES)
+    : decodeCompactResponse(buf, MAX_FRAME_HEADER_BYTES);
 }
 
 function parseHeader(h: Record<string, unknown>, body: Buffer): DecodeResult {
@@ -237,6 +269,7 @@ function parseHeader(h: Record<string, unknown>, body: Buffer): DecodeResult {
         publicUrl: h.publicUrl,
         queued: isNum(h.queued) ? h.queued : 0,
         ...(h.ackInResponse === true ? { ackInResponse: true } : {}),
+        ...(h.compactFrames === true ? { compactFrames: true } : {}),
       });
     default:
       return ok({ type: 'unknown', rawType: type.slice(0, 100) });

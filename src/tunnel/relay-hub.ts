@@ -10,7 +10,7 @@ import { WebSocketServer } from './ws.js';
 import { bearerToken, matchToken } from './auth.js';
 import { channelProblem } from './channel.js';
 import { withoutChannel, type ChannelTags } from './channel-tag.js';
-import { CONNECT_PATH, H_CHANNEL, H_CLIENT_ID, H_HOLDER_CHECK, H_PROTOCOL, PROTOCOL_VERSION } from './protocol.js';
+import { COMPACT_FRAMES, CONNECT_PATH, H_CHANNEL, H_CLIENT_ID, H_FRAMES, H_HOLDER_CHECK, H_PROTOCOL, PROTOCOL_VERSION } from './protocol.js';
 import type { FailureLimiter } from './rate-limit.js';
 import type { RelayLog } from './relay-events.js';
 import type { RelayMetrics } from './relay-metrics.js';
@@ -133,7 +133,8 @@ export class RelayHub {
     const problem = channelProblem(channel);
     if (problem) return refuse(socket, 400, problem);
     const clientId = (header(req, H_CLIENT_ID) ?? '').slice(0, 100);
-    void this.claimAndUpgrade(req, socket, head, { channel, clientId, tokenIndex, addr }).catch((err: unknown) => {
+    const compactFrames = (header(req, H_FRAMES) ?? '').split(',').some((form) => form.trim() === COMPACT_FRAMES);
+    void this.claimAndUpgrade(req, socket, head, { channel, clientId, tokenIndex, addr, compactFrames }).catch((err: unknown) => {
       this.o.log({ event: 'error', where: 'upgrade', error: withoutChannel((err as Error).message, channel, this.o.tags.of(channel)) });
       refuse(socket, 500, 'internal error');
     });
@@ -143,7 +144,7 @@ export class RelayHub {
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
-    c: { channel: string; clientId: string; tokenIndex: number; addr: string },
+    c: { channel: string; clientId: string; tokenIndex: number; addr: string; compactFrames: boolean },
   ): Promise<void> {
     const { store } = this.o;
     const claim = await store.claim(c.channel, c.clientId, c.tokenIndex).catch(() => ({ kind: 'unavailable' as const }));
@@ -185,6 +186,7 @@ export class RelayHub {
         log: this.o.log,
         now: this.o.now,
         socket,
+        compactFrames: c.compactFrames,
         onClose: (s) => this.onSessionClosed(s),
       });
       this.sessions.set(c.channel, session);

@@ -5,7 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from './protocol.js';
+import { decodeFrame, encodeFrame, PROTOCOL_VERSION, type HelloFrame } from './protocol.js';
 import type { RelayLog } from './relay-events.js';
 import type { RelayMetrics } from './relay-metrics.js';
 import type { ReplyRouter } from './relay-router.js';
@@ -34,6 +34,8 @@ export interface SessionOptions {
   onClose: (session: ClientSession) => void;
   /** The upgraded TCP/TLS socket under `ws`: request frames of one event-loop turn are written with one call. */
   socket?: Duplex;
+  /** The client asked for compact request frames (`X-Hookdev-Frames: compact`); the hello says they are on. */
+  compactFrames?: boolean;
 }
 
 interface Inflight {
@@ -118,9 +120,9 @@ export class ClientSession {
       // The count is informative only; delivery below reads the queue itself.
     }
     if (this.closed) return;
-    this.ws.send(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, publicUrl: this.o.publicUrl, queued, ackInResponse: true }), {
-      binary: true,
-    });
+    const hello: HelloFrame = { type: 'hello', protocol: PROTOCOL_VERSION, publicUrl: this.o.publicUrl, queued, ackInResponse: true };
+    if (this.o.compactFrames) hello.compactFrames = true;
+    this.ws.send(encodeFrame(hello), { binary: true });
     this.started = true;
     void this.pump();
   }
@@ -263,6 +265,7 @@ export class ClientSession {
         body: row.body,
       },
       WS_HEADER_MAX,
+      this.o.compactFrames === true,
     );
     const length = frame.length - WS_HEADER_MAX;
     const allowance = this.o.receiptTimeoutMs + Math.floor(length / BYTES_PER_EXTRA_SECOND) * 1000;

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeFrame, encodeFrame, type Frame } from '../../src/tunnel/protocol.js';
@@ -13,13 +14,19 @@ export interface FakeRelayOptions {
 /** A hand-written "relay" (a real ws server) that a test controls frame by frame: it records what the client sends. */
 export async function startFakeRelay(opts: FakeRelayOptions = {}) {
   const received: Frame[] = [];
+  /** Each message as it came, in the order of `received` (bad frames included): which form the client wrote. */
+  const receivedRaw: Buffer[] = [];
+  /** The upgrade request headers of each connection. */
+  const upgrades: IncomingHttpHeaders[] = [];
   const sockets: WebSocket[] = [];
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: opts.autoPong ?? true, perMessageDeflate: false });
   await new Promise<void>((r) => wss.once('listening', () => r()));
   const port = (wss.address() as AddressInfo).port;
-  wss.on('connection', (ws) => {
+  wss.on('connection', (ws, req) => {
     sockets.push(ws);
+    upgrades.push(req.headers);
     ws.on('message', (d) => {
+      receivedRaw.push(d as Buffer);
       const r = decodeFrame(d as Buffer);
       if (r.ok) received.push(r.frame);
     });
@@ -28,6 +35,8 @@ export async function startFakeRelay(opts: FakeRelayOptions = {}) {
   return {
     connectUrl: `ws://127.0.0.1:${port}${CONNECT_PATH}`,
     received,
+    receivedRaw,
+    upgrades,
     sockets,
     close: () =>
       new Promise<void>((r) => {
@@ -49,9 +58,11 @@ function helloFrame(publicUrl: string, extra: Record<string, unknown>): Buffer {
   return out;
 }
 
-/** A relayed POST /x of one byte, as a relay would frame it. */
-export function relayedRequestFrame(id: string): Buffer {
-  return encodeFrame({
-    type: 'request', id, method: 'POST', path: '/x', url: '', headers: [], receivedAt: 1, remoteAddr: '1.2.3.4', httpVersion: '1.1', body: Buffer.from('b'),
-  });
+/** A relayed POST /x of one byte, as a relay would frame it (`compact`: in the compact form). */
+export function relayedRequestFrame(id: string, compact = false): Buffer {
+  return encodeFrame(
+    { type: 'request', id, method: 'POST', path: '/x', url: '', headers: [], receivedAt: 1, remoteAddr: '1.2.3.4', httpVersion: '1.1', body: Buffer.from('b') },
+    0,
+    compact,
+  );
 }

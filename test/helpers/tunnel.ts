@@ -145,6 +145,8 @@ export function send(
 export interface RawClient {
   ws: WebSocket;
   frames: Frame[];
+  /** Every message as it came (bad frames included): which form the relay wrote. */
+  raw: Buffer[];
   opened: Promise<void>;
   /** Status of a refused upgrade. */
   refused: Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>;
@@ -159,14 +161,18 @@ export function connectRaw(
     protocol = String(PROTOCOL_VERSION),
     clientId,
     autoPong = true,
-  }: { token?: string | null; channel: string; protocol?: string; clientId?: string; autoPong?: boolean },
+    frameForms,
+  }: { token?: string | null; channel: string; protocol?: string; clientId?: string; autoPong?: boolean; frameForms?: string },
 ): RawClient {
   const headers: Record<string, string> = { 'X-Hookdev-Channel': channel, 'X-Hookdev-Protocol': protocol };
   if (token !== null) headers.Authorization = `Bearer ${token}`;
   if (clientId) headers['X-Hookdev-Client-Id'] = clientId;
+  if (frameForms !== undefined) headers['X-Hookdev-Frames'] = frameForms;
   const ws = new WebSocket(connectUrl, { headers, autoPong, perMessageDeflate: false });
   const frames: Frame[] = [];
+  const raw: Buffer[] = [];
   ws.on('message', (d) => {
+    raw.push(d as Buffer);
     const r = decodeFrame(d as Buffer);
     if (r.ok) frames.push(r.frame);
   });
@@ -184,7 +190,7 @@ export function connectRaw(
       });
     });
   });
-  return { ws, frames, opened, refused, closed };
+  return { ws, frames, raw, opened, refused, closed };
 }
 
 export { CONNECT_PATH };

@@ -136,6 +136,8 @@ describe('protocol', () => {
       encodeFrame(request),
       encodeFrame({ type: 'ack', id: 'abc' }),
       encodeFrame({ type: 'hello', protocol: 1, publicUrl: 'u', queued: 0 }),
+      encodeFrame(request, 0, true),
+      encodeFrame({ type: 'response', id: 'r-1', status: 200, headers: [['A', 'b']], acked: true, body: Buffer.from('x') }, 0, true),
     ];
     for (let i = 0; i < 5000; i++) {
       let buf: Buffer;
@@ -150,5 +152,99 @@ describe('protocol', () => {
       expect(typeof r.ok).toBe('boolean');
       if (!r.ok) expect(typeof r.error).toBe('string');
     }
+  });
+
+  describe('compact request and response frames', () => {
+    const response = {
+      type: 'response' as const,
+      id: 'r-1',
+      status: 201,
+      headers: [['Set-Cookie', 'a'], ['Set-Cookie', 'b'], ['X-Latin1', 'caf\u00e9']] as [string, string][],
+      body: Buffer.from([0xff, 0, 0x80]),
+    };
+
+    it('round-trip to the same frames as JSON, marks included, and are told apart by their first byte', () => {
+      const frames: KnownFrame[] = [
+        request,
+        { ...request, queued: true } as KnownFrame,
+        response,
+        { ...response, acked: true },
+        { ...response, headers: [], body: Buffer.alloc(0) },
+        { ...request, headers: [], body: Buffer.alloc(0), path: '', remoteAddr: '' } as KnownFrame,
+      ];
+      for (const f of frames) {
+        const compact = encodeFrame(f, 0, true);
+        expect([0xc1, 0xc2]).toContain(compact[0]);
+        expect(encodeFrame(f)[0]).toBe(0); // JSON: the high byte of a header length of at most 4 MB
+        expect(decodeFrame(compact)).toEqual({ ok: true, frame: f });
+        expect(decodeFrame(compact)).toEqual(decodeFrame(encodeFrame(f)));
+      }
+    });
+
+    it('keep every string whatever its characters: UTF-8, astral, latin1 values, empty names', () => {
+      const f = {
+        ...request,
+        path: '/h\u00e9/\u{1f600}?q=\u4e2d',
+        url: 'https://r.example/c/h\u00e9/\u{1f600}?q=\u4e2d',
+        headers: [['X-A', '\u00ff\u0080\u00e9'], ['', ''], ['X-Emoji', '\u{1f680}x'], ['X-Long', 'v'.repeat(70_000)]],
+      } as KnownFrame;
+      expect(decodeFrame(encodeFrame(f, 0, true))).toEqual({ ok: true, frame: f });
+    });
+
+    it('leave headroom in front, as JSON frames do, and only request and response frames change form', () => {
+      const a = encodeFrame(request, 10, true);
+      expect(a.subarray(10)).toEqual(encodeFrame(request, 0, true));
+      const ack = { type: 'ack' as const, id: 'x' };
+      expect(encodeFrame(ack, 0, true)).toEqual(encodeFrame(ack));
+    });
+
+    it('keep a large body exact and as a view, not a copy', () => {
+      const body = randomBytes(3 * 1024 * 1024);
+      const buf = encodeFrame({ ...request, body } as KnownFrame, 0, true);
+      const r = decodeFrame(buf);
+      expect(r.ok && r.frame.type === 'request' && r.frame.body.equals(body)).toBe(true);
+      expect(r.ok && r.frame.type === 'request' && r.frame.body.buffer).toBe(buf.buffer);
+    });
+
+    it('a status no answer can have is refused by the reader, not thrown by the writer', () => {
+      for (const status of [70_000, -1, 200.5, 99, 1000]) {
+        const buf = encodeFrame({ ...response, status }, 0, true);
+        expect(decodeFrame(buf).ok, String(status)).toBe(false);
+      }
+    });
+
+    it('refuse frames whose lengths, counts or fields do not add up', () => {
+      const req = encodeFrame(request, 0, true);
+      const res = encodeFrame(response, 0, true);
+      const cases: Array<[string, Buffer]> = [
+        ['only the marker', Buffer.from([0xc1])],
+        ['response marker only', Buffer.from([0xc2, 0])],
+        ['truncated text', req.subarray(0, 60)],
+        ['header count past the frame', Buffer.concat([req.subarray(0, 10), Buffer.from([0xff, 0xff, 0xff, 0xff]), req.subarray(14)])],
+        ['text length past the frame', Buffer.concat([req.subarray(0, 14), Buffer.from([0x7f, 0xff, 0xff, 0xff]), req.subarray(18)])],
+        ['response pairs past the frame', Buffer.concat([res.subarray(0, 4), Buffer.from([0, 0x10, 0, 0]), res.subarray(8)])],
+      ];
+      // A string length one longer: the lengths no longer add up to the text.
+      const longer = Buffer.from(req);
+      longer.writeUInt32BE(longer.readUInt32BE(18) + 1, 18);
+      cases.push(['lengths that do not add up', longer]);
+      const noId = encodeFrame({ ...request, id: '' } as KnownFrame, 0, true);
+      cases.push(['empty id', noId]);
+      cases.push(['empty method', encodeFrame({ ...request, method: '' } as KnownFrame, 0, true)]);
+      cases.push(['NaN receivedAt', encodeFrame({ ...request, receivedAt: NaN } as KnownFrame, 0, true)]);
+      cases.push(['id over 200', encodeFrame({ ...response, id: 'i'.repeat(201) }, 0, true)]);
+      for (const [name, buf] of cases) {
+        const r = decodeFrame(buf);
+        expect(r.ok, name).toBe(false);
+        if (!r.ok) expect(r.error, name).toMatch(/request|response/);
+      }
+    });
+
+    it('the hello carries compactFrames only when set', () => {
+      const hello = { type: 'hello' as const, protocol: PROTOCOL_VERSION, publicUrl: 'u', queued: 0, ackInResponse: true, compactFrames: true };
+      expect(decodeFrame(encodeFrame(hello))).toEqual({ ok: true, frame: hello });
+      const old = decodeFrame(encodeFrame({ type: 'hello', protocol: PROTOCOL_VERSION, publicUrl: 'u', queued: 0 }));
+      expect(old.ok && 'compactFrames' in old.frame).toBe(false);
+    });
   });
 });

@@ -1,0 +1,167 @@
+/**
+ * The compact form of the two frames sent for every relayed request (`request`, `response`): fixed binary fields, a
+ * table of string lengths and one UTF-8 run of all the strings, instead of a JSON header. On Node 20, JSON.stringify
+ * and JSON.parse of a request header cost about 1.7-2.5 µs each; this form encodes in about 1.6 µs (the buffer
+ * included) and decodes in about 0.6 µs. Used only between peers that both said they speak it (PROTOCOL.md); pure,
+ * no I/O. Bodies stay raw bytes after the text, as in the JSON form.
+ *
+ * request:  0xC1 | u8 flags (1: queued) | f64 receivedAt | u32 pairs | u32 text bytes | u32 lengths... | text | body
+ * response: 0xC2 | u8 flags (1: acked)  | u16 status     | u32 pairs | u32 text bytes | u32 lengths... | text | body
+ *
+ * Lengths count UTF-16 code units of each string, in order: request id, method, path, url, remoteAddr, httpVersion,
+ * then name and value of each header pair; response id, then the pairs. UTF-8 keeps the count of code units (a
+ * lone surrogate, which nothing read off HTTP can hold, becomes U+FFFD: one unit), so one decode of the text and
+ * slices by length give every string back; a count that does not add up is a bad frame.
+ */
+import type { HeaderList } from '../core/types.js';
+import type { RequestFrame, ResponseFrame } from './protocol.js';
+
+export const COMPACT_REQUEST = 0xc1;
+export const COMPACT_RESPONSE = 0xc2;
+
+/** A JSON frame starts with its u32 header length, at most 4 MB: first byte 0. These cannot be mistaken for one. */
+export function isCompact(firstByte: number): boolean {
+  return firstByte === COMPACT_REQUEST || firstByte === COMPACT_RESPONSE;
+}
+
+const REQUEST_FIXED = 18;
+const RESPONSE_FIXED = 12;
+const REQUEST_STRINGS = 6;
+
+export function encodeCompactRequest(f: RequestFrame, headroom: number): Buffer {
+  const h = f.headers;
+  const pairs = h.length;
+  let text = f.id + f.method + f.path + f.url + f.remoteAddr + f.httpVersion;
+  for (let i = 0; i < pairs; i++) text += h[i]![0] + h[i]![1];
+  const textBytes = Buffer.byteLength(text, 'utf8');
+  let o = headroom + REQUEST_FIXED;
+  const out = Buffer.allocUnsafe(o + 4 * (REQUEST_STRINGS + 2 * pairs) + textBytes + f.body.length);
+  out[headroom] = COMPACT_REQUEST;
+  out[headroom + 1] = f.queued ? 1 : 0;
+  out.writeDoubleBE(f.receivedAt, headroom + 2);
+  out.writeUInt32BE(pairs, headroom + 10);
+  out.writeUInt32BE(textBytes, headroom + 14);
+  o = out.writeUInt32BE(f.id.length, o);
+  o = out.writeUInt32BE(f.method.length, o);
+  o = out.writeUInt32BE(f.path.length, o);
+  o = out.writeUInt32BE(f.url.length, o);
+  o = out.writeUInt32BE(f.remoteAddr.length, o);
+  o = out.writeUInt32BE(f.httpVersion.length, o);
+  o = writePairLengths(out, o, h);
+  o += out.write(text, o, textBytes, 'utf8');
+  if (f.body.length) f.body.copy(out, o);
+  return out;
+}
+
+export function encodeCompactResponse(f: ResponseFrame, headroom: number): Buffer {
+  const h = f.headers;
+  const pairs = h.length;
+  let text = f.id;
+  for (let i = 0; i < pairs; i++) text += h[i]![0] + h[i]![1];
+  const textBytes = Buffer.byteLength(text, 'utf8');
+  let o = headroom + RESPONSE_FIXED;
+  const out = Buffer.allocUnsafe(o + 4 * (1 + 2 * pairs) + textBytes + f.body.length);
+  out[headroom] = COMPACT_RESPONSE;
+  out[headroom + 1] = f.acked ? 1 : 0;
+  // A status no answer can have is written as 0, which the reader refuses, as it refuses it in a JSON frame.
+  const status = f.status;
+  out.writeUInt16BE(Number.isInteger(status) && status >= 0 && status <= 0xffff ? status : 0, headroom + 2);
+  out.writeUInt32BE(pairs, headroom + 4);
+  out.writeUInt32BE(textBytes, headroom + 8);
+  o = out.writeUInt32BE(f.id.length, o);
+  o = writePairLengths(out, o, h);
+  o += out.write(text, o, textBytes, 'utf8');
+  if (f.body.length) f.body.copy(out, o);
+  return out;
+}
+
+function writePairLengths(out: Buffer, at: number, h: HeaderList): number {
+  let o = at;
+  for (let i = 0; i < h.length; i++) {
+    o = out.writeUInt32BE(h[i]![0].length, o);
+    o = out.writeUInt32BE(h[i]![1].length, o);
+  }
+  return o;
+}
+
+type Decoded<T> = { ok: true; frame: T } | { ok: false; error: string };
+
+/**
+ * The strings of a compact frame: `count` lengths at `table`, the text right after them. Null when the frame is
+ * too short for what it declares, or the lengths do not add up to the text.
+ */
+function readStrings(buf: Buffer, table: number, count: number, textBytes: number, maxTableAndText: number): { strings: string[]; end: number } | null {
+  const textStart = table + 4 * count;
+  const end = textStart + textBytes;
+  if (end > buf.length || end - table > maxTableAndText) return null;
+  const text = buf.toString('utf8', textStart, end);
+  const strings = new Array<string>(count);
+  let p = 0;
+  for (let i = 0, o = table; i < count; i++, o += 4) {
+    const n = buf.readUInt32BE(o);
+    if (p + n > text.length) return null;
+    strings[i] = text.slice(p, p + n);
+    p += n;
+  }
+  return p === text.length ? { strings, end } : null;
+}
+
+function pairsOf(strings: string[], from: number, pairs: number): HeaderList {
+  const headers: HeaderList = new Array(pairs);
+  for (let i = 0, s = from; i < pairs; i++, s += 2) headers[i] = [strings[s]!, strings[s + 1]!];
+  return headers;
+}
+
+function isId(v: string): boolean {
+  return v.length > 0 && v.length <= 200;
+}
+
+/** Never throws. `maxTableAndText` bounds the part that becomes strings (as MAX_FRAME_HEADER_BYTES bounds JSON). */
+export function decodeCompactRequest(buf: Buffer, maxTableAndText: number): Decoded<RequestFrame> {
+  if (buf.length < REQUEST_FIXED) return bad('request: frame shorter than its fixed fields');
+  const pairs = buf.readUInt32BE(10);
+  const textBytes = buf.readUInt32BE(14);
+  // Every pair needs 8 bytes of lengths: a count the frame cannot hold is garbage, not an allocation.
+  if (pairs > (buf.length - REQUEST_FIXED) / 8) return bad('request: header count exceeds the frame');
+  const read = readStrings(buf, REQUEST_FIXED, REQUEST_STRINGS + 2 * pairs, textBytes, maxTableAndText);
+  if (!read) return bad('request: string lengths do not match the frame');
+  const s = read.strings;
+  const receivedAt = buf.readDoubleBE(2);
+  if (!isId(s[0]!)) return bad('request: bad id');
+  if (s[1] === '') return bad('request: bad method');
+  if (!Number.isFinite(receivedAt)) return bad('request: bad receivedAt');
+  const frame: RequestFrame = {
+    type: 'request',
+    id: s[0]!,
+    method: s[1]!,
+    path: s[2]!,
+    url: s[3]!,
+    headers: pairsOf(s, REQUEST_STRINGS, pairs),
+    receivedAt,
+    remoteAddr: s[4]!,
+    httpVersion: s[5]!,
+    body: buf.subarray(read.end),
+  };
+  if (buf[1]! & 1) frame.queued = true;
+  return { ok: true, frame };
+}
+
+export function decodeCompactResponse(buf: Buffer, maxTableAndText: number): Decoded<ResponseFrame> {
+  if (buf.length < RESPONSE_FIXED) return bad('response: frame shorter than its fixed fields');
+  const status = buf.readUInt16BE(2);
+  const pairs = buf.readUInt32BE(4);
+  const textBytes = buf.readUInt32BE(8);
+  if (pairs > (buf.length - RESPONSE_FIXED) / 8) return bad('response: header count exceeds the frame');
+  const read = readStrings(buf, RESPONSE_FIXED, 1 + 2 * pairs, textBytes, maxTableAndText);
+  if (!read) return bad('response: string lengths do not match the frame');
+  const s = read.strings;
+  if (!isId(s[0]!)) return bad('response: bad id');
+  if (status < 100 || status > 999) return bad('response: bad status');
+  const frame: ResponseFrame = { type: 'response', id: s[0]!, status, headers: pairsOf(s, 1, pairs), body: buf.subarray(read.end) };
+  if (buf[1]! & 1) frame.acked = true;
+  return { ok: true, frame };
+}
+
+function bad(error: string): { ok: false; error: string } {
+  return { ok: false, error };
+}
