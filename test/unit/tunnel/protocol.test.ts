@@ -214,25 +214,34 @@ describe('protocol', () => {
     });
 
     it('refuse frames whose lengths, counts or fields do not add up', () => {
-      const req = encodeFrame(request, 0, true);
+      const patch = (frame: Buffer, change: (b: Buffer) => void): Buffer => {
+        const copy = Buffer.from(frame);
+        change(copy);
+        return copy;
+      };
+      const req = encodeFrame(request, 0, true); // id 'r-1': 3 bytes
       const res = encodeFrame(response, 0, true);
       const cases: Array<[string, Buffer]> = [
         ['only the marker', Buffer.from([0xc1])],
         ['response marker only', Buffer.from([0xc2, 0])],
         ['truncated text', req.subarray(0, 60)],
-        ['header count past the frame', Buffer.concat([req.subarray(0, 10), Buffer.from([0xff, 0xff, 0xff, 0xff]), req.subarray(14)])],
-        ['text length past the frame', Buffer.concat([req.subarray(0, 14), Buffer.from([0x7f, 0xff, 0xff, 0xff]), req.subarray(18)])],
-        ['response pairs past the frame', Buffer.concat([res.subarray(0, 4), Buffer.from([0, 0x10, 0, 0]), res.subarray(8)])],
+        // request: marker, flags, f64 receivedAt, u16 id bytes (10), u32 pairs (12), u32 text bytes (16), id at 20
+        ['header count past the frame', patch(req, (b) => b.writeUInt32BE(0xffffffff, 12))],
+        ['text length past the frame', patch(req, (b) => b.writeUInt32BE(0x7fffffff, 16))],
+        ['id past the frame', patch(req, (b) => b.writeUInt16BE(0xffff, 10))],
+        ['no id', patch(req, (b) => b.writeUInt16BE(0, 10))],
+        // response: marker, flags, u16 status, u16 id bytes (4), u32 pairs (6), u32 text bytes (10), id at 14
+        ['response pairs past the frame', patch(res, (b) => b.writeUInt32BE(0x100000, 6))],
+        ['response id past the frame', patch(res, (b) => b.writeUInt16BE(0xfff0, 4))],
+        // The first string length (the method's, right after the id) one longer: the lengths no longer add up.
+        ['lengths that do not add up', patch(req, (b) => b.writeUInt32BE(b.readUInt32BE(20 + 3) + 1, 20 + 3))],
       ];
-      // A string length one longer: the lengths no longer add up to the text.
-      const longer = Buffer.from(req);
-      longer.writeUInt32BE(longer.readUInt32BE(18) + 1, 18);
-      cases.push(['lengths that do not add up', longer]);
       const noId = encodeFrame({ ...request, id: '' } as KnownFrame, 0, true);
       cases.push(['empty id', noId]);
       cases.push(['empty method', encodeFrame({ ...request, method: '' } as KnownFrame, 0, true)]);
       cases.push(['NaN receivedAt', encodeFrame({ ...request, receivedAt: NaN } as KnownFrame, 0, true)]);
       cases.push(['id over 200', encodeFrame({ ...response, id: 'i'.repeat(201) }, 0, true)]);
+      cases.push(['id over 64 KB', encodeFrame({ ...response, id: 'i'.repeat(70_000) }, 0, true)]);
       for (const [name, buf] of cases) {
         const r = decodeFrame(buf);
         expect(r.ok, name).toBe(false);
