@@ -14,7 +14,7 @@ export interface FakeRelayOptions {
 /** A hand-written "relay" (a real ws server) that a test controls frame by frame: it records what the client sends. */
 export async function startFakeRelay(opts: FakeRelayOptions = {}) {
   const received: Frame[] = [];
-  /** Each message as it came, in the order of `received` (bad frames included): which form the client wrote. */
+  /** Every message as it came, bad frames included (so not index for index with `received`): which form the client wrote. */
   const receivedRaw: Buffer[] = [];
   /** The upgrade request headers of each connection. */
   const upgrades: IncomingHttpHeaders[] = [];

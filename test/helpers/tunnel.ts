@@ -145,7 +145,7 @@ export function send(
 export interface RawClient {
   ws: WebSocket;
   frames: Frame[];
-  /** Every message as it came (bad frames included): which form the relay wrote. */
+  /** Every message as it came, bad frames included (so not index for index with `frames`): which form the relay wrote. */
   raw: Buffer[];
   opened: Promise<void>;
   /** Status of a refused upgrade. */
