@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfigFile, type ConfigFile } from '../config/file.js';
 import { collectSecrets, type SecretMap } from '../config/secrets.js';
 import { OperationError, UsageError } from '../core/errors.js';
+import { DISCORD_SIGNING_HINT } from '../core/secrets.js';
 import { parseRequestHeader } from '../core/header-validate.js';
 import { isHttpUrl } from '../core/http-url.js';
 import type { HeaderList, StoredRequest } from '../core/types.js';
@@ -37,6 +38,11 @@ export interface ReplayOptions {
   preserveHost: boolean;
   resign: boolean;
   secrets: SecretMap;
+  /**
+   * The secrets given by `--secret` alone. Discord signs only with these: its configured secret (environment, config)
+   * is the public key listen and verify check with.
+   */
+  flagSecrets: SecretMap;
   /** Copies of each request. Default 1. */
   times: number;
   shuffle: boolean;
@@ -67,6 +73,7 @@ export function parseReplayOptions(selector: string, flags: ReplayFlags, env: No
     preserveHost: Boolean(flags.preserveHost),
     resign: Boolean(flags.resign),
     secrets: collectSecrets(flags.secret ?? [], env, file.secrets ?? {}),
+    flagSecrets: collectSecrets(flags.secret ?? [], {}),
     times: parseIntFlag('--times', flags.times, 1, 10_000) ?? 1,
     shuffle: Boolean(flags.shuffle),
     delayMs: parseTimerDuration('--delay', flags.delay) ?? 0,
@@ -89,7 +96,7 @@ export function register(program: Command, io: () => CommandIO = processIO): voi
     .option('--keep-path', "send to --to exactly, instead of appending the request's path and query")
     .option('--preserve-host', "keep the sender's Host header")
     .option('--resign', "sign again with the provider's secret and a fresh timestamp")
-    .option('--secret <provider=secret>', 'secret for --resign (repeatable; or HOOKDEV_SECRET_<PROVIDER>)', collect, [])
+    .option('--secret <provider=secret>', 'secret for --resign (repeatable; or HOOKDEV_SECRET_<PROVIDER>; discord: the private key, by --secret only)', collect, [])
     .option('--times <n>', 'send each request n times (idempotency test; default 1)')
     .option('--shuffle', 'send in random order (ordering test)')
     .option('--delay <ms>', 'pause between sends, e.g. 500 or 500ms')
@@ -284,12 +291,15 @@ async function signersFor(requests: StoredRequest[], options: ReplayOptions): Pr
         'replay it without --resign (its headers go out as captured)',
       );
     }
-    const secret = secretsFor(provider, options.secrets).secrets[0];
+    const discord = provider.name === 'discord';
+    const secret = secretsFor(provider, discord ? options.flagSecrets : options.secrets).secrets[0];
     if (!secret) {
       if (!options.resign) continue;
       throw new UsageError(
         `no ${provider.name} secret to re-sign request ${r.id}`,
-        `pass --secret ${provider.name}=… or set ${secretEnvName(provider.name)} (or "secrets" in hookdev.config.json)`,
+        discord
+          ? `pass --secret discord=…: ${DISCORD_SIGNING_HINT}`
+          : `pass --secret ${provider.name}=… or set ${secretEnvName(provider.name)} (or "secrets" in hookdev.config.json)`,
       );
     }
     out.set(r.id, { provider, secret });

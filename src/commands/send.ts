@@ -85,7 +85,7 @@ export function register(program: Command, io: () => CommandIO = processIO): voi
     .command('send')
     .description('send signed sample events to your handler, as a well-behaved sender does (retries with backoff)')
     .option('--provider <id>', 'provider whose events and signature to use (stripe, github, slack, …)')
-    .option('--secret <secret>', 'signing secret (or HOOKDEV_SECRET_<PROVIDER>); discord: the Ed25519 private key')
+    .option('--secret <secret>', 'signing secret (or HOOKDEV_SECRET_<PROVIDER>); discord: the Ed25519 private key, by --secret only')
     .option('--to <url>', 'where to send, e.g. http://localhost:3000/webhooks')
     .option('--event <type>', 'sample event to send (see --list-events; default: the first)')
     .option('--body <json>', 'send this body instead of a sample')

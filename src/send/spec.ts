@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import type { HeaderList } from '../core/types.js';
-import { maskSecret, secretEnvName } from '../core/secrets.js';
+import { DISCORD_SIGNING_HINT, maskSecret, secretEnvName } from '../core/secrets.js';
 import { DEFAULT_GENERIC, getProvider, providerNames, secretsFor } from '../signatures/index.js';
 import type { GenericDefinition, Provider } from '../signatures/types.js';
 import { applyOverride, type SetOverride } from './json-edit.js';
@@ -74,13 +74,11 @@ export function resolveSecret(provider: Provider, flag: string | undefined, conf
     if (flag === '') throw new UsageError('--secret must not be empty');
     return flag;
   }
+  // Discord's configured secret (HOOKDEV_SECRET_DISCORD, "secrets.discord") is the public key listen and verify check
+  // with: signing with it would read a public key as a private seed and make signatures nobody can verify.
+  if (provider.name === 'discord') throw new UsageError('--secret is required to sign discord events', DISCORD_SIGNING_HINT);
   const s = secretsFor(provider, configured).secrets[0];
-  if (!s) {
-    const hint = provider.name === 'discord'
-      ? 'discord signs with the application private key: a 64-hex Ed25519 seed, a 128-hex secret key, or a PKCS#8 PEM'
-      : `or set ${secretEnvName(provider.name)} (or "secrets" in hookdev.config.json)`;
-    throw new UsageError(`--secret is required to sign ${provider.name} events`, hint);
-  }
+  if (!s) throw new UsageError(`--secret is required to sign ${provider.name} events`, `or set ${secretEnvName(provider.name)} (or "secrets" in hookdev.config.json)`);
   return s;
 }
 
