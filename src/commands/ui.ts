@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .command('ui')
     .description('browse the history in a terminal UI; follows what `listen` (or anything else) writes to it')
     .option('--db <path>', 'history database (default: $HOOKDEV_DB, else `db` in the config file, else the user data dir)')
-    .option('--secret <provider=secret>', 'secret for re-signing (R) and re-verifying (v) (repeatable)', collect, [])
+    .option('--secret <provider=secret>', 'secret for re-signing (R) and re-verifying (v) (repeatable; discord: the public key, so R does not re-sign Discord requests)', collect, [])
     .addHelpText('after', `
 Keys: j/k move, Enter open, Tab switch tab, / filter, r replay, R re-sign, e edit, y curl, x export, ? help, q quit.
 Filter: method:POST path:/stripe provider:github event:push sig:invalid status:5xx delivery:failed dup:yes since:1h text

@@ -74,6 +74,8 @@ export class ReplayActions implements UiActions {
   private signer(r: StoredRequest): Omit<Signing, 'now'> | string {
     const provider = r.provider ? getProvider(r.provider, this.d.generic) : undefined;
     if (!provider) return `#${r.id} has no known provider, so it cannot be re-signed`;
+    // The UI's discord secret is the public key it verifies with; signing needs the private key (send, replay).
+    if (provider.name === 'discord') return `#${r.id} is a Discord request: re-signing needs the private key, and the discord secret here is the public key; use hookdev replay ${r.id} --resign --secret discord=…`;
     const secret = secretsFor(provider, this.d.secrets).secrets[0];
     if (!secret) return `no ${provider.name} secret to re-sign #${r.id}: pass --secret ${provider.name}=… or set it in the config`;
     return { provider, secret };
@@ -109,6 +111,7 @@ export class ReplayActions implements UiActions {
           const s = this.signer(r);
           // An edited body is sure to fail its old signature: sign it when a secret is known.
           if (typeof s !== 'string') sign = s;
+          else if (r.provider === 'discord') note = ' (edited; Discord requests are not re-signed here, so the old signature will not match)';
           else if (r.provider) note = ` (edited; no ${r.provider} secret, so the old signature will not match)`;
           else note = ' (edited)';
           break;

@@ -174,6 +174,35 @@ describe('e: an emptied file cancels, as replay --edit does', () => {
   });
 });
 
+describe('R on a Discord request: the UI holds only the public key', () => {
+  it('nothing is sent, and the status says why and how to re-sign it (replay with the private key)', async () => {
+    const tmp = makeTempDir();
+    const store = openStore(tmp.path('discord.db'));
+    const app = await startApp();
+    try {
+      const body = Buffer.from('{"type":1}');
+      const headers: [string, string][] = [['X-Signature-Ed25519', '00'.repeat(64)], ['X-Signature-Timestamp', '1700000000'], ['Content-Type', 'application/json']];
+      const publicKey = 'ab'.repeat(32);
+      const verdict = analyze({ body, headers, url: 'http://a.test/i', method: 'POST', secrets: { discord: [publicKey] }, now: 1_700_000_000 });
+      expect(verdict.provider).toBe('discord');
+      store.insertMany([{ incoming: { source: 'http', method: 'POST', url: '/i', httpVersion: '1.1', remoteAddr: '127.0.0.1', headers, body, receivedAt: Date.now() }, verdict, responseStatus: 200 }]);
+      const actions = new ReplayActions({
+        store, browser: new Browser(store.db), secrets: { discord: [publicKey] }, generic: [], targets: [app.url], env: {}, outDir: tmp.path('out'),
+        handOff: (fn) => fn(), clipboard: () => undefined,
+      });
+      expect(await actions.replay(1, 'resign')).toEqual({
+        ok: false,
+        message: '#1 is a Discord request: re-signing needs the private key, and the discord secret here is the public key; use hookdev replay 1 --resign --secret discord=…',
+      });
+      expect(app.received).toHaveLength(0);
+    } finally {
+      await app.stop();
+      store.close();
+      tmp.cleanup();
+    }
+  });
+});
+
 describe('when listen shows the UI', () => {
   const tty = { stdout: true, stdin: true };
   it('only for a person at a terminal', () => {
