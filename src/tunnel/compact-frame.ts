@@ -101,24 +101,45 @@ function writePairLengths(out: Buffer, at: number, h: HeaderList): number {
 
 type Decoded<T> = { ok: true; frame: T } | { ok: false; error: string };
 
+/** What both compact frames carry after their own fixed fields: the id, then the text's strings (pairs last). */
+interface VariablePart {
+  id: string;
+  strings: string[];
+  pairs: number;
+  /** Where the body starts. */
+  end: number;
+}
+
 /**
- * The strings of a compact frame: `count` lengths at `table`, the text right after them. Null when the frame is
- * too short for what it declares, or the lengths do not add up to the text.
+ * The part both frames share, from `at`: u16 id bytes | u32 pairs | u32 text bytes, then the id, `lead` + 2 x pairs
+ * lengths and the text. An error (without the frame's name) when the frame does not hold what it declares, or the
+ * lengths do not add up to the text.
  */
-function readStrings(buf: Buffer, table: number, count: number, textBytes: number, maxTableAndText: number): { strings: string[]; end: number } | null {
+function readVariablePart(buf: Buffer, at: number, lead: number, maxTableAndText: number): VariablePart | string {
+  const idBytes = buf.readUInt16BE(at);
+  const pairs = buf.readUInt32BE(at + 2);
+  const textBytes = buf.readUInt32BE(at + 6);
+  const idAt = at + 10;
+  const id = readId(buf, idAt, idBytes);
+  if (id === null) return 'bad id';
+  const table = idAt + idBytes;
+  // Every pair needs 8 bytes of lengths: a count the frame cannot hold is garbage, not an allocation.
+  if (pairs > (buf.length - table) / 8) return 'header count exceeds the frame';
+  const count = lead + 2 * pairs;
   const textStart = table + 4 * count;
   const end = textStart + textBytes;
-  if (end > buf.length || end - table > maxTableAndText) return null;
+  const mismatch = 'string lengths do not match the frame';
+  if (end > buf.length || end - table > maxTableAndText) return mismatch;
   const text = buf.toString('utf8', textStart, end);
   const strings = new Array<string>(count);
   let p = 0;
   for (let i = 0, o = table; i < count; i++, o += 4) {
     const n = buf.readUInt32BE(o);
-    if (p + n > text.length) return null;
+    if (p + n > text.length) return mismatch;
     strings[i] = text.slice(p, p + n);
     p += n;
   }
-  return p === text.length ? { strings, end } : null;
+  return p === text.length ? { id, strings, pairs, end } : mismatch;
 }
 
 /** The id at `at` (its own string, not a slice of the text), or null when it is missing, too long or past the frame. */
@@ -137,31 +158,23 @@ function pairsOf(strings: string[], from: number, pairs: number): HeaderList {
 /** Never throws. `maxTableAndText` bounds the part that becomes strings (as MAX_FRAME_HEADER_BYTES bounds JSON). */
 export function decodeCompactRequest(buf: Buffer, maxTableAndText: number): Decoded<RequestFrame> {
   if (buf.length < REQUEST_FIXED) return bad('request: frame shorter than its fixed fields');
-  const idBytes = buf.readUInt16BE(10);
-  const pairs = buf.readUInt32BE(12);
-  const textBytes = buf.readUInt32BE(16);
-  const id = readId(buf, REQUEST_FIXED, idBytes);
-  if (id === null) return bad('request: bad id');
-  const table = REQUEST_FIXED + idBytes;
-  // Every pair needs 8 bytes of lengths: a count the frame cannot hold is garbage, not an allocation.
-  if (pairs > (buf.length - table) / 8) return bad('request: header count exceeds the frame');
-  const read = readStrings(buf, table, REQUEST_STRINGS + 2 * pairs, textBytes, maxTableAndText);
-  if (!read) return bad('request: string lengths do not match the frame');
-  const s = read.strings;
+  const v = readVariablePart(buf, 10, REQUEST_STRINGS, maxTableAndText);
+  if (typeof v === 'string') return bad(`request: ${v}`);
+  const s = v.strings;
   const receivedAt = buf.readDoubleBE(2);
   if (s[0] === '') return bad('request: bad method');
   if (!Number.isFinite(receivedAt)) return bad('request: bad receivedAt');
   const frame: RequestFrame = {
     type: 'request',
-    id,
+    id: v.id,
     method: s[0]!,
     path: s[1]!,
     url: s[2]!,
-    headers: pairsOf(s, REQUEST_STRINGS, pairs),
+    headers: pairsOf(s, REQUEST_STRINGS, v.pairs),
     receivedAt,
     remoteAddr: s[3]!,
     httpVersion: s[4]!,
-    body: buf.subarray(read.end),
+    body: buf.subarray(v.end),
   };
   if (buf[1]! & 1) frame.queued = true;
   return { ok: true, frame };
@@ -169,18 +182,11 @@ export function decodeCompactRequest(buf: Buffer, maxTableAndText: number): Deco
 
 export function decodeCompactResponse(buf: Buffer, maxTableAndText: number): Decoded<ResponseFrame> {
   if (buf.length < RESPONSE_FIXED) return bad('response: frame shorter than its fixed fields');
+  const v = readVariablePart(buf, 4, 0, maxTableAndText);
+  if (typeof v === 'string') return bad(`response: ${v}`);
   const status = buf.readUInt16BE(2);
-  const idBytes = buf.readUInt16BE(4);
-  const pairs = buf.readUInt32BE(6);
-  const textBytes = buf.readUInt32BE(10);
-  const id = readId(buf, RESPONSE_FIXED, idBytes);
-  if (id === null) return bad('response: bad id');
-  const table = RESPONSE_FIXED + idBytes;
-  if (pairs > (buf.length - table) / 8) return bad('response: header count exceeds the frame');
-  const read = readStrings(buf, table, 2 * pairs, textBytes, maxTableAndText);
-  if (!read) return bad('response: string lengths do not match the frame');
   if (status < 100 || status > 999) return bad('response: bad status');
-  const frame: ResponseFrame = { type: 'response', id, status, headers: pairsOf(read.strings, 0, pairs), body: buf.subarray(read.end) };
+  const frame: ResponseFrame = { type: 'response', id: v.id, status, headers: pairsOf(v.strings, 0, v.pairs), body: buf.subarray(v.end) };
   if (buf[1]! & 1) frame.acked = true;
   return { ok: true, frame };
 }
